@@ -1,0 +1,43 @@
+/**
+ * Every implemented ggml type against ggml's own golden vectors (datasets/golden/ggml, copied from
+ * ../shared/golden with provenance): encode bit-exact (with and without importance matrix), decode
+ * bit-exact (NaN-ness compared). Types without golden folders, or without an implementation, fail loudly.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  conformInterchangeFolder,
+  describeMismatch,
+  FORMAT_SPECS,
+  loadFormat,
+  openGoldenFolder,
+} from '@qbench/core';
+import { describe, expect, it } from 'vitest';
+import { GGML_TYPES } from './reference/index.ts';
+
+const goldenRoot = fileURLToPath(new URL('../../../datasets/golden/ggml', import.meta.url));
+
+const ggmlSpecs = Object.values(FORMAT_SPECS).filter((s) => s.family === 'gguf');
+
+describe('ggml golden vectors', () => {
+  it('every gguf spec has a reference implementation', () => {
+    const missing = ggmlSpecs.map((s) => s.id).filter((id) => !GGML_TYPES[id]);
+    expect(missing).toEqual([]);
+  });
+
+  for (const spec of ggmlSpecs) {
+    const dir = join(goldenRoot, spec.id);
+    it.runIf(existsSync(dir))(`${spec.id}: encode and decode are bit-exact on every case`, async () => {
+      const format = await loadFormat(spec.id);
+      const report = conformInterchangeFolder(format, openGoldenFolder(dir));
+      const failures = report.cases.flatMap((c) =>
+        c.checks
+          .filter((k) => !k.ok)
+          .map((k) => `${c.case} ${k.op}: ${k.mismatch ? describeMismatch(k.mismatch) : k.detail}`),
+      );
+      expect(report.cases.length).toBeGreaterThan(0);
+      expect(failures).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,17 @@
+/** The GGUF / ggml quantization types: reference codecs bit-exact with ggml. */
+import { type FormatFamily, QbenchError } from '@qbench/core';
+import { ggmlCodec } from './codec.ts';
+import { GGML_TYPES } from './reference/index.ts';
+
+const family: FormatFamily = {
+  family: 'gguf',
+  codec(spec) {
+    const impl = GGML_TYPES[spec.id];
+    if (!impl) throw new QbenchError('format.unimplemented', `gguf: no reference codec for '${spec.id}'`);
+    return ggmlCodec(spec, impl, (id) => GGML_TYPES[id]);
+  },
+};
+
+export default family;
+export { GGML_TYPES } from './reference/index.ts';
+export type { GgmlTypeImpl } from './reference/types.ts';

@@ -1,0 +1,19 @@
+/**
+ * Errors are values with a stable code and a message that names the offending thing
+ * (file, offset, tensor, block, expected vs got). The CLI prints `code: message` on one line.
+ */
+export class QbenchError extends Error {
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'QbenchError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isQbenchError(e: unknown): e is QbenchError {
+  return e instanceof QbenchError;
+}

@@ -1,0 +1,85 @@
+/**
+ * Runtime access to the generated registry: look up specs by id, load a format's reference codec lazily.
+ * Unknown ids get an error that lists the near misses.
+ */
+import { QbenchError } from './errors.ts';
+import {
+  FAMILIES,
+  FAMILY_LOADERS,
+  type FamilyName,
+  FORMAT_IDS,
+  FORMAT_SPECS,
+  type FormatId,
+} from './generated/registry.ts';
+import type { ResolvedSpec } from './spec.ts';
+import type { Format, FormatFamily } from './traits.ts';
+
+export { FAMILIES, type FamilyName, FORMAT_IDS, FORMAT_SPECS, type FormatId };
+
+export function isFormatId(id: string): id is FormatId {
+  return Object.hasOwn(FORMAT_SPECS, id);
+}
+
+export function listSpecs(): ResolvedSpec[] {
+  return FORMAT_IDS.map((id) => FORMAT_SPECS[id]);
+}
+
+const familyCache = new Map<string, Promise<FormatFamily>>();
+
+export function loadFamily(name: string): Promise<FormatFamily> {
+  if (!(FAMILIES as readonly string[]).includes(name)) {
+    return Promise.reject(
+      new QbenchError('format.family', `unknown format family '${name}' (known: ${FAMILIES.join(', ')})`),
+    );
+  }
+  let p = familyCache.get(name);
+  if (!p) {
+    p = FAMILY_LOADERS[name as FamilyName]().then(
+      (m) => m.default,
+      (e: unknown) => {
+        familyCache.delete(name);
+        throw new QbenchError(
+          'format.family',
+          `format family '${name}' failed to load: ${(e as Error).message ?? String(e)}`,
+        );
+      },
+    );
+    familyCache.set(name, p);
+  }
+  return p;
+}
+
+function suggestions(id: string): string {
+  const near = FORMAT_IDS.filter(
+    (k) => k.includes(id) || id.includes(k) || k.replace(/_/g, '') === id.replace(/_/g, ''),
+  );
+  return near.length > 0 ? ` (did you mean ${near.slice(0, 5).join(', ')}?)` : '';
+}
+
+/** Resolve a spec: a spec file's id, or a dynamic id one of the families understands (e.g. `e3m4`). */
+export async function resolveSpec(id: string): Promise<ResolvedSpec> {
+  if (isFormatId(id)) return FORMAT_SPECS[id];
+  for (const name of FAMILIES) {
+    const fam = await loadFamily(name);
+    const spec = fam.parseDynamicId?.(id);
+    if (spec) return spec;
+  }
+  throw new QbenchError(
+    'format.unknown',
+    `unknown format '${id}'${suggestions(id)}; \`qbench formats\` lists them`,
+  );
+}
+
+export async function loadFormat(id: string): Promise<Format> {
+  const spec = await resolveSpec(id);
+  const fam = await loadFamily(spec.family);
+  return {
+    id: spec.id,
+    family: spec.family,
+    spec,
+    blockElements: spec.layout.blockElements,
+    blockBytes: spec.layout.blockBytes,
+    bitsPerWeight: spec.derived.bitsPerWeight,
+    reference: fam.codec(spec),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The contracts every format and kernel implements. A format family (formats/<family>/src/index.ts)
+ * default-exports a `FormatFamily`; the generated registry finds it by the spec's `family` field, so
+ * adding a format is adding a spec and its code — nothing else is edited by hand.
+ */
+import type { ResolvedSpec } from './spec.ts';
+
+export const KERNEL_OPS = ['encode', 'decode', 'dot'] as const;
+export type KernelOp = (typeof KERNEL_OPS)[number];
+
+export const BACKENDS = ['reference', 'wasm-simd128', 'webgpu', 'external'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export interface EncodeOptions {
+  /** Importance matrix: one positive weight per column, shared by all rows (ggml's quant_weights). */
+  imatrix?: Float32Array;
+  /** Row length; encode works row by row where a format's search is row-dependent. Defaults to x.length. */
+  nPerRow?: number;
+  /**
+   * NaN/Inf inputs: 'error' (default) rejects them naming the element; 'propagate' reproduces what the
+   * home implementation does with them.
+   */
+  nonFinite?: 'error' | 'propagate';
+}
+
+/** The readable oracle of one format. All lengths are in elements unless named `...Bytes`. */
+export interface ReferenceCodec {
+  /** Bytes needed to store n elements (n must be a whole number of blocks unless the format pads). */
+  encodedBytes(n: number): number;
+  encode(x: Float32Array, options?: EncodeOptions): Uint8Array;
+  decode(q: Uint8Array, n: number): Float32Array;
+  /**
+   * Dot product of an encoded weight row with float32 activations, computed the way the home
+   * implementation does (e.g. ggml quantizes y to the partner type, then runs vec_dot).
+   */
+  dot?(q: Uint8Array, y: Float32Array): number;
+}
+
+export interface FormatTraits {
+  readonly id: string;
+  readonly family: string;
+  readonly spec: ResolvedSpec;
+  readonly blockElements: number;
+  readonly blockBytes: number;
+  readonly bitsPerWeight: number;
+}
+
+export interface Format extends FormatTraits {
+  readonly reference: ReferenceCodec;
+}
+
+export interface Shape {
+  /** Elements per row. */
+  n: number;
+  /** Rows (dot / matvec). */
+  rows?: number;
+}
+
+/** A kernel that decodes `n` elements from `q` into float32. */
+export interface DecodeKernel {
+  decode(q: Uint8Array, n: number, out?: Float32Array): Float32Array | Promise<Float32Array>;
+  dispose?(): void;
+}
+
+/** A kernel that computes one dot product per row of an encoded matrix against float32 activations. */
+export interface DotKernel {
+  dot(q: Uint8Array, y: Float32Array, rows: number): Float32Array | Promise<Float32Array>;
+  dispose?(): void;
+}
+
+export type Kernel = DecodeKernel | DotKernel;
+
+export interface KernelTraits {
+  /** `format/op/backend` */
+  readonly id: `${string}/${KernelOp}/${Backend}`;
+  readonly format: string;
+  readonly op: KernelOp;
+  readonly backend: Backend;
+  /** true, or the reason this shape is not supported (shown as a visible skip, never a silent fallback). */
+  supports(shape: Shape): true | string;
+  load(): Promise<Kernel>;
+}
+
+export interface FormatFamily {
+  readonly family: string;
+  /** Build the reference codec of one variant from its spec. */
+  codec(spec: ResolvedSpec): ReferenceCodec;
+  /** Specs for ids that are not files (e.g. `e3m4` for any ExMy minifloat). */
+  parseDynamicId?(id: string): ResolvedSpec | undefined;
+  /** Golden folders this family checks itself (see GoldenHandler). */
+  golden?: GoldenHandler;
+}
+
+export function kernelId(format: string, op: KernelOp, backend: Backend): KernelTraits['id'] {
+  return `${format}/${op}/${backend}`;
+}
+
+/**
+ * A family that ships golden vectors in a layout other than the interchange format (or needs extra
+ * checks, like ggml's vec_dot folder) claims those folders here.
+ */
+export interface GoldenHandler {
+  /** True when this family knows how to check the folder at `dir`. */
+  claims(dir: string): boolean;
+  conform(dir: string, options: { format?: string }): Promise<import('./conform.ts').ConformReport>;
+}

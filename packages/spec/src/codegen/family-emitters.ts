@@ -1,0 +1,10 @@
+/**
+ * Extra emitters that run per family (AssemblyScript and WGSL constant tables are added here by the kernel
+ * backends). Each returns [repo-relative path, file text] pairs.
+ */
+import type { ResolvedSpec } from '@qbench/core/spec';
+import { kernelConstants } from './emit-kernels.ts';
+
+export type FamilyEmitter = (family: string, specs: ResolvedSpec[]) => Iterable<[string, string]>;
+
+export const familyEmitters: FamilyEmitter[] = [(family, specs) => kernelConstants(family, specs)];
