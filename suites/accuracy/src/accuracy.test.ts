@@ -1,0 +1,120 @@
+/**
+ * Known values the accuracy suite must reproduce: Lloyd–Max NMSE, the golden q8_0 SQNR, published anchors,
+ * and the physical limit (no format may beat the Gaussian distortion-rate bound on N(0,1): a format above
+ * it has a bug in its bits/weight accounting).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listSpecs, loadFormat, openGoldenFolder, sqnrDb } from '@qbench/core';
+import { describe, expect, it } from 'vitest';
+import suite from './index.ts';
+import { lloydMaxGaussian, lloydMaxSqnrDb, shannonBoundDb } from './lloyd-max.ts';
+import { sample } from './sources.ts';
+import { measureTensor } from './tensor.ts';
+
+const golden = fileURLToPath(new URL('../../../datasets/golden/', import.meta.url));
+
+describe('Lloyd–Max yardstick', () => {
+  // Max (1960) tabulates 0.3634 / 0.1175 / 0.03454 / 0.009497; the iteration converges to levels that
+  // agree with Max's to 4 decimals and an MSE of 0.0095010 at 4 bits (Max's table rounds its integrals).
+  it.each([
+    [1, 0.3634],
+    [2, 0.1175],
+    [3, 0.03454],
+    [4, 0.009497],
+  ])('%i bit(s): NMSE %f', (bits, nmse) => {
+    expect(Math.abs(lloydMaxGaussian(2 ** bits).nmse / nmse - 1)).toBeLessThan(6e-4);
+  });
+
+  it('the 16-level quantizer has Max’s levels', () => {
+    const upper = lloydMaxGaussian(16).levels.slice(8);
+    [0.1284, 0.3881, 0.6568, 0.9424, 1.256, 1.618, 2.069, 2.733].forEach((v, i) => expect(upper[i]).toBeCloseTo(v, 3));
+  });
+
+  it('sits below the Shannon bound at every rate and approaches its 6.02 dB/bit slope', () => {
+    for (const r of [1, 2, 3, 4, 5, 6]) expect(lloydMaxSqnrDb(r)).toBeLessThan(shannonBoundDb(r));
+    expect(lloydMaxSqnrDb(6) - lloydMaxSqnrDb(5)).toBeCloseTo(6.02, 0);
+  });
+});
+
+describe('tensor level', () => {
+  const x = sample('gaussian', 1 << 16, 4096, 1);
+
+  it('every format stays below the Gaussian distortion-rate bound on N(0,1)', async () => {
+    const above: string[] = [];
+    for (const spec of listSpecs()) {
+      const m = measureTensor(await loadFormat(spec.id), x, 4096);
+      expect(m.bitsPerWeight).toBeGreaterThan(0);
+      if (m.gapToBoundDb < 0) above.push(`${spec.id}: ${m.sqnrDb.toFixed(2)} dB at ${m.bitsPerWeight} bits`);
+    }
+    expect(above).toEqual([]);
+  });
+
+  it('measured bits/weight equals the spec’s derived bits/weight for block formats without per-tensor data', async () => {
+    for (const spec of listSpecs().filter((s) => s.derived.tensorOverheadBits === 0 && s.derived.rowOverheadBits === 0)) {
+      const m = measureTensor(await loadFormat(spec.id), x, 4096);
+      expect(m.bitsPerWeight, spec.id).toBeCloseTo(spec.derived.bitsPerWeight, 2);
+    }
+  });
+
+  it('q8_0 on N(0,1) is within 0.5 dB of the SQNR of ggml’s own golden decode', async () => {
+    const c = openGoldenFolder(join(golden, 'ggml', 'q8_0')).cases.find((k) => k.name === 'gaussian')!;
+    const goldenSqnr = sqnrDb(c.f32('in', 4096), c.f32('out', 4096));
+    const ours = measureTensor(await loadFormat('q8_0'), x, 4096).sqnrDb;
+    expect(Math.abs(ours - goldenSqnr)).toBeLessThan(0.5);
+  });
+
+  it('higher-rate members of a family lose less: q2_k < q3_k < q4_k < q5_k < q6_k < q8_0', async () => {
+    const ids = ['q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'q8_0'];
+    const s: number[] = [];
+    for (const id of ids) s.push(measureTensor(await loadFormat(id), x, 4096).sqnrDb);
+    for (let i = 1; i < s.length; i++) expect(s[i]!, ids[i]).toBeGreaterThan(s[i - 1]!);
+  });
+});
+
+describe('the suite', () => {
+  it('has a tensor and a layer item for every format, and a quick run yields finite records', async () => {
+    const items = await suite.workItems({});
+    expect(items.length).toBe(listSpecs().length * 2);
+    const ctx = { log: () => {}, signal: new AbortController().signal };
+    const recs = await suite.runItem({ id: 'accuracy/tensor/q4_k', label: '' }, { quick: true }, ctx);
+    const sq = recs.find((r) => r.dataset === 'gaussian' && r.metric === 'sqnr_db');
+    expect(sq?.value).toBeGreaterThan(20);
+    expect(recs.every((r) => r.error === undefined)).toBe(true);
+    const layer = await suite.runItem({ id: 'accuracy/layer/q4_k', label: '' }, { quick: true }, ctx);
+    const frob = layer.find((r) => r.dataset === 'layer:gaussian' && r.metric === 'layer_rel_frobenius');
+    expect(frob?.value).toBeGreaterThan(0);
+    expect(frob?.value).toBeLessThan(0.2);
+  });
+});
+
+describe('real weights (--weights)', () => {
+  it('streams every 2-D float tensor of a safetensors file, filtered by a glob, and records unsupported rows', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { encodeSafetensors } = await import('@qbench/models');
+    const dir = mkdtempSync(join(tmpdir(), 'qbench-weights-'));
+    try {
+      const w = sample('gaussian', 8 * 256, 256, 5);
+      const path = join(dir, 'model.safetensors');
+      writeFileSync(
+        path,
+        encodeSafetensors([
+          { name: 'layers.0.mlp.weight', shape: [8, 256], data: w },
+          { name: 'layers.0.odd.weight', shape: [16, 100], data: new Float32Array(1600) },
+          { name: 'norm.bias', shape: [256], data: new Float32Array(256) },
+        ]),
+      );
+      const ctx = { log: () => {}, signal: new AbortController().signal };
+      const items = await suite.workItems({ formats: ['q4_k'], inputs: { weights: path } });
+      expect(items.map((i) => i.id)).toContain('accuracy/weights/q4_k');
+      const recs = await suite.runItem({ id: 'accuracy/weights/q4_k', label: '' }, { inputs: { weights: path, tensors: 'layers.*' } }, ctx);
+      const sq = recs.find((r) => r.dataset === 'weights:layers.0.mlp.weight' && r.metric === 'sqnr_db');
+      expect(sq?.value).toBeCloseTo(measureTensor(await loadFormat('q4_k'), w, 256).sqnrDb, 10);
+      expect(recs.find((r) => r.dataset === 'weights:layers.0.odd.weight')?.error).toMatch(/row length 100 is not a multiple of q4_k's block of 256/);
+      expect(recs.some((r) => r.dataset === 'weights:norm.bias')).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

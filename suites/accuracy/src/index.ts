@@ -1,0 +1,53 @@
+/**
+ * The accuracy suite: how much accuracy each format costs per bit, at the tensor level (seeded sources
+ * against the rate–distortion bound and Lloyd–Max), the layer level (y = W·x) and, where a model is
+ * available, the model level (KL divergence of next-token distributions).
+ */
+import { listSpecs } from '@qbench/core';
+import type { ResultRecord, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import { FULL_SIZES, layerLevel, QUICK_SIZES, tensorLevel, weightsLevel } from './tensor-suite.ts';
+
+const LEVELS = {
+  tensor: tensorLevel,
+  layer: layerLevel,
+} as const;
+
+function formatsOf(options: SuiteOptions): string[] {
+  const all = listSpecs().map((s) => s.id);
+  return options.formats ? all.filter((id) => options.formats!.includes(id)) : all;
+}
+
+const suite: Suite = {
+  name: 'accuracy',
+  summary: 'bits/weight, MSE, SQNR vs the 6.02 dB/bit bound and Lloyd–Max, layer output error, model KL',
+  async workItems(options) {
+    const items: WorkItem[] = [];
+    for (const id of formatsOf(options)) {
+      for (const level of Object.keys(LEVELS) as (keyof typeof LEVELS)[]) {
+        items.push({ id: `accuracy/${level}/${id}`, label: `${level} ${id}` });
+      }
+      if (options.inputs?.['weights']) items.push({ id: `accuracy/weights/${id}`, label: `weights ${id}` });
+    }
+    return items;
+  },
+  async runItem(item, options) {
+    const [, level, format] = item.id.split('/') as [string, keyof typeof LEVELS | 'weights', string];
+    const sizes = options.quick ? QUICK_SIZES : FULL_SIZES;
+    const base = { suite: 'accuracy', format, kernel: `${format}/decode/reference`, backend: 'reference' };
+    try {
+      const recs =
+        level === 'weights'
+          ? await weightsLevel(format, options.inputs!['weights']!, options.inputs?.['tensors'])
+          : await LEVELS[level](format, sizes);
+      return recs.map((r): ResultRecord => ({ ...base, ...r }));
+    } catch (e) {
+      return [{ ...base, dataset: level, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message }];
+    }
+  },
+};
+
+export default suite;
+export { lloydMaxGaussian, lloydMaxSqnrDb, shannonBoundDb } from './lloyd-max.ts';
+export { measureLayer } from './layer.ts';
+export { sample, SOURCE_NAMES } from './sources.ts';
+export { measureTensor } from './tensor.ts';

@@ -1,0 +1,105 @@
+/** Work items of the tensor and layer levels: one item per format and level, every source inside it. */
+import { loadFormat } from '@qbench/core';
+import type { ResultRecord } from '@qbench/spec';
+import { measureLayer } from './layer.ts';
+import { sample, SOURCE_NAMES, type SourceName } from './sources.ts';
+import { measureTensor } from './tensor.ts';
+import { openWeights } from './weights.ts';
+
+export interface Sizes {
+  /** Elements per tensor-level sample. */
+  tensorElements: number;
+  /** Row length; a multiple of every block size in use (4096 covers bnb's largest block). */
+  cols: number;
+  layerRows: number;
+  layerBatch: number;
+}
+
+export const FULL_SIZES: Sizes = { tensorElements: 1 << 18, cols: 4096, layerRows: 128, layerBatch: 16 };
+export const QUICK_SIZES: Sizes = { tensorElements: 4096 * 4, cols: 4096, layerRows: 8, layerBatch: 4 };
+
+/** Seeds are fixed per source so every format sees the same tensors. */
+const seedOf = (s: SourceName) => 1 + SOURCE_NAMES.indexOf(s);
+
+type Rec = Omit<ResultRecord, 'suite' | 'format' | 'kernel' | 'backend'>;
+
+export async function tensorLevel(formatId: string, sizes: Sizes): Promise<Rec[]> {
+  const format = await loadFormat(formatId);
+  const out: Rec[] = [];
+  for (const source of SOURCE_NAMES) {
+    const x = sample(source, sizes.tensorElements, sizes.cols, seedOf(source));
+    try {
+      const m = measureTensor(format, x, sizes.cols);
+      const rec = (metric: string, value: number, unit: string) => out.push({ dataset: source, metric, value, unit });
+      rec('bits_per_weight', m.bitsPerWeight, 'bit');
+      rec('mse', m.mse, '');
+      rec('sqnr_db', m.sqnrDb, 'dB');
+      rec('max_abs_error', m.maxAbsError, '');
+      rec('cosine_similarity', m.cosineSimilarity, '');
+      rec('gap_to_bound_db', m.gapToBoundDb, 'dB');
+      if (source === 'gaussian') rec('gap_to_lloyd_max_db', m.gapToLloydMaxDb, 'dB');
+    } catch (e) {
+      out.push({ dataset: source, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message });
+    }
+  }
+  return out;
+}
+
+/**
+ * Real weights: every 2-D float tensor of the user's model whose row length the format can take, one
+ * tensor in memory at a time. A tensor the format cannot encode (row length not a multiple of its block)
+ * is a record with the reason, not a silent omission.
+ */
+export async function weightsLevel(formatId: string, weightsPath: string, tensorsGlob: string | undefined): Promise<Rec[]> {
+  const format = await loadFormat(formatId);
+  const source = await openWeights(weightsPath, tensorsGlob);
+  const out: Rec[] = [];
+  try {
+    for (const t of source.tensors) {
+      const dataset = `weights:${t.name}`;
+      if (t.cols % format.blockElements !== 0) {
+        out.push({ dataset, metric: 'sqnr_db', value: null, unit: 'dB', error: `row length ${t.cols} is not a multiple of ${formatId}'s block of ${format.blockElements}` });
+        continue;
+      }
+      try {
+        const m = measureTensor(format, await t.read(), t.cols);
+        out.push(
+          { dataset, metric: 'bits_per_weight', value: m.bitsPerWeight, unit: 'bit' },
+          { dataset, metric: 'mse', value: m.mse, unit: '' },
+          { dataset, metric: 'sqnr_db', value: m.sqnrDb, unit: 'dB' },
+          { dataset, metric: 'max_abs_error', value: m.maxAbsError, unit: '' },
+          { dataset, metric: 'cosine_similarity', value: m.cosineSimilarity, unit: '' },
+          { dataset, metric: 'gap_to_bound_db', value: m.gapToBoundDb, unit: 'dB' },
+        );
+      } catch (e) {
+        out.push({ dataset, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message });
+      }
+    }
+  } finally {
+    await source.close();
+  }
+  return out;
+}
+
+export async function layerLevel(formatId: string, sizes: Sizes): Promise<Rec[]> {
+  const format = await loadFormat(formatId);
+  const out: Rec[] = [];
+  const { layerRows: rows, cols, layerBatch: batch } = sizes;
+  // Weights: per-channel scale spread (the realistic case); activations from every source.
+  const w = sample('channel_spread', rows * cols, cols, 101);
+  for (const source of SOURCE_NAMES) {
+    const x = sample(source, cols * batch, cols, 200 + seedOf(source));
+    try {
+      const m = measureLayer(format, w, rows, cols, x, batch);
+      const rec = (metric: string, value: number) => out.push({ dataset: `layer:${source}`, metric, value, unit: '' });
+      rec('layer_rel_frobenius', m.relFrobenius);
+      rec('layer_output_error_p50', m.outputErrorP50);
+      rec('layer_output_error_p90', m.outputErrorP90);
+      rec('layer_output_error_p99', m.outputErrorP99);
+      rec('layer_output_error_max', m.outputErrorMax);
+    } catch (e) {
+      out.push({ dataset: `layer:${source}`, metric: 'layer_rel_frobenius', value: null, unit: '', error: (e as Error).message });
+    }
+  }
+  return out;
+}
