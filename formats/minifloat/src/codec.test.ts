@@ -1,0 +1,105 @@
+/** The container codecs (packing, lengths, errors) and the ONNX protobuf writer. */
+import { generate, isQbenchError, loadFormat, type ResolvedSpec, sqnrDb } from '@qbench/core';
+import { describe, expect, it } from 'vitest';
+import { SPECS } from './generated/specs.ts';
+import family from './index.ts';
+import { DataType, encodeModel, encodeTensor } from './onnx/model.ts';
+import { ProtoWriter } from './onnx/protobuf.ts';
+import { packCodes, unpackCodes } from './packing.ts';
+
+const spec = (id: string) => (SPECS as Record<string, ResolvedSpec>)[id]!;
+
+function throwsQ(f: () => unknown, re: RegExp): void {
+  try {
+    f();
+    expect.unreachable();
+  } catch (e) {
+    expect(isQbenchError(e)).toBe(true);
+    expect((e as Error).message).toMatch(re);
+  }
+}
+
+describe('packing', () => {
+  it('worked example: width 6, [0x3F, 0x01, 0x00, 0x2A] → 7F 00 A8', () => {
+    expect(Array.from(packCodes([0x3f, 0x01, 0x00, 0x2a], 6))).toEqual([0x7f, 0x00, 0xa8]);
+    expect(Array.from(unpackCodes(Uint8Array.from([0x7f, 0x00, 0xa8]), 6, 4))).toEqual([
+      0x3f, 0x01, 0x00, 0x2a,
+    ]);
+  });
+  it('round-trips every width 1..16 on random codes, odd counts zero-padded', () => {
+    const g = generate({ kind: 'uniform', lo: 0, hi: 1 }, 101, 5);
+    for (let w = 1; w <= 16; w++) {
+      const codes = Array.from(g, (u) => Math.floor(u * 2 ** w));
+      const q = packCodes(codes, w);
+      expect(q.length).toBe(Math.ceil((101 * w) / 8));
+      expect(Array.from(unpackCodes(q, w, 101))).toEqual(codes);
+    }
+  });
+  it('rejects codes that do not fit', () => {
+    throwsQ(() => packCodes([16], 4), /code 0 is 16, which does not fit in 4 bits/);
+    throwsQ(() => unpackCodes(new Uint8Array(1), 4, 3), /3 codes of 4 bits need 2 bytes/);
+  });
+});
+
+describe('container codecs', () => {
+  it('e2m1: element 0 in the low nibble (ONNX order); odd n padded', async () => {
+    const f = await loadFormat('e2m1');
+    const q = f.reference.encode(new Float32Array([6, -0.5, 1]));
+    expect(Array.from(q)).toEqual([0x97, 0x02]);
+    expect(f.reference.encodedBytes(3)).toBe(2);
+    expect(Array.from(f.reference.decode(q, 3))).toEqual([6, -0.5, 1]);
+  });
+  it('e2m3: four codes in three bytes', async () => {
+    const f = await loadFormat('e2m3');
+    const x = new Float32Array([7.5, 0.125, -1, 0]);
+    const q = f.reference.encode(x);
+    expect(q.length).toBe(3);
+    expect(Array.from(f.reference.decode(q, 4))).toEqual(Array.from(x));
+  });
+  it('non-finite input is rejected by default, naming the element; propagate applies the spec', async () => {
+    const f = await loadFormat('e4m3fn');
+    throwsQ(
+      () => f.reference.encode(new Float32Array([1, Number.NaN])),
+      /e4m3fn: element 1 \(block 1\) is NaN/,
+    );
+    expect(
+      Array.from(f.reference.encode(new Float32Array([Infinity, Number.NaN]), { nonFinite: 'propagate' })),
+    ).toEqual([0x7e, 0x7f]);
+    throwsQ(() => f.reference.decode(new Uint8Array(3), 4), /4 elements need 4 bytes, got 3/);
+  });
+  it('round trips on N(0,1) stay inside the spec bounds (and decode∘encode is idempotent)', () => {
+    const x = generate({ kind: 'gaussian' }, 1 << 16, 21);
+    for (const id of ['e4m3fn', 'e4m3fnuz', 'e5m2', 'e5m2fnuz', 'e2m3', 'e3m2', 'e2m1', 'e8m0']) {
+      const c = family.codec(spec(id));
+      const q = c.encode(x);
+      const y = c.decode(q, x.length);
+      expect(10 ** (-sqnrDb(x, y) / 10), id).toBeLessThan(spec(id).tolerance.roundTrip!.maxNmse);
+      const again = c.encode(y);
+      let differ = 0;
+      for (let i = 0; i < q.length; i++) if (again[i] !== q[i]) differ++;
+      expect(differ, id).toBe(0);
+    }
+  });
+});
+
+describe('protobuf / ONNX writer', () => {
+  it('varint 150 → 08 96 01; negative int64 → ten bytes; float → fixed32', () => {
+    expect(Array.from(new ProtoWriter().int(1, 150).finish())).toEqual([0x08, 0x96, 0x01]);
+    expect(Array.from(new ProtoWriter().int(3, -1).finish())).toEqual([0x18, ...Array(9).fill(0xff), 0x01]);
+    expect(Array.from(new ProtoWriter().float(2, 1).finish())).toEqual([0x15, 0, 0, 0x80, 0x3f]);
+    expect(Array.from(new ProtoWriter().packedInts(1, [3, 300]).finish())).toEqual([0x0a, 3, 3, 0xac, 0x02]);
+  });
+  it('TensorProto: dims, data_type, name, raw_data in field order', () => {
+    const t = encodeTensor({
+      name: 'q',
+      dataType: DataType.FLOAT8E4M3FN,
+      dims: [2],
+      raw: Uint8Array.from([1, 2]),
+    });
+    expect(Array.from(t)).toEqual([0x0a, 1, 2, 0x10, 17, 0x42, 1, 0x71, 0x4a, 2, 1, 2]);
+  });
+  it('ModelProto starts with ir_version and names its producer', () => {
+    const m = encodeModel({ opset: 21, graph: { name: 'g', nodes: [], inputs: [], outputs: [] } });
+    expect(Array.from(m.subarray(0, 10))).toEqual([0x08, 10, 0x12, 6, ...new TextEncoder().encode('qbench')]);
+  });
+});
