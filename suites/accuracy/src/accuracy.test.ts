@@ -118,3 +118,30 @@ describe('real weights (--weights)', () => {
     }
   });
 });
+
+describe('anchors reproduced by the suite (N(0,1), 2^18 samples)', () => {
+  const x = sample('gaussian', 1 << 18, 4096, 1);
+  const nmseOf = async (id: string) => {
+    const m = measureTensor(await loadFormat(id), x, 4096);
+    return m.mse / (x.reduce((s, v) => s + v * v, 0) / x.length);
+  };
+
+  it('NF4 with block 64 is near its published optimum (20.7 dB ± 0.3)', async () => {
+    expect(Math.abs(measureTensor(await loadFormat('nf4'), x, 4096).sqnrDb - 20.7)).toBeLessThan(0.3);
+  });
+
+  it('iFairy: 1-stage NMSE 1 − 2/π (±0.5%), 2-stage ≈ 0.130 on i.i.d. complex Gaussian (interleaved re, im)', async () => {
+    expect(Math.abs((await nmseOf('ifairy')) / (1 - 2 / Math.PI) - 1)).toBeLessThan(0.005);
+    expect(Math.abs((await nmseOf('ifairy_w2')) / 0.13 - 1)).toBeLessThan(0.02);
+  });
+
+  it('MWQ sliced from the int8 master (group 128): NMSE ≈ 9.8e-3 at r = 4 and ≈ 0.17 at r = 2 (±2%)', async () => {
+    expect(Math.abs((await nmseOf('mwq_r4')) / 9.8e-3 - 1)).toBeLessThan(0.02);
+    expect(Math.abs((await nmseOf('mwq_r2')) / 0.17 - 1)).toBeLessThan(0.02);
+  });
+
+  it('MX and NVFP4 anchors: MXFP4 18.8, MXFP6 E2M3 31.0, MXFP8 E4M3 30.7, MXINT8 41.7, NVFP4 20.4 dB (±0.3)', async () => {
+    const anchors: [string, number][] = [['mxfp4_e2m1', 18.8], ['mxfp6_e2m3', 31.0], ['mxfp8_e4m3', 30.7], ['mxint8', 41.7], ['nvfp4', 20.4]];
+    for (const [id, db] of anchors) expect(Math.abs(measureTensor(await loadFormat(id), x, 4096).sqnrDb - db), id).toBeLessThan(0.3);
+  });
+});
