@@ -1,0 +1,143 @@
+/**
+ * Dot (matrix · vector) for the ggml types whose activation partner is q8_0: q4_0, q5_0, q8_0, iq4_nl.
+ * The activation row is quantized once (quantize-q8_0.ts), then every weight row runs ggml's vec_dot:
+ * an exact integer dot per 32-element block, combined in float32 block by block, left to right, in the
+ * operand order of the reference (the order of two float32 roundings matters, so each format keeps its own):
+ *   q4_0, q8_0:     sumf += (sumi·dx)·dy
+ *   q5_0, iq4_nl:   sumf += (dx·dy)·sumi
+ * The result is therefore bit-identical to the reference dot, not merely within the spec's tolerance.
+ *
+ * Memory map of `<id>_dot(w, y, rows, n, dst)`:
+ *   w:   rows × n/32 weight blocks, rows back to back
+ *   y:   n float32 activations
+ *   dst: rows float32 results
+ *   scratch: n/32 q8_0 blocks, taken from the module's allocator and released before returning
+ */
+import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
+import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
+import { bitsToBytes16, dotI8x16, sumI32x4 } from '../../../packages/runtime-wasm/assembly/simd';
+import {
+  IQ4_NL_BLOCK_BYTES,
+  IQ4_NL_D_OFFSET,
+  IQ4_NL_KVALUES_IQ4NL,
+  IQ4_NL_QS_OFFSET,
+  Q4_0_BLOCK_BYTES,
+  Q4_0_D_OFFSET,
+  Q4_0_QS_OFFSET,
+  Q5_0_BLOCK_BYTES,
+  Q5_0_D_OFFSET,
+  Q5_0_QH_OFFSET,
+  Q5_0_QS_OFFSET,
+  Q8_0_BLOCK_BYTES,
+  Q8_0_D_OFFSET,
+  Q8_0_QS_OFFSET,
+} from './generated/constants';
+import { quantizeRowQ8_0 } from './quantize-q8_0';
+
+@inline function yScale(yq: usize): f32 {
+  return f16ToF32(load<u16>(yq + Q8_0_D_OFFSET));
+}
+
+@inline function nibbleDot(lo: v128, hi: v128, yq: usize): i32 {
+  return sumI32x4(i32x4.add(dotI8x16(lo, v128.load(yq + Q8_0_QS_OFFSET)), dotI8x16(hi, v128.load(yq + Q8_0_QS_OFFSET + 16))));
+}
+
+@inline function q4_0Row(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const eight = i8x16.splat(8);
+  const mask = i8x16.splat(0x0f);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q4_0_BLOCK_BYTES;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    const v = v128.load(x + Q4_0_QS_OFFSET);
+    const sumi = nibbleDot(i8x16.sub(v128.and(v, mask), eight), i8x16.sub(i8x16.shr_u(v, 4), eight), y);
+    sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q4_0_D_OFFSET))) * yScale(y);
+  }
+  return sumf;
+}
+
+@inline function q8_0Row(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q8_0_BLOCK_BYTES;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    const sumi = nibbleDot(v128.load(x + Q8_0_QS_OFFSET), v128.load(x + Q8_0_QS_OFFSET + 16), y);
+    sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q8_0_D_OFFSET))) * yScale(y);
+  }
+  return sumf;
+}
+
+@inline function q5_0Row(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const sixteen = i8x16.splat(16);
+  const mask = i8x16.splat(0x0f);
+  const bit4 = i8x16.splat(0x10);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q5_0_BLOCK_BYTES;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    const qh = load<u32>(x + Q5_0_QH_OFFSET);
+    const qs = v128.load(x + Q5_0_QS_OFFSET);
+    const lo = i8x16.sub(v128.or(v128.and(qs, mask), v128.and(bitsToBytes16(qh), bit4)), sixteen);
+    const hi = i8x16.sub(v128.or(i8x16.shr_u(qs, 4), v128.and(bitsToBytes16(qh >>> 16), bit4)), sixteen);
+    const sumi = nibbleDot(lo, hi, y);
+    sumf += (f16ToF32(load<u16>(x + Q5_0_D_OFFSET)) * yScale(y)) * <f32>sumi;
+  }
+  return sumf;
+}
+
+@inline function iq4_nlRow(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const table = v128.load(IQ4_NL_KVALUES_IQ4NL);
+  const mask = i8x16.splat(0x0f);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * IQ4_NL_BLOCK_BYTES;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    const v = v128.load(x + IQ4_NL_QS_OFFSET);
+    const sumi = nibbleDot(i8x16.swizzle(table, v128.and(v, mask)), i8x16.swizzle(table, i8x16.shr_u(v, 4)), y);
+    sumf += (yScale(y) * f16ToF32(load<u16>(x + IQ4_NL_D_OFFSET))) * <f32>sumi;
+  }
+  return sumf;
+}
+
+// One exported kernel per format; the row function is inlined into each loop.
+@inline function prepare(y: usize, n: i32): usize {
+  const yq = alloc(<usize>(n >>> 5) * Q8_0_BLOCK_BYTES);
+  quantizeRowQ8_0(y, n, yq);
+  return yq;
+}
+
+export function q4_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 5;
+  const rowBytes = <usize>blocks * Q4_0_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_0Row(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function q8_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 5;
+  const rowBytes = <usize>blocks * Q8_0_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q8_0Row(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function q5_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 5;
+  const rowBytes = <usize>blocks * Q5_0_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q5_0Row(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function iq4_nl_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 5;
+  const rowBytes = <usize>blocks * IQ4_NL_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), iq4_nlRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}

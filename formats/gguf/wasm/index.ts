@@ -1,0 +1,15 @@
+/**
+ * The gguf family's wasm-simd128 module: every export named `<format>_decode` or `<format>_dot` is a
+ * kernel (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md.
+ */
+export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
+export { q2_k_decode, q3_k_decode, q4_k_decode, q5_k_decode, q6_k_decode } from './decode-kquants';
+export {
+  iq4_nl_decode,
+  q4_0_decode,
+  q4_1_decode,
+  q5_0_decode,
+  q5_1_decode,
+  q8_0_decode,
+} from './decode-legacy';
+export { iq4_nl_dot, q4_0_dot, q5_0_dot, q8_0_dot } from './dot-q8_0-partner';
