@@ -1,9 +1,12 @@
 /**
- * Decode of ggml's 256-element k-quant super-blocks (q2_k, q3_k, q4_k, q5_k, q6_k). Each block is split
+ * Decode of ggml's 256-element super-blocks (q2_k, q3_k, q4_k, q5_k, q6_k, iq4_xs, and the activation
+ * type q8_k). Each block is split
  * into 16- or 32-element sub-blocks with their own integer scale (and min); one 16-lane SIMD step covers
  * 16 consecutive outputs of one sub-block, so the per-lane arithmetic is exactly the reference's:
  *   q2_k, q4_k, q5_k:  y = (dl·code) − ml   with dl = d·sc, ml = dmin·m (each one float32 product)
  *   q3_k, q6_k:        y = dl·code          with dl = d·(sc − 32) | d·sc, code signed
+ *   iq4_xs:            y = dl·kvalues[code] with dl = d·(ls − 32), ls a 6-bit scale per 32 elements
+ *   q8_k:              y = d·code           with d a float32
  * Bit layouts (element e of a block; see the spec's packing notes and the reference code()):
  *   q2_k: code = (qs[32·(e>>7) + (e&31)] >> 2·((e&127)>>5)) & 3, 16 sub-blocks, scales byte j = sc | m<<4
  *   q3_k: low 2 bits as q2_k, minus 4 unless hmask[e&31] has bit e>>5; 6-bit scales packed in 12 bytes
@@ -16,6 +19,12 @@
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { storeI8x16Scaled, storeU8x16ScaledMinus } from '../../../packages/runtime-wasm/assembly/simd';
 import {
+  IQ4_NL_KVALUES_IQ4NL,
+  IQ4_XS_BLOCK_BYTES,
+  IQ4_XS_D_OFFSET,
+  IQ4_XS_QS_OFFSET,
+  IQ4_XS_SCALES_H_OFFSET,
+  IQ4_XS_SCALES_L_OFFSET,
   Q2_K_BLOCK_BYTES,
   Q2_K_D_OFFSET,
   Q2_K_DMIN_OFFSET,
@@ -42,6 +51,9 @@ import {
   Q6_K_QH_OFFSET,
   Q6_K_QL_OFFSET,
   Q6_K_SCALES_OFFSET,
+  Q8_K_BLOCK_BYTES,
+  Q8_K_D_OFFSET,
+  Q8_K_QS_OFFSET,
 } from './generated/constants';
 
 const OUT_BYTES: usize = 1024; // 256 float32 per super-block
@@ -192,4 +204,37 @@ export function q5_k_decode(src: usize, n: i32, dst: usize): void {
 
 export function q6_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q6_kBlock(src + <usize>b * Q6_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
+}
+
+/** iq4_xs's 6-bit scale of 32-element block ib: low nibble from scales_l, top two bits from scales_h. */
+@inline function iq4xsScale(src: usize, ib: i32): i32 {
+  const h = <i32>load<u16>(src + IQ4_XS_SCALES_H_OFFSET);
+  return ((<i32>load<u8>(src + IQ4_XS_SCALES_L_OFFSET + (ib >> 1)) >> (4 * (ib & 1))) & 0xf) | (((h >> (2 * ib)) & 3) << 4);
+}
+
+@inline function iq4_xsBlock(src: usize, dst: usize, table: v128): void {
+  const d = f16ToF32(load<u16>(src + IQ4_XS_D_OFFSET));
+  const mask = i8x16.splat(0x0f);
+  for (let ib = 0; ib < 8; ib++) {
+    const dl = f32x4.splat(d * <f32>(iq4xsScale(src, ib) - 32));
+    const v = v128.load(src + IQ4_XS_QS_OFFSET + 16 * ib);
+    const out = dst + (<usize>ib << 7);
+    storeI8x16Scaled(i8x16.swizzle(table, v128.and(v, mask)), dl, out);
+    storeI8x16Scaled(i8x16.swizzle(table, i8x16.shr_u(v, 4)), dl, out + 64);
+  }
+}
+
+export function iq4_xs_decode(src: usize, n: i32, dst: usize): void {
+  // iq4_xs shares iq4_nl's codebook (the spec table lives with iq4_nl)
+  const table = v128.load(IQ4_NL_KVALUES_IQ4NL);
+  for (let b = 0; b < n >>> 8; b++) iq4_xsBlock(src + <usize>b * IQ4_XS_BLOCK_BYTES, dst + <usize>b * OUT_BYTES, table);
+}
+
+@inline function q8_kBlock(src: usize, dst: usize): void {
+  const d = f32x4.splat(load<f32>(src + Q8_K_D_OFFSET));
+  for (let k = 0; k < 16; k++) storeI8x16Scaled(v128.load(src + Q8_K_QS_OFFSET + 16 * k), d, dst + (<usize>k << 6));
+}
+
+export function q8_k_decode(src: usize, n: i32, dst: usize): void {
+  for (let b = 0; b < n >>> 8; b++) q8_kBlock(src + <usize>b * Q8_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
 }

@@ -2,10 +2,11 @@
  * Decode of ggml's 32-element "legacy" types, one exported kernel per format, all built from three
  * encoding kinds driven by the generated layout constants:
  *   - offset nibbles:  value = (code − offset)·d            q4_0 (offset 8)
- *   - codebook nibbles: value = table[code]·d                iq4_nl (kvalues from the spec table)
+ *   - codebook nibbles: value = table[code]·d                iq4_nl, mxfp4 (int8 tables from the spec;
+ *                                                            mxfp4's d is the E8M0 byte as 2^(e−128))
  *   - five-bit codes:   value = (code − 16)·d  |  code·d + m  q5_0 | q5_1 (fifth bit in qh)
  *   - nibbles + min:    value = code·d + m                    q4_1
- *   - bytes:            value = code·d                        q8_0
+ *   - bytes:            value = code·d                        q8_0, q8_1 (its s = d·Σcodes is not needed)
  *
  * Memory map of every kernel `<id>_decode(src, n, dst)`:
  *   src: n/32 blocks back to back, each BLOCK_BYTES long; fp16 d at D_OFFSET (and m at M_OFFSET),
@@ -24,6 +25,10 @@ import {
   IQ4_NL_D_OFFSET,
   IQ4_NL_KVALUES_IQ4NL,
   IQ4_NL_QS_OFFSET,
+  MXFP4_BLOCK_BYTES,
+  MXFP4_E_OFFSET,
+  MXFP4_KVALUES_MXFP4,
+  MXFP4_QS_OFFSET,
   Q4_0_BLOCK_BYTES,
   Q4_0_D_OFFSET,
   Q4_0_QS_OFFSET,
@@ -43,6 +48,9 @@ import {
   Q8_0_BLOCK_BYTES,
   Q8_0_D_OFFSET,
   Q8_0_QS_OFFSET,
+  Q8_1_BLOCK_BYTES,
+  Q8_1_D_OFFSET,
+  Q8_1_QS_OFFSET,
 } from './generated/constants';
 
 // Every legacy type has 32 elements per block: 128 output bytes.
@@ -124,6 +132,16 @@ export function q8_0_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 5; b++) q8_0Block(src + <usize>b * Q8_0_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
 }
 
+@inline function q8_1Block(src: usize, dst: usize): void {
+  const d = f32x4.splat(f16ToF32(load<u16>(src + Q8_1_D_OFFSET)));
+  storeI8x16Scaled(v128.load(src + Q8_1_QS_OFFSET), d, dst);
+  storeI8x16Scaled(v128.load(src + Q8_1_QS_OFFSET + 16), d, dst + 64);
+}
+
+export function q8_1_decode(src: usize, n: i32, dst: usize): void {
+  for (let b = 0; b < n >>> 5; b++) q8_1Block(src + <usize>b * Q8_1_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
+}
+
 @inline function iq4_nlBlock(src: usize, dst: usize, table: v128): void {
   const d = f32x4.splat(f16ToF32(load<u16>(src + IQ4_NL_D_OFFSET)));
   const v = v128.load(src + IQ4_NL_QS_OFFSET);
@@ -135,4 +153,21 @@ export function q8_0_decode(src: usize, n: i32, dst: usize): void {
 export function iq4_nl_decode(src: usize, n: i32, dst: usize): void {
   const table = v128.load(IQ4_NL_KVALUES_IQ4NL);
   for (let b = 0; b < n >>> 5; b++) iq4_nlBlock(src + <usize>b * IQ4_NL_BLOCK_BYTES, dst + <usize>b * OUT_BYTES, table);
+}
+
+/** ggml_e8m0_to_fp32_half: 2^(e−128) built from bits (e < 2 gives the subnormals 2^-128, 2^-127). */
+@inline export function e8m0Half(e: u32): f32 {
+  return reinterpret<f32>(e < 2 ? <u32>0x00200000 << e : (e - 1) << 23);
+}
+
+@inline function mxfp4Block(src: usize, dst: usize, table: v128): void {
+  const d = f32x4.splat(e8m0Half(<u32>load<u8>(src + MXFP4_E_OFFSET)));
+  const v = v128.load(src + MXFP4_QS_OFFSET);
+  storeI8x16Scaled(i8x16.swizzle(table, lowNibbles(v)), d, dst);
+  storeI8x16Scaled(i8x16.swizzle(table, highNibbles(v)), d, dst + 64);
+}
+
+export function mxfp4_decode(src: usize, n: i32, dst: usize): void {
+  const table = v128.load(MXFP4_KVALUES_MXFP4);
+  for (let b = 0; b < n >>> 5; b++) mxfp4Block(src + <usize>b * MXFP4_BLOCK_BYTES, dst + <usize>b * OUT_BYTES, table);
 }

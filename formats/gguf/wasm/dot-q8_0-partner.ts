@@ -1,10 +1,11 @@
 /**
- * Dot (matrix · vector) for the ggml types whose activation partner is q8_0: q4_0, q5_0, q8_0, iq4_nl.
+ * Dot (matrix · vector) for the ggml types whose activation partner is q8_0: q4_0, q5_0, q8_0, iq4_nl, mxfp4.
  * The activation row is quantized once (quantize-q8_0.ts), then every weight row runs ggml's vec_dot:
  * an exact integer dot per 32-element block, combined in float32 block by block, left to right, in the
  * operand order of the reference (the order of two float32 roundings matters, so each format keeps its own):
  *   q4_0, q8_0:     sumf += (sumi·dx)·dy
  *   q5_0, iq4_nl:   sumf += (dx·dy)·sumi
+ *   mxfp4:          sumf += (dy·2^(e−128))·sumi
  * The result is therefore bit-identical to the reference dot, not merely within the spec's tolerance.
  *
  * Memory map of `<id>_dot(w, y, rows, n, dst)`:
@@ -21,6 +22,10 @@ import {
   IQ4_NL_D_OFFSET,
   IQ4_NL_KVALUES_IQ4NL,
   IQ4_NL_QS_OFFSET,
+  MXFP4_BLOCK_BYTES,
+  MXFP4_E_OFFSET,
+  MXFP4_KVALUES_MXFP4,
+  MXFP4_QS_OFFSET,
   Q4_0_BLOCK_BYTES,
   Q4_0_D_OFFSET,
   Q4_0_QS_OFFSET,
@@ -32,6 +37,7 @@ import {
   Q8_0_D_OFFSET,
   Q8_0_QS_OFFSET,
 } from './generated/constants';
+import { e8m0Half } from './decode-legacy';
 import { quantizeRowQ8_0 } from './quantize-q8_0';
 
 @inline function yScale(yq: usize): f32 {
@@ -99,6 +105,20 @@ import { quantizeRowQ8_0 } from './quantize-q8_0';
   return sumf;
 }
 
+@inline function mxfp4Row(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const table = v128.load(MXFP4_KVALUES_MXFP4);
+  const mask = i8x16.splat(0x0f);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * MXFP4_BLOCK_BYTES;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    const v = v128.load(x + MXFP4_QS_OFFSET);
+    const sumi = nibbleDot(i8x16.swizzle(table, v128.and(v, mask)), i8x16.swizzle(table, i8x16.shr_u(v, 4)), y);
+    sumf += (yScale(y) * e8m0Half(<u32>load<u8>(x + MXFP4_E_OFFSET))) * <f32>sumi;
+  }
+  return sumf;
+}
+
 // One exported kernel per format; the row function is inlined into each loop.
 @inline function prepare(y: usize, n: i32): usize {
   const yq = alloc(<usize>(n >>> 5) * Q8_0_BLOCK_BYTES);
@@ -139,5 +159,14 @@ export function iq4_nl_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): v
   const blocks = n >>> 5;
   const rowBytes = <usize>blocks * IQ4_NL_BLOCK_BYTES;
   for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), iq4_nlRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function mxfp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 5;
+  const rowBytes = <usize>blocks * MXFP4_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), mxfp4Row(w + <usize>r * rowBytes, yq, blocks));
   release(m);
 }

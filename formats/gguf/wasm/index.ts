@@ -3,13 +3,17 @@
  * kernel (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md.
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
-export { q2_k_decode, q3_k_decode, q4_k_decode, q5_k_decode, q6_k_decode } from './decode-kquants';
+export { iq4_xs_decode, q2_k_decode, q3_k_decode, q4_k_decode, q5_k_decode, q6_k_decode, q8_k_decode } from './decode-kquants';
 export {
   iq4_nl_decode,
+  mxfp4_decode,
   q4_0_decode,
   q4_1_decode,
   q5_0_decode,
   q5_1_decode,
   q8_0_decode,
+  q8_1_decode,
 } from './decode-legacy';
-export { iq4_nl_dot, q4_0_dot, q5_0_dot, q8_0_dot } from './dot-q8_0-partner';
+export { iq4_nl_dot, mxfp4_dot, q4_0_dot, q5_0_dot, q8_0_dot } from './dot-q8_0-partner';
+export { q4_1_dot, q5_1_dot } from './dot-q8_1-partner';
+export { q4_k_dot, q5_k_dot, q6_k_dot } from './dot-q8_k-partner';

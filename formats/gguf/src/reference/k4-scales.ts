@@ -27,6 +27,7 @@ const mins = new Float32Array(8);
 const sw = new Float32Array(8);
 const ls = new Uint8Array(8);
 const lm = new Uint8Array(8);
+const subSumX2 = new Float32Array(8);
 
 /** Pack six-bit scale ls[j] and min lm[j] (j = 0..7) into the 12 scale bytes at q[off..off+12). */
 function packScalesMins(q: Uint8Array, off: number): void {
@@ -94,14 +95,20 @@ export function kScalesRef(
   nstep: number,
   L: Uint8Array,
 ): void {
+  // Σx² of the eight sub-blocks, each in float32 in its own order; the eight chains run side by side.
+  subSumX2.fill(0);
+  for (let l = 0; l < 32; l++) {
+    for (let j = 0; j < 8; j++) {
+      const v = x[xo + 32 * j + l]!;
+      subSumX2[j] = fround(subSumX2[j]! + fround(v * v));
+    }
+  }
   let maxScale = 0;
   let maxMin = 0;
   for (let j = 0; j < 8; j++) {
     // Weights av_x + |x| with av_x the sub-block's RMS.
     const so = xo + 32 * j;
-    let sumX2 = 0;
-    for (let l = 0; l < 32; l++) sumX2 = fround(sumX2 + fround(x[so + l]! * x[so + l]!));
-    const avX = fround(Math.sqrt(fround(sumX2 / 32)));
+    const avX = fround(Math.sqrt(fround(subSumX2[j]! / 32)));
     for (let l = 0; l < 32; l++) weights[l] = fround(avX + Math.abs(x[so + l]!));
     scales[j] = makeQkxQuants(32, nmax, x, so, weights, L, 32 * j, mins, j, laux, rmin, rdelta, nstep, false);
     if (scales[j]! > maxScale) maxScale = scales[j]!;

@@ -11,18 +11,28 @@
  * loops allocate nothing.
  */
 import { GROUP_MAX_EPS, nearestInt as nearestIntBits } from './float32.ts';
+import { provablyLoses as provablyLosesImport, trialError as trialErrorImport } from './qkx-bounds.ts';
 
 // Module-local bindings: runners that compile imports to property getters (tsx, vite) would otherwise
 // pay a getter call for every use inside the hot loops below.
 const fround = Math.fround;
 const nearestIntSlow = nearestIntBits;
+const provablyLoses = provablyLosesImport;
+const trialError = trialErrorImport;
+
+/** 2^−53, the unit roundoff of double. */
+const U64 = 2 ** -53;
 
 /** Scratch for makeQkxQuants (blocks of at most 256): the block, its weights, and x − min. */
 const XS = new Float32Array(256);
 const W = new Float32Array(256);
 const XM = new Float32Array(256);
-const TERMS = new Float32Array(256);
-const LEVELS = new Float32Array(256);
+/**
+ * GROW[l]: the value iscale·xm must reach before code l can grow, from below. nearest_int(fl(iscale·xm)) > l
+ * needs fl(iscale·xm) ≥ l + 0.5, i.e. iscale·xm ≥ (l + 0.5)(1 − 2^−24) (the double product of two floats is
+ * exact); GROW = (l + 0.5)(1 − 2^−20) keeps a margin. GROW[nmax] = Infinity; elements with xm ≤ 0 never pass.
+ */
+const GROW = new Float64Array(64);
 
 /**
  * ggml's nearest_int, fast path. For a float32 |v| < 2^22, v + 1.5·2^23 lands in [2^23, 2^24) where the
@@ -41,6 +51,12 @@ export function nearestInt(v: number): number {
  * make_qkx2_quants / make_qkx3_quants on x[xo .. xo+n). Writes codes to L[lo .. lo+n) (Laux is n bytes of
  * scratch), the min offset −min (≥ 0) to mins[mi], and returns the float32 scale. `weights` (indexed from 0)
  * may be omitted only for the make_qkx3 default (w = x²).
+ *
+ * The result is ggml's bit for bit. Two exact shortcuts keep the 21–37 trials cheap (squared error with
+ * non-negative finite weights only; otherwise every trial runs ggml's float32 steps):
+ *  - codes only grow with iscale and GROW brackets each code's next change from below, so a trial re-rounds
+ *    just the elements that may change and moves exact-real sums of the codes by the differences;
+ *  - qkx-bounds.ts proves from those sums that a trial cannot beat the best error, skipping its float32 fit.
  */
 export function makeQkxQuants(
   n: number,
@@ -58,40 +74,32 @@ export function makeQkxQuants(
   nstep: number,
   useMad: boolean,
 ): number {
-  // Local copies (the block, its weights) so the trial loops index from 0 without branches.
+  // Local copies (the block, its weights) so the trial loops index from 0 without branches; the range; and
+  // exact-real Σw, Σw·x, Σw·x² in double for the bounds, which need non-negative finite weights and inputs.
   const xs = XS;
   const w = W;
-  for (let i = 0; i < n; i++) {
-    const xi = x[xo + i]!;
-    xs[i] = xi;
-    w[i] = weights ? weights[i]! : fround(xi * xi);
-  }
-  // Range and the weighted sums Σw, Σw·x that the least-squares fit needs.
-  let min = xs[0]!;
+  let min = x[xo]!;
   let max = min;
-  let sumW = w[0]!;
-  let sumX = fround(sumW * xs[0]!);
-  for (let i = 1; i < n; i++) {
-    const xi = xs[i]!;
-    if (xi < min) min = xi;
-    if (xi > max) max = xi;
-    sumW = fround(sumW + w[i]!);
-    sumX = fround(sumX + fround(w[i]! * xi));
-  }
-  // Exact-real sums Σw, Σw·x, Σw·x² in double for the lower bound on a trial's error (see errorLowerBound);
-  // the bound needs non-negative finite weights and inputs and squared error, else every trial is evaluated.
-  let bounded = !useMad;
+  let fast = !useMad && n <= 64 && nmax < 32;
   let dW = 0;
   let dX = 0;
   let dXX = 0;
   for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    const xi = xs[i]!;
-    if (!(wi >= 0 && wi < Infinity && Math.abs(xi) < Infinity)) bounded = false;
+    const xi = x[xo + i]!;
+    const wi = weights ? weights[i]! : fround(xi * xi);
+    xs[i] = xi;
+    w[i] = wi;
+    if (xi < min) min = xi;
+    if (xi > max) max = xi;
+    if (!(wi >= 0 && wi < Infinity && Math.abs(xi) < Infinity)) fast = false;
     dW += wi;
     dX += wi * xi;
     dXX += wi * xi * xi;
   }
+  // Their radii: n rounded additions (and one or two rounded products) of terms bounded by the magnitudes.
+  const eW = (n + 2) * U64 * dW;
+  const eX = (n + 2) * U64 * Math.sqrt(dW * dXX);
+  const eXX = (n + 3) * U64 * dXX;
   // The min is never positive: a block of positive values is coded from 0.
   if (min > 0) min = 0;
   if (max === min) {
@@ -99,20 +107,30 @@ export function makeQkxQuants(
     mins[mi] = -min;
     return 0;
   }
-  // x − min in float32, refreshed whenever min changes.
+  // Start: the scale that spreads [min, max] over 0..nmax, and its weighted error. The same pass keeps
+  // x − min (float32, refreshed whenever min changes) and accumulates the float32 Σw, Σw·x of the
+  // least-squares fit (ggml sums them in its first loop; each keeps its own left-to-right order).
   const xm = XM;
-  for (let i = 0; i < n; i++) xm[i] = xs[i]! - min;
-  // Start: the scale that spreads [min, max] over 0..nmax, and its weighted error.
   let iscale = fround(nmax / fround(max - min));
   let scale = fround(1 / iscale);
   let bestError = 0;
+  let sumW = w[0]!;
+  let sumX = fround(sumW * xs[0]!);
   for (let i = 0; i < n; i++) {
-    const l = nearestInt(fround(iscale * xm[i]!));
+    const xi = xs[i]!;
+    const wi = w[i]!;
+    if (i > 0) {
+      sumW = fround(sumW + wi);
+      sumX = fround(sumX + fround(wi * xi));
+    }
+    const xmi = fround(xi - min);
+    xm[i] = xmi;
+    const l = nearestInt(fround(iscale * xmi));
     const li = l < 0 ? 0 : l > nmax ? nmax : l;
     L[lo + i] = li;
-    let diff = fround(fround(fround(scale * li) + min) - xs[i]!);
+    let diff = fround(fround(fround(scale * li) + min) - xi);
     diff = useMad ? Math.abs(diff) : fround(diff * diff);
-    bestError = fround(bestError + fround(w[i]! * diff));
+    bestError = fround(bestError + fround(wi * diff));
   }
   if (nstep < 1) {
     mins[mi] = -min;
@@ -121,39 +139,82 @@ export function makeQkxQuants(
   // Try nstep+1 trial scales (rmin + rdelta·is + nmax)/(max − min); for each, fit scale and min by
   // weighted least squares on the codes it gives, and keep the fit with the smallest error. As in ggml,
   // once a fit wins, its min is the one later trials measure from (codes and range both move).
-  // The fit below depends only on the codes (not on iscale or min), so a trial whose codes equal the
-  // previous trial's reproduces that trial's error exactly, which cannot beat bestError: skip it.
+  // The fit depends only on the codes (not on iscale or min), so a trial whose codes equal the previous
+  // trial's reproduces that trial's outcome, which cannot beat bestError: skip it.
+  const grow = GROW;
+  for (let l = 0; l < nmax; l++) grow[l] = (l + 0.5) * (1 - 2 ** -20);
+  grow[nmax] = Infinity;
+  let dL = 0;
+  let dL2 = 0;
+  let dXL = 0;
+  let updates = 0;
+  let fresh = true; // the fast path's sums and change points must be rebuilt
+  let lastIscale = 0;
   for (let is = 0; is <= nstep; is++) {
     iscale = fround(fround(fround(rmin + fround(rdelta * is)) + nmax) / fround(max - min));
-    let same = is > 0;
-    for (let i = 0; i < n; i++) {
-      const l0 = nearestInt(fround(iscale * xm[i]!));
-      const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
-      if (Laux[i] !== l) {
-        Laux[i] = l;
-        same = false;
+    let changed = is === 0;
+    if (fast && !fresh && iscale >= lastIscale && updates <= n) {
+      // Codes are non-decreasing in iscale (fl and nearest_int are monotone): re-round only the elements
+      // whose change point has been reached, and move the sums by the code differences.
+      for (let i = 0; i < n; i++) {
+        if (iscale * xm[i]! < grow[Laux[i]!]!) continue;
+        const l0 = nearestInt(fround(iscale * xm[i]!));
+        const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
+        const old = Laux[i]!;
+        if (l !== old) {
+          const wd = w[i]! * (l - old);
+          dL += wd;
+          dL2 += w[i]! * (l * l - old * old);
+          dXL += wd * xs[i]!;
+          Laux[i] = l;
+          changed = true;
+          updates++;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const l0 = nearestInt(fround(iscale * xm[i]!));
+        const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
+        if (Laux[i] !== l) {
+          Laux[i] = l;
+          changed = true;
+        }
+      }
+      if (fast) {
+        dL = 0;
+        dL2 = 0;
+        dXL = 0;
+        for (let i = 0; i < n; i++) {
+          const l = Laux[i]!;
+          const wl = w[i]! * l; // exact: a 24-bit weight times a code below 2^5
+          dL += wl;
+          dL2 += wl * l;
+          dXL += wl * xs[i]!; // exact: 29 + 24 bits
+        }
+        updates = 0;
+        fresh = false;
       }
     }
-    if (same) continue;
+    lastIscale = iscale;
+    if (!changed) continue;
+    if (fast) {
+      // Each code sum is within (n + updates + 4)·u64 of its magnitude bound.
+      const r = (n + updates + 4) * U64;
+      const eA1 = r * nmax * dW;
+      const eA2 = r * nmax * nmax * dW;
+      const eXL = r * nmax * Math.sqrt(dW * dXX);
+      if (provablyLoses(n, bestError, dW, eW, dX, eX, dXX, eXX, dL, dL2, dXL, eA1, eA2, eXL)) continue;
+    }
+    // ggml's float32 fit for these codes.
     let sumL = 0;
     let sumL2 = 0;
     let sumXL = 0;
-    let dL = 0;
-    let dL2 = 0;
-    let dXL = 0;
     for (let i = 0; i < n; i++) {
       const l = Laux[i]!;
-      const wi = w[i]!;
-      const xi = xs[i]!;
-      const wl = fround(wi * l);
+      const wl = fround(w[i]! * l);
       sumL = fround(sumL + wl);
       sumL2 = fround(sumL2 + fround(wl * l));
-      sumXL = fround(sumXL + fround(wl * xi));
-      // The same sums in double (w·l·x is exact in double for l < 2^5): the error bound's inputs.
-      const dwl = wi * l;
-      dL += dwl;
-      dL2 += dwl * l;
-      dXL += dwl * xi;
+      sumXL = fround(sumXL + fround(wl * xs[i]!));
     }
     const D = fround(fround(sumW * sumL2) - fround(sumL * sumL));
     if (D > 0) {
@@ -163,8 +224,7 @@ export function makeQkxQuants(
         thisMin = 0;
         thisScale = fround(sumXL / sumL2);
       }
-      if (bounded && errorLowerBound(n, thisScale, thisMin, dW, dX, dXX, dL, dL2, dXL) >= bestError) continue;
-      const curError = trialError(n, nmax, thisScale, thisMin, Laux, xs, w, useMad, bestError);
+      const curError = trialError(n, nmax, thisScale, thisMin, Laux, xs, w, useMad, bestError, !fast);
       if (curError < bestError) {
         for (let i = 0; i < n; i++) L[lo + i] = Laux[i]!;
         bestError = curError;
@@ -172,94 +232,13 @@ export function makeQkxQuants(
         if (thisMin !== min) {
           min = thisMin;
           for (let i = 0; i < n; i++) xm[i] = xs[i]! - min;
+          fresh = true;
         }
       }
     }
   }
   mins[mi] = -min;
   return scale;
-}
-
-/** 2^−24 and 2^−53: unit roundoff of float32 and of double. */
-const U32 = 5.960464477539063e-8;
-const U64 = 1.1102230246251565e-16;
-
-/**
- * A lower bound on the float32 error ggml computes for a trial, Σ fl(w·fl(d²)) with
- * d = fl(fl(fl(s·l) + m) − x) summed in float32, from the trial's exact sums alone (no pass over the block):
- *  1. E = ‖s·l + m − x‖²_w expanded in the sums, evaluated in double; its rounding (and the double sums'
- *     own) is at most 128·2^−53 times the sum of the magnitudes of the expansion's terms.
- *  2. Per element |d − (s·l + m − x)| ≤ (1+ε)·u·(|s·l| + |s·l + m| + |d|) (three float32 roundings, u = 2^−24;
- *     4u is used), so by Minkowski ‖d‖_w ≥ √E − 4u·(‖s·l‖_w + ‖s·l + m‖_w + ‖s·l + m − x‖_w).
- *  3. Rounding the squares, the products with w ≥ 0 and the float32 sum of non-negative terms lose at most
- *     a factor (1 − (n+1)·u); (n+8)·2u is used, and 2^−126·n covers float32 underflow.
- * When the bound is ≥ the best error so far the trial cannot win (C's `cur < best` is false): skip it.
- * Any NaN or infinity makes the bound NaN, which never skips.
- */
-function errorLowerBound(
-  n: number,
-  s: number,
-  m: number,
-  dW: number,
-  dX: number,
-  dXX: number,
-  dL: number,
-  dL2: number,
-  dXL: number,
-): number {
-  const sl2 = s * s * dL2;
-  const slm = 2 * s * m * dL;
-  const mm = m * m * dW;
-  const e = sl2 + slm - 2 * s * dXL + mm - 2 * m * dX + dXX;
-  const mag = sl2 + Math.abs(slm) + 2 * Math.abs(s * dXL) + mm + 2 * Math.abs(m * dX) + dXX;
-  const slack = 128 * U64 * mag;
-  const normD = Math.sqrt(Math.max(0, e + slack));
-  const normSl = Math.sqrt(sl2);
-  const normSlm = Math.sqrt(Math.max(0, sl2 + slm + mm) + slack);
-  const lower = Math.sqrt(Math.max(0, e - slack)) - 4 * U32 * (normSl + normSlm + normD);
-  if (Number.isNaN(lower)) return lower;
-  if (lower <= 0) return 0;
-  return lower * lower * (1 - (n + 8) * 2 * U32) - n * 1.1754943508222875e-38;
-}
-
-/**
- * The weighted error Σ w·f(scale·L + min − x) of one trial, accumulated in float32 in C's order, where
- * only its comparison with `best` matters unless it wins. The terms are exact float32 values; their float32
- * running sum differs from the exact sum by at most (n−1)·2^−24·Σ|term| (Higham's γ bound), so a double
- * sum with a margin of n·2^−23·Σ|term| decides most comparisons; the float32 sum is replayed exactly when
- * the trial may win (its value becomes the new best) or the margin cannot decide. Returns a value that
- * compares with `best` exactly as the float32 sum does (the float32 sum itself whenever it is < best).
- */
-function trialError(
-  n: number,
-  nmax: number,
-  scale: number,
-  min: number,
-  Laux: Uint8Array,
-  xs: Float32Array,
-  w: Float32Array,
-  useMad: boolean,
-  best: number,
-): number {
-  const t = TERMS;
-  // scale·l + min takes only nmax + 1 values: evaluate each once.
-  const level = LEVELS;
-  for (let l = 0; l <= nmax; l++) level[l] = fround(fround(scale * l) + min);
-  let sum = 0;
-  let abs = 0;
-  for (let i = 0; i < n; i++) {
-    let diff = fround(level[Laux[i]!]! - xs[i]!);
-    diff = useMad ? Math.abs(diff) : fround(diff * diff);
-    const term = fround(w[i]! * diff);
-    t[i] = term;
-    sum += term;
-    abs += Math.abs(term);
-  }
-  const margin = n * 1.1920928955078125e-7 * abs; // n·2^−23·Σ|term|
-  if (sum - margin >= best) return sum - margin; // the float32 sum is ≥ this ≥ best as well
-  let exact = 0;
-  for (let i = 0; i < n; i++) exact = fround(exact + t[i]!);
-  return exact;
 }
 
 /**

@@ -9,12 +9,12 @@
  */
 const fround = Math.fround;
 
-const U32 = 5.960464477539063e-8;
-const U64 = 1.1102230246251565e-16;
+const U32 = 2 ** -24;
+const U64 = 2 ** -53;
 /** Smallest normal float32: the absolute error allowance for float32 underflow per term. */
-const FLT_MIN = 1.1754943508222875e-38;
+const FLT_MIN = 2 ** -126;
 /** 2^−147: absolute allowance per residual for its three roundings should any of them underflow. */
-const TINY = 5.605193857299268e-45;
+const TINY = 2 ** -147;
 
 /**
  * The largest R with: if ggml's float32 error E32 of a trial is < best, then ‖d32‖ < R, where d32 are its
@@ -39,7 +39,8 @@ function residualRadius(n: number, best: number): number {
  *  - ‖d‖² ≥ Emin, the least-squares minimum over all real (s, m) for these codes:
  *    Emin = Sxx − Sxl²/Sll with Sxx = XX − X²/W, Sxl = XL − A1·X/W, Sll = D/W.
  * So √Emin ≥ (R + 2u(κ+1)‖x‖)/(1 − 2u(κ+2)) contradicts a win. Every quantity is bounded by interval
- * arithmetic over the radii, with 4·u64 per double operation on top.
+ * arithmetic over the radii, with 4·u64 per double operation on top, and 2^−147·√W covers residual
+ * roundings that underflow.
  */
 export function provablyLoses(
   n: number,
@@ -79,7 +80,8 @@ export function provablyLoses(
     8 * U64 * (Math.abs(XL) + Math.abs(cross));
   // Sxx = XX − X²/W.
   const xsq = (X * X) / W;
-  const sxxLo = XX - eXX - xsq - (2 * xAbsHi * eX) / wLo - (xAbsHi * xAbsHi * eW) / (wLo * W) - 8 * U64 * (XX + xsq);
+  const sxxLo =
+    XX - eXX - xsq - (2 * xAbsHi * eX) / wLo - (xAbsHi * xAbsHi * eW) / (wLo * W) - 8 * U64 * (XX + xsq);
   const eMinLo = sxxLo - ((sxlHi * sxlHi) / sllLo) * (1 + 8 * U64);
   if (!(eMinLo > 0)) return false;
   const kappa = Math.sqrt((wHi * a2Hi) / dLo) * (1 + 8 * U64);
@@ -88,43 +90,6 @@ export function provablyLoses(
   const xNorm = Math.sqrt(xxHi) * (1 + 8 * U64);
   const needed = (residualRadius(n, best) + 2 * U32 * (kappa + 1) * xNorm + TINY * Math.sqrt(wHi)) / (1 - c);
   return Math.sqrt(eMinLo) * (1 - 8 * U64) >= needed;
-}
-
-/**
- * A lower bound on ggml's float32 error for a fitted trial (scale s, min m known), from exact-real sums:
- * E = ‖s·l + m − x‖² expanded in the sums and evaluated in double. Its rounding, and the sums' own (each
- * within (2n+4)·u64 of its magnitude: at most n updates since a full re-sum), is at most (4n+64)·u64 times
- * `mag`, which bounds the expansion's term magnitudes (|Σw·l·x| ≤ √(A2·XX) and |Σw·x| ≤ √(W·XX) by
- * Cauchy–Schwarz); then, as in provablyLoses,
- * ‖d32‖ ≥ √E − 4u·(‖s·l‖ + ‖s·l + m‖ + ‖d‖), and the float32 squares, products and sum lose at most a
- * factor (1 − (n+8)·2u) plus FLT_MIN per term. NaN when any input is NaN or infinite (never skips).
- */
-export function errorLowerBound(
-  n: number,
-  s: number,
-  m: number,
-  dW: number,
-  dX: number,
-  dXX: number,
-  dL: number,
-  dL2: number,
-  dXL: number,
-): number {
-  const sl2 = s * s * dL2;
-  const slm = 2 * s * m * dL;
-  const mm = m * m * dW;
-  const e = sl2 + slm - 2 * s * dXL + mm - 2 * m * dX + dXX;
-  const mag =
-    sl2 + Math.abs(slm) + 2 * Math.abs(s) * Math.sqrt(dL2 * dXX) + mm + 2 * Math.abs(m) * Math.sqrt(dW * dXX) + dXX;
-  const slack = (4 * n + 64) * U64 * mag;
-  const normD = Math.sqrt(Math.max(0, e + slack));
-  const normSl = Math.sqrt(sl2);
-  const normSlm = Math.sqrt(Math.max(0, sl2 + slm + mm) + slack);
-  const lower =
-    Math.sqrt(Math.max(0, e - slack)) - 4 * U32 * (normSl + normSlm + normD) - TINY * Math.sqrt(dW);
-  if (Number.isNaN(lower)) return lower;
-  if (lower <= 0) return 0;
-  return lower * lower * (1 - (n + 8) * 2 * U32) - n * FLT_MIN;
 }
 
 const TERMS = new Float32Array(256);
@@ -136,7 +101,8 @@ const LEVELS = new Float32Array(256);
  * their float32 running sum differs from the exact sum by at most (n−1)·u·Σ|term| (Higham's γ bound), so a
  * double sum with a margin of 2n·u·Σ|term| decides most comparisons, and the float32 sum is replayed when
  * the trial may win or the margin cannot decide. Returns a value that compares with `best` exactly as the
- * float32 sum does (the float32 sum itself whenever it is < best).
+ * float32 sum does (the float32 sum itself whenever it is < best). `screen = false` skips the double pass
+ * (for trials that already passed provablyLoses, which nearly always win).
  */
 export function trialError(
   n: number,
@@ -148,11 +114,22 @@ export function trialError(
   w: Float32Array,
   useMad: boolean,
   best: number,
+  screen: boolean,
 ): number {
   const t = TERMS;
   // scale·l + min takes only nmax + 1 values: evaluate each once.
   const level = LEVELS;
   for (let l = 0; l <= nmax; l++) level[l] = fround(fround(scale * l) + min);
+  if (!screen) {
+    // The caller expects a likely winner: accumulate in float32 straight away.
+    let exact = 0;
+    for (let i = 0; i < n; i++) {
+      let diff = fround(level[Laux[i]!]! - xs[i]!);
+      diff = useMad ? Math.abs(diff) : fround(diff * diff);
+      exact = fround(exact + fround(w[i]! * diff));
+    }
+    return exact;
+  }
   let sum = 0;
   let abs = 0;
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,211 @@
+/**
+ * Dot (matrix · vector) for the k-quants against q8_k activations: q4_k, q5_k, q6_k. The activation row is
+ * quantized once (quantize-q8_k.ts); every weight row then runs ggml's generic vec_dot, reproduced lane for
+ * lane: integer products accumulate into eight int32 lanes (lane = element index mod 8) weighted by the
+ * sub-block scale, each block adds (dx·dy)·lane to eight float32 running sums (two f32x4, the same
+ * roundings as the reference's scalar loop), the min term (q4_k, q5_k) is subtracted from sumf block by
+ * block, and the eight lanes join sumf in lane order at the end. So results are bit-identical.
+ *
+ * Memory map of `<id>_dot(w, y, rows, n, dst)`: w rows × n/256 blocks; y n float32; dst rows float32;
+ * scratch n/256 q8_k blocks from the module allocator, released before returning.
+ */
+import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
+import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
+import {
+  Q4_K_BLOCK_BYTES,
+  Q4_K_D_OFFSET,
+  Q4_K_DMIN_OFFSET,
+  Q4_K_QS_OFFSET,
+  Q4_K_SCALES_OFFSET,
+  Q5_K_BLOCK_BYTES,
+  Q5_K_D_OFFSET,
+  Q5_K_DMIN_OFFSET,
+  Q5_K_QH_OFFSET,
+  Q5_K_QS_OFFSET,
+  Q5_K_SCALES_OFFSET,
+  Q6_K_BLOCK_BYTES,
+  Q6_K_D_OFFSET,
+  Q6_K_QH_OFFSET,
+  Q6_K_QL_OFFSET,
+  Q6_K_SCALES_OFFSET,
+  Q8_K_BLOCK_BYTES,
+  Q8_K_BSUMS_OFFSET,
+  Q8_K_D_OFFSET,
+  Q8_K_QS_OFFSET,
+} from './generated/constants';
+import { quantizeRowQ8_K } from './quantize-q8_k';
+
+/** Products of 16 code lanes with 16 q8 lanes folded to eight int16 lanes (lane = element mod 8). */
+@inline function lanes16(codes: v128, y: v128): v128 {
+  return i16x8.add(i16x8.extmul_low_i8x16_s(codes, y), i16x8.extmul_high_i8x16_s(codes, y));
+}
+
+// Eight int32 lanes (two i32x4) and eight float32 sums (two f32x4), per row.
+let aux0: v128 = i32x4.splat(0);
+let aux1: v128 = i32x4.splat(0);
+let sums0: v128 = f32x4.splat(0);
+let sums1: v128 = f32x4.splat(0);
+
+/** aux += scale · (int16 lanes widened to int32). */
+@inline function accumulate(s16: v128, scale: i32): void {
+  const sc = i32x4.splat(scale);
+  aux0 = i32x4.add(aux0, i32x4.mul(i32x4.extend_low_i16x8_s(s16), sc));
+  aux1 = i32x4.add(aux1, i32x4.mul(i32x4.extend_high_i16x8_s(s16), sc));
+}
+
+/** sums[l] += d·aux[l], then the lanes are cleared for the next block. */
+@inline function flush(d: f32): void {
+  const vd = f32x4.splat(d);
+  sums0 = f32x4.add(sums0, f32x4.mul(vd, f32x4.convert_i32x4_s(aux0)));
+  sums1 = f32x4.add(sums1, f32x4.mul(vd, f32x4.convert_i32x4_s(aux1)));
+  aux0 = i32x4.splat(0);
+  aux1 = i32x4.splat(0);
+}
+
+@inline function finish(sumf: f32): f32 {
+  sumf += f32x4.extract_lane(sums0, 0);
+  sumf += f32x4.extract_lane(sums0, 1);
+  sumf += f32x4.extract_lane(sums0, 2);
+  sumf += f32x4.extract_lane(sums0, 3);
+  sumf += f32x4.extract_lane(sums1, 0);
+  sumf += f32x4.extract_lane(sums1, 1);
+  sumf += f32x4.extract_lane(sums1, 2);
+  sumf += f32x4.extract_lane(sums1, 3);
+  sums0 = f32x4.splat(0);
+  sums1 = f32x4.splat(0);
+  return sumf;
+}
+
+@inline function k4Scale(s: usize, j: i32): i32 {
+  return j < 4 ? <i32>load<u8>(s + j) & 63 : (<i32>load<u8>(s + j + 4) & 0x0f) | ((<i32>load<u8>(s + j - 4) >> 6) << 4);
+}
+@inline function k4Min(s: usize, j: i32): i32 {
+  return j < 4 ? <i32>load<u8>(s + j + 4) & 63 : (<i32>load<u8>(s + j + 4) >> 4) | ((<i32>load<u8>(s + j) >> 6) << 4);
+}
+
+/** Σ_g bsums[g]·min(g/2) of a q4_k/q5_k block. */
+@inline function minTerm(scales: usize, yb: usize): i32 {
+  let sumi = 0;
+  for (let g = 0; g < 16; g++) sumi += <i32>load<i16>(yb + Q8_K_BSUMS_OFFSET + (<usize>g << 1)) * k4Min(scales, g >> 1);
+  return sumi;
+}
+
+@inline function q4_kRow(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const mask = i8x16.splat(0x0f);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q4_K_BLOCK_BYTES;
+    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
+    const scales = x + Q4_K_SCALES_OFFSET;
+    for (let c = 0; c < 4; c++) {
+      const v0 = v128.load(x + Q4_K_QS_OFFSET + 32 * c);
+      const v1 = v128.load(x + Q4_K_QS_OFFSET + 32 * c + 16);
+      const y = yb + Q8_K_QS_OFFSET + 64 * c;
+      // sub-block 2c: low nibbles (elements 64c .. +31); sub-block 2c+1: high nibbles (64c+32 .. +63)
+      const lo = i16x8.add(lanes16(v128.and(v0, mask), v128.load(y)), lanes16(v128.and(v1, mask), v128.load(y, 16)));
+      const hi = i16x8.add(lanes16(i8x16.shr_u(v0, 4), v128.load(y, 32)), lanes16(i8x16.shr_u(v1, 4), v128.load(y, 48)));
+      accumulate(lo, k4Scale(scales, 2 * c));
+      accumulate(hi, k4Scale(scales, 2 * c + 1));
+    }
+    const dy = load<f32>(yb + Q8_K_D_OFFSET);
+    flush(f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy);
+    const dmin = f16ToF32(load<u16>(x + Q4_K_DMIN_OFFSET)) * dy;
+    sumf = sumf - dmin * <f32>minTerm(scales, yb);
+  }
+  return finish(sumf);
+}
+
+@inline function q5_kRow(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const mask = i8x16.splat(0x0f);
+  const sixteen = i8x16.splat(16);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q5_K_BLOCK_BYTES;
+    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
+    const scales = x + Q5_K_SCALES_OFFSET;
+    const h0 = v128.load(x + Q5_K_QH_OFFSET);
+    const h1 = v128.load(x + Q5_K_QH_OFFSET + 16);
+    for (let c = 0; c < 4; c++) {
+      const v0 = v128.load(x + Q5_K_QS_OFFSET + 32 * c);
+      const v1 = v128.load(x + Q5_K_QS_OFFSET + 32 * c + 16);
+      const shift: i32 = 2 * c;
+      const bitLo = i8x16.splat(<i8>(<i32>1 << shift));
+      const bitHi = i8x16.splat(<i8>(<i32>2 << shift));
+      const y = yb + Q8_K_QS_OFFSET + 64 * c;
+      const c0 = v128.or(v128.and(v0, mask), v128.and(i8x16.eq(v128.and(h0, bitLo), bitLo), sixteen));
+      const c1 = v128.or(v128.and(v1, mask), v128.and(i8x16.eq(v128.and(h1, bitLo), bitLo), sixteen));
+      const c2 = v128.or(i8x16.shr_u(v0, 4), v128.and(i8x16.eq(v128.and(h0, bitHi), bitHi), sixteen));
+      const c3 = v128.or(i8x16.shr_u(v1, 4), v128.and(i8x16.eq(v128.and(h1, bitHi), bitHi), sixteen));
+      accumulate(i16x8.add(lanes16(c0, v128.load(y)), lanes16(c1, v128.load(y, 16))), k4Scale(scales, 2 * c));
+      accumulate(i16x8.add(lanes16(c2, v128.load(y, 32)), lanes16(c3, v128.load(y, 48))), k4Scale(scales, 2 * c + 1));
+    }
+    const dy = load<f32>(yb + Q8_K_D_OFFSET);
+    flush(f16ToF32(load<u16>(x + Q5_K_D_OFFSET)) * dy);
+    const dmin = f16ToF32(load<u16>(x + Q5_K_DMIN_OFFSET)) * dy;
+    sumf = sumf - dmin * <f32>minTerm(scales, yb);
+  }
+  return finish(sumf);
+}
+
+@inline function q6_kRow(w: usize, yq: usize, blocks: i32): f32 {
+  const mask = i8x16.splat(0x0f);
+  const three = i8x16.splat(3);
+  const bias = i8x16.splat(32);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q6_K_BLOCK_BYTES;
+    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
+    for (let half = 0; half < 2; half++) {
+      const ql = x + Q6_K_QL_OFFSET + 64 * half;
+      const qh = x + Q6_K_QH_OFFSET + 32 * half;
+      for (let l0 = 0; l0 < 32; l0 += 16) {
+        const a = v128.load(ql + l0);
+        const bb = v128.load(ql + l0 + 32);
+        const h = v128.load(qh + l0);
+        for (let k = 0; k < 4; k++) {
+          const nib = k & 1 ? bb : a;
+          const low = k < 2 ? v128.and(nib, mask) : i8x16.shr_u(nib, 4);
+          const high = i8x16.shl(v128.and(i8x16.shr_u(h, 2 * k), three), 4);
+          const codes = i8x16.sub(v128.or(low, high), bias);
+          const e = 128 * half + 32 * k + l0;
+          const sc = <i32>load<i8>(x + Q6_K_SCALES_OFFSET + (e >> 4));
+          accumulate(lanes16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), sc);
+        }
+      }
+    }
+    flush(f16ToF32(load<u16>(x + Q6_K_D_OFFSET)) * load<f32>(yb + Q8_K_D_OFFSET));
+  }
+  return finish(0);
+}
+
+@inline function prepare(y: usize, n: i32): usize {
+  const yq = alloc(<usize>(n >>> 8) * Q8_K_BLOCK_BYTES);
+  quantizeRowQ8_K(y, n, yq);
+  return yq;
+}
+
+export function q4_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 8;
+  const rowBytes = <usize>blocks * Q4_K_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function q5_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 8;
+  const rowBytes = <usize>blocks * Q5_K_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q5_kRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function q6_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 8;
+  const rowBytes = <usize>blocks * Q6_K_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q6_kRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
