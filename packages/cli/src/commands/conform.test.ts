@@ -24,7 +24,7 @@ function damagedQ4_0(updateChecksum: boolean): string {
   const file = join(dir, 'laplace.q');
   const bytes = readFileSync(file);
   // Block 5 of row 0 starts at byte 5*18 = 90; byte 7 of that block is a code byte.
-  bytes[90 + 7] ^= 0x10;
+  bytes[90 + 7] = bytes[90 + 7]! ^ 0x10;
   writeFileSync(file, bytes);
   if (updateChecksum) {
     const manifestPath = join(dir, 'manifest.json');

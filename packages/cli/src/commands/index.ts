@@ -12,4 +12,10 @@ export interface Command {
 export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   formats: () => import('./formats.ts'),
   conform: () => import('./conform.ts'),
+  inspect: () => import('./inspect.ts'),
+  scan: () => import('./scan.ts'),
+  run: () => import('./run.ts'),
+  merge: () => import('./merge.ts'),
+  site: () => import('./site.ts'),
+  validate: () => import('./validate.ts'),
 };

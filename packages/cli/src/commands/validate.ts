@@ -1,0 +1,230 @@
+/**
+ * `qbench validate --kernel PATH [--format ID] [--op decode|dot]`: check a kernel someone wrote against the
+ * reference, on the conformance harness's case list and the format's golden vectors, then time it beside
+ * qbench's own kernels for the same format and op. PATH is a JS/TS module (default export
+ * `{ format, op, decode | dot }`), a `.wasm` following KERNEL-ABI.md, or a `.wgsl` with the documented
+ * bindings. Module and wasm kernels run in a worker thread with a time limit per call, so a kernel that
+ * hangs, throws, writes outside its output or returns the wrong length gets a verdict. Exit 0 only on pass.
+ */
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  type Kernel,
+  type KernelOp,
+  type KernelTraits,
+  kernelId,
+  loadFormat,
+  QbenchError,
+} from '@qbench/core';
+import {
+  conformKernel,
+  FULL_ELEMENTS,
+  type KernelConformance,
+  listKernels,
+  loadExternalKernel,
+  loadWgslFile,
+  makeCase,
+  measureKernel,
+  memoryBandwidth,
+  QUICK_ELEMENTS,
+  toMeasurement,
+} from '@qbench/suite-throughput';
+import { flag, parse, str } from '../args.ts';
+import { type Io, table } from '../io.ts';
+
+export const summary =
+  'check an external kernel (.mjs/.ts module, .wasm, .wgsl) against the reference and time it';
+
+const OPS: readonly KernelOp[] = ['decode', 'dot'];
+
+function caseRows(r: KernelConformance): (string | number)[][] {
+  return r.cases.map((c) => {
+    const k = c.checks[0]!;
+    const verdict = k.skipped !== undefined ? 'skip' : k.ok ? 'pass' : 'FAIL';
+    const m = k.mismatch;
+    const where = m
+      ? `${m.block >= 0 ? `index ${m.index} (block ${m.block}, offset ${m.offsetInBlock})` : `row ${m.row ?? m.index}`}: expected ${m.expected}, got ${m.got}${m.ulp !== undefined && Number.isFinite(m.ulp) ? `, ${m.ulp} ulp` : ''}${m.count > 1 ? `; ${m.count} differ` : ''}`
+      : '';
+    return [
+      c.case,
+      verdict,
+      k.skipped ?? ([where, k.ok ? (k.detail ?? '') : (k.detail ?? '')].filter(Boolean).join('; ') || ''),
+    ];
+  });
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const p = parse(
+    'validate',
+    argv,
+    {
+      kernel: { type: 'string' },
+      format: { type: 'string' },
+      op: { type: 'string' },
+      timeout: { type: 'string' },
+      elements: { type: 'string' },
+      quick: { type: 'boolean' },
+      'skip-throughput': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    false,
+  );
+  const path = str(p, 'kernel');
+  if (!path)
+    throw new QbenchError(
+      'cli.args',
+      'validate: --kernel PATH is required (a .mjs/.js/.ts module, a .wasm or a .wgsl)',
+    );
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new QbenchError('cli.args', `validate: ${path}: no such file`);
+  const opArg = str(p, 'op');
+  if (opArg !== undefined && !OPS.includes(opArg as KernelOp))
+    throw new QbenchError('cli.args', `validate: --op must be decode or dot, got '${opArg}'`);
+  const timeoutMs = Number(str(p, 'timeout') ?? 10_000);
+  const quick = flag(p, 'quick');
+  const formatArg = str(p, 'format');
+
+  // Load the kernel first: a module names its own format.
+  let kernel: Kernel;
+  let op: KernelOp;
+  let formatId: string | undefined = formatArg;
+  let close = async () => {};
+  let bench: ((c: ReturnType<typeof makeCase>) => Promise<ReturnType<typeof toMeasurement>>) | undefined;
+  let kind: string;
+  if (abs.endsWith('.wgsl')) {
+    if (!formatId) throw new QbenchError('cli.args', 'validate: a .wgsl kernel needs --format');
+    const f = await loadFormat(formatId);
+    const loaded = await loadWgslFile(abs, f, (opArg as KernelOp | undefined) ?? 'decode');
+    kernel = loaded.kernel;
+    op = loaded.op;
+    kind = 'WGSL compute shader (webgpu)';
+    close = async () => loaded.kernel.dispose?.();
+  } else {
+    const f = formatId ? await loadFormat(formatId) : undefined;
+    const ext = await loadExternalKernel(abs, {
+      ...(f ? { format: { id: f.id, blockElements: f.blockElements, blockBytes: f.blockBytes } } : {}),
+      ...(opArg ? { op: opArg as KernelOp } : {}),
+      timeoutMs,
+    });
+    if (formatId && ext.declaredFormat && ext.declaredFormat !== formatId) {
+      await ext.close();
+      throw new QbenchError(
+        'validate.format',
+        `${path} declares format '${ext.declaredFormat}' but --format is '${formatId}'`,
+      );
+    }
+    formatId ??= ext.declaredFormat;
+    kernel = ext.kernel;
+    op = ext.op;
+    kind = ext.kind === 'wasm' ? 'wasm module (KERNEL-ABI), worker thread' : 'JS module, worker thread';
+    close = () => ext.close();
+    bench = async (c) => {
+      const r = await ext.bench(
+        c.op === 'decode' ? { q: c.q, n: c.elements } : { q: c.q, y: c.y!, rows: c.rows! },
+        {},
+      );
+      return toMeasurement(c, r.timing, r.prepared);
+    };
+  }
+  try {
+    if (!formatId)
+      throw new QbenchError('cli.args', `validate: ${path} does not name its format; pass --format`);
+    const format = await loadFormat(formatId);
+    const traits: KernelTraits = {
+      id: kernelId(format.id, op, 'external'),
+      format: format.id,
+      op,
+      backend: 'external',
+      supports: (s) =>
+        s.n % format.blockElements === 0 ? true : `n is not a multiple of ${format.blockElements}`,
+      load: async () => kernel,
+    };
+    // worker-hosted kernels enforce timeoutMs themselves (and terminate the worker); the harness's limit is a backstop
+    const report = await conformKernel(
+      traits,
+      format,
+      { timeoutMs: timeoutMs + 5000, ...(quick ? { maxBlocks: 33 } : {}) },
+      kernel,
+    );
+    const passed = report.cases.filter((c) => c.checks.every((k) => k.ok)).length;
+    const skipped = report.cases.filter((c) => c.checks.some((k) => k.skipped !== undefined)).length;
+    const failed = report.cases.length - passed - skipped;
+    const results: Record<string, unknown>[] = [];
+    if (report.ok && !flag(p, 'skip-throughput')) {
+      const elements = throughputElements(str(p, 'elements'), quick);
+      const c = makeCase(format, op, elements);
+      const bw = await memoryBandwidth();
+      const m = bench ? await bench(c) : await measureKernel(kernel, c);
+      results.push({ kernel: `${path} (external)`, ...m });
+      const own = await listKernels({ formats: [format.id], ops: [op] });
+      for (const k of own.kernels) {
+        const conf = await conformKernel(k, format, { golden: false, maxBlocks: 33 });
+        if (!conf.ok) {
+          results.push({ kernel: k.id, skipped: 'did not pass conformance here' });
+          continue;
+        }
+        results.push({ kernel: k.id, ...(await measureKernel(await k.load(), c)) });
+      }
+      results.push({
+        kernel: 'memcpy',
+        typedArrayCopyGBps: bw.typedArrayCopyGBps,
+        wasmMemoryCopyGBps: bw.wasmMemoryCopyGBps,
+      });
+    }
+    if (flag(p, 'json')) {
+      io.out(
+        `${JSON.stringify({ kernel: path, format: format.id, op, ok: report.ok, conformance: report, throughput: results }, null, 2)}\n`,
+      );
+      return report.ok ? 0 : 1;
+    }
+    io.out(`kernel ${path}: ${format.id} ${op} — ${kind}\n\n`);
+    io.out(table(['case', 'verdict', 'first mismatch / note'], caseRows(report)));
+    if (report.error) io.out(`error: ${report.error}\n`);
+    io.out(
+      `\nconformance: ${report.ok ? 'PASS' : 'FAIL'} — ${passed} passed, ${failed} failed, ${skipped} skipped of ${report.cases.length} cases\n`,
+    );
+    if (results.length > 0) {
+      const bw = results[results.length - 1]!;
+      const copy = bw['typedArrayCopyGBps'] as number;
+      const rows = results
+        .slice(0, -1)
+        .map((r) =>
+          'skipped' in r
+            ? [String(r['kernel']), '-', '-', '-', String(r['skipped'])]
+            : [
+                String(r['kernel']),
+                (r['throughputGBps'] as number).toFixed(2),
+                ((r['elementsPerSecond'] as number) / 1e6).toFixed(0),
+                `${((100 * (r['throughputGBps'] as number)) / copy).toFixed(0)}%`,
+                r['prepared'] ? 'kernel only (inputs staged)' : 'whole calls',
+              ],
+        );
+      io.out(
+        `\nthroughput (${op}, ${makeCaseLabel(format.id, throughputElements(str(p, 'elements'), quick))}):\n`,
+      );
+      io.out(table(['kernel', 'GB/s', 'Melem/s', 'of memcpy', 'timed'], rows));
+      io.out(
+        `memory copy: typed array ${copy.toFixed(2)} GB/s, wasm memory.copy ${typeof bw['wasmMemoryCopyGBps'] === 'number' ? (bw['wasmMemoryCopyGBps'] as number).toFixed(2) : '-'} GB/s (read + write)\n`,
+      );
+    } else if (!report.ok) {
+      io.out('throughput: not measured (only kernels that pass conformance are timed)\n');
+    }
+    return report.ok ? 0 : 1;
+  } finally {
+    await close();
+  }
+}
+
+/** 16Mi elements by default: outputs of 64 MiB are memory-resident, so 'of memcpy' compares like with like. */
+function throughputElements(arg: string | undefined, quick: boolean): number {
+  if (arg === undefined) return quick ? QUICK_ELEMENTS : FULL_ELEMENTS;
+  const n = Number(arg);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new QbenchError('cli.args', `validate: --elements must be a positive integer, got '${arg}'`);
+  return n;
+}
+
+function makeCaseLabel(format: string, elements: number): string {
+  return `${format}, ${(elements / 1024 / 1024).toFixed(0)}Mi elements, GB/s = (bytes read + written) / median time`;
+}

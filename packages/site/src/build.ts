@@ -1,0 +1,39 @@
+/**
+ * buildSite: results → a static folder (index.html, formats/<id>.html, history.html). The data files
+ * (results.json, history/*.json) are written by the commands that own them (run, merge, site); the pages
+ * embed everything they show, so they open from file:// with no fetch.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResultsFile } from '@qbench/spec';
+import { buildModel, summariseBatch } from './model.ts';
+import { formatHref, formatPage, historyPage, overviewPage } from './pages.ts';
+
+export interface SiteInput {
+  /** The leaderboard's result set (one batch, shards merged). */
+  current: ResultsFile;
+  /** Every batch, oldest first (may include `current`); drives the history view. */
+  history: ResultsFile[];
+  outDir: string;
+}
+
+export interface SiteOutput {
+  index: string;
+  /** Every page written, paths under outDir. */
+  pages: string[];
+}
+
+export function buildSite(input: SiteInput): SiteOutput {
+  const model = buildModel(input.current);
+  const batches = (input.history.length > 0 ? input.history : [input.current]).map(summariseBatch);
+  mkdirSync(join(input.outDir, 'formats'), { recursive: true });
+  const pages: string[] = [];
+  const write = (rel: string, html: string) => {
+    writeFileSync(join(input.outDir, rel), html);
+    pages.push(rel);
+  };
+  write('index.html', overviewPage(model, batches.length));
+  for (const row of model.rows) write(formatHref(row.id), formatPage(row));
+  write('history.html', historyPage(batches));
+  return { index: join(input.outDir, 'index.html'), pages };
+}

@@ -1,0 +1,151 @@
+/**
+ * A small, deterministic results set for the site's tests: three real formats from the registry with
+ * records for every metric the site reads (see README.md), so every column and plot has data, plus an
+ * older batch for the history view. Values are illustrative, not measurements.
+ */
+import { listSpecs } from '@qbench/core';
+import { RESULTS_SCHEMA_VERSION, type ResultsFile, type RunMetadata, type StoredRecord } from '@qbench/spec';
+
+function run(id: string, batch: string, startedAt: string): RunMetadata {
+  return {
+    id,
+    batch,
+    qbench: { version: '0.1.0', commit: 'unknown' },
+    machine: {
+      cpu: 'Test CPU',
+      cores: 2,
+      memoryBytes: 8 * 2 ** 30,
+      os: 'Linux test x64',
+      node: 'v20.19.0',
+      gpu: null,
+    },
+    startedAt,
+    durationMs: 1234,
+    shard: null,
+    suites: ['roundtrip', 'accuracy', 'throughput', 'adversarial'],
+    formats: null,
+    quick: true,
+    complete: true,
+    items: 3,
+  };
+}
+
+export function fixtureFormats(count = 3): string[] {
+  return listSpecs()
+    .filter((s) => s.role === undefined || s.role === 'weight')
+    .slice(0, count)
+    .map((s) => s.id);
+}
+
+export function fixtureResults(
+  batch = '2026-01-02',
+  startedAt = '2026-01-02T03:00:00.000Z',
+  sqnrShift = 0,
+): ResultsFile {
+  const runMeta = run(`run-${batch}`, batch, startedAt);
+  const records: StoredRecord[] = [];
+  const add = (r: Omit<StoredRecord, 'run' | 'item'> & { item?: string }) =>
+    records.push({ run: runMeta.id, item: r.item ?? `${r.suite}:${r.format}`, ...r });
+  fixtureFormats().forEach((format, i) => {
+    const bpw = listSpecs().find((s) => s.id === format)!.derived.bitsPerWeight;
+    const ref = { format, kernel: 'reference', backend: 'reference' };
+    add({
+      suite: 'roundtrip',
+      ...ref,
+      dataset: 'golden:x',
+      metric: 'golden',
+      value: i === 2 ? 'fail' : 'pass',
+      unit: 'verdict',
+      details: { firstFailure: { case: 'c', op: 'encode', mismatch: 'block 0' } },
+    });
+    add({ suite: 'roundtrip', ...ref, dataset: 'gaussian', metric: 'size', value: 'pass', unit: 'verdict' });
+    add({
+      suite: 'roundtrip',
+      ...ref,
+      dataset: 'huge',
+      metric: 'special_values',
+      value: 'pass',
+      unit: 'verdict',
+      details: { behaviour: 'decodes to ±inf' },
+    });
+    add({
+      suite: 'accuracy',
+      ...ref,
+      kernel: `${format}/decode/reference`,
+      dataset: 'gaussian',
+      metric: 'sqnr_db',
+      value: 6.02 * bpw - 4 - i + sqnrShift,
+      unit: 'dB',
+    });
+    add({
+      suite: 'accuracy',
+      ...ref,
+      kernel: `${format}/decode/reference`,
+      dataset: 'model_fixture',
+      metric: 'kl_divergence',
+      value: 0.01 / (i + 1),
+      unit: 'nats',
+    });
+    for (const backend of ['wasm-simd128', 'webgpu']) {
+      add({
+        suite: 'throughput',
+        format,
+        kernel: `${format}/decode/${backend}`,
+        backend,
+        dataset: 'decode-4M',
+        metric: 'throughput_gbps',
+        value: (i + 1) * (backend === 'webgpu' ? 40 : 3),
+        unit: 'GB/s',
+      });
+    }
+    add({
+      suite: 'adversarial',
+      format,
+      kernel: '-',
+      backend: 'reference',
+      dataset: 'mind-the-gap',
+      metric: 'tpr',
+      value: 0.9 - 0.1 * i,
+      unit: 'ratio',
+    });
+    add({
+      suite: 'adversarial',
+      format,
+      kernel: '-',
+      backend: 'reference',
+      dataset: 'mind-the-gap',
+      metric: 'fpr',
+      value: 0.01 * (i + 1),
+      unit: 'ratio',
+    });
+  });
+  add({
+    suite: 'roundtrip',
+    format: fixtureFormats()[2]!,
+    kernel: 'reference',
+    backend: 'reference',
+    dataset: 'nan',
+    metric: 'special_values',
+    value: null,
+    unit: '',
+    error: 'x: boom',
+    item: 'roundtrip:err',
+  });
+  for (const [backend, v] of [
+    ['wasm-simd128', 12],
+    ['webgpu', 150],
+  ] as const) {
+    add({
+      suite: 'throughput',
+      format: '-',
+      kernel: '-',
+      backend,
+      dataset: 'memcpy',
+      metric: 'memcpy_gbps',
+      value: v,
+      unit: 'GB/s',
+      item: `throughput:memcpy:${backend}`,
+    });
+  }
+  return { schemaVersion: RESULTS_SCHEMA_VERSION, runs: [runMeta], records };
+}

@@ -1,0 +1,227 @@
+/**
+ * From records to what the leaderboard shows. The metric names read here are the contract with the suites
+ * (packages/site/README.md lists them); anything a suite has not produced yet is `undefined` and renders '—'.
+ */
+import { listSpecs, type ResolvedSpec } from '@qbench/core';
+import { numericValue, type ResultsFile, type StoredRecord } from '@qbench/spec';
+
+/** Rate–distortion slope: each bit of a uniform scalar quantizer buys 20·log10(2) ≈ 6.02 dB of SQNR. */
+export const DB_PER_BIT = 20 * Math.log10(2);
+
+export type Status = 'pass' | 'fail' | 'skip';
+
+export interface Conformance {
+  status: Status | undefined;
+  pass: number;
+  fail: number;
+  skip: number;
+  /** Error records (a measurement that could not be made counts as a failure). */
+  errors: number;
+  /** Metrics (with dataset) that failed or errored, e.g. 'nmse_within_tolerance/student_t'. */
+  failed: string[];
+}
+
+export interface FormatRow {
+  id: string;
+  family: string;
+  spec: ResolvedSpec | undefined;
+  bitsPerWeight: number | undefined;
+  conformance: Conformance;
+  /** Per kernel (e.g. 'reference', 'q4_0/decode/wasm-simd128'). */
+  kernels: Map<string, Conformance & { backend: string }>;
+  sqnrGaussianDb: number | undefined;
+  /** 6.02·bits/weight − SQNR on N(0,1): how far from the rate–distortion bound, in dB. */
+  gapToBoundDb: number | undefined;
+  kl: number | undefined;
+  /** Best throughput (GB/s) per backend. */
+  throughput: Map<string, number>;
+  records: StoredRecord[];
+}
+
+export interface SiteModel {
+  rows: FormatRow[];
+  backends: string[];
+  /** memcpy_gbps per backend: the memory-bandwidth line of the throughput plots. */
+  memcpy: Map<string, number>;
+  detectors: { format: string; label: string; tpr: number; fpr: number }[];
+  records: StoredRecord[];
+  results: ResultsFile;
+}
+
+export function emptyConformance(): Conformance {
+  return { status: undefined, pass: 0, fail: 0, skip: 0, errors: 0, failed: [] };
+}
+
+function tally(c: Conformance, r: StoredRecord): void {
+  if (r.error !== undefined) c.errors++;
+  else if (r.value === 'pass') c.pass++;
+  else if (r.value === 'fail') c.fail++;
+  if (r.error !== undefined || r.value === 'fail') c.failed.push(`${r.metric}/${r.dataset}`);
+  else if (r.value === 'skip') c.skip++;
+  c.status = c.fail + c.errors > 0 ? 'fail' : c.pass > 0 ? 'pass' : c.skip > 0 ? 'skip' : undefined;
+}
+
+/** Conformance comes from the round-trip suite's verdicts (unit 'verdict') and its error records. */
+function isConformanceRecord(r: StoredRecord): boolean {
+  return r.suite === 'roundtrip' && (r.unit === 'verdict' || r.error !== undefined);
+}
+
+function num(r: StoredRecord | undefined): number | undefined {
+  if (!r || r.error !== undefined) return undefined;
+  const v = numericValue(r.value);
+  return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
+/** First record matching, preferring reference kernels (the defined value of a format). */
+function pick(records: StoredRecord[], pred: (r: StoredRecord) => boolean): StoredRecord | undefined {
+  const hits = records.filter((r) => pred(r) && r.error === undefined);
+  return hits.find((r) => r.backend === 'reference') ?? hits[0];
+}
+
+export function buildModel(results: ResultsFile): SiteModel {
+  const byFormat = new Map<string, StoredRecord[]>();
+  for (const r of results.records) {
+    const list = byFormat.get(r.format) ?? [];
+    list.push(r);
+    byFormat.set(r.format, list);
+  }
+  const specs = new Map(listSpecs().map((s) => [s.id, s] as const));
+  // Rows are the formats the results speak about: a filtered run shows its formats, not the whole registry.
+  const ids = [...byFormat.keys()].filter((f) => f !== '-');
+  const backends = new Set<string>();
+  const memcpy = new Map<string, number>();
+  for (const r of results.records) {
+    const v = num(r);
+    if (r.metric === 'memcpy_gbps' && v !== undefined)
+      memcpy.set(r.backend, Math.max(memcpy.get(r.backend) ?? 0, v));
+  }
+  const rows = ids.map((id): FormatRow => {
+    const records = byFormat.get(id) ?? [];
+    const spec = specs.get(id);
+    const conformance = emptyConformance();
+    const kernels = new Map<string, Conformance & { backend: string }>();
+    for (const r of records.filter(isConformanceRecord)) {
+      tally(conformance, r);
+      const k = kernels.get(r.kernel) ?? { ...emptyConformance(), failed: [], backend: r.backend };
+      tally(k, r);
+      kernels.set(r.kernel, k);
+    }
+    const measuredBpw = num(pick(records, (r) => r.metric === 'bits_per_weight'));
+    const bitsPerWeight = spec?.derived.bitsPerWeight ?? measuredBpw;
+    const sqnr =
+      num(
+        pick(records, (r) => r.suite === 'accuracy' && r.metric === 'sqnr_db' && r.dataset === 'gaussian'),
+      ) ??
+      num(
+        pick(records, (r) => r.suite === 'roundtrip' && r.metric === 'sqnr_db' && r.dataset === 'gaussian'),
+      );
+    const reportedGap = num(
+      pick(
+        records,
+        (r) => r.suite === 'accuracy' && r.metric === 'gap_to_bound_db' && r.dataset === 'gaussian',
+      ),
+    );
+    const gap =
+      reportedGap ??
+      (sqnr !== undefined && bitsPerWeight !== undefined && Number.isFinite(sqnr)
+        ? DB_PER_BIT * bitsPerWeight - sqnr
+        : undefined);
+    const kl =
+      num(pick(records, (r) => r.metric === 'kl_divergence' && r.dataset.startsWith('model'))) ??
+      num(pick(records, (r) => r.metric === 'kl_divergence'));
+    const throughput = new Map<string, number>();
+    for (const r of records) {
+      const v = num(r);
+      if (r.metric !== 'throughput_gbps' || v === undefined) continue;
+      backends.add(r.backend);
+      throughput.set(r.backend, Math.max(throughput.get(r.backend) ?? 0, v));
+    }
+    return {
+      id,
+      family: spec?.family ?? '?',
+      spec,
+      bitsPerWeight,
+      conformance,
+      kernels,
+      sqnrGaussianDb: sqnr,
+      gapToBoundDb: gap,
+      kl,
+      throughput,
+      records,
+    };
+  });
+  rows.sort((a, b) =>
+    a.family < b.family ? -1 : a.family > b.family ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+  const detectors = detectorPoints(results.records);
+  return { rows, backends: [...backends].sort(), memcpy, detectors, records: results.records, results };
+}
+
+/** tpr and fpr records that share format, kernel, backend and dataset form one detector point. */
+function detectorPoints(records: StoredRecord[]): SiteModel['detectors'] {
+  const groups = new Map<string, { format: string; label: string; tpr?: number; fpr?: number }>();
+  for (const r of records) {
+    if (r.metric !== 'tpr' && r.metric !== 'fpr') continue;
+    const v = num(r);
+    if (v === undefined) continue;
+    const key = [r.suite, r.format, r.kernel, r.backend, r.dataset].join('\u0000');
+    const g = groups.get(key) ?? {
+      format: r.format,
+      label: [r.kernel === '-' ? '' : r.kernel, r.dataset].filter(Boolean).join(' '),
+    };
+    g[r.metric] = v;
+    groups.set(key, g);
+  }
+  return [...groups.values()].filter(
+    (g): g is typeof g & { tpr: number; fpr: number } => g.tpr !== undefined && g.fpr !== undefined,
+  );
+}
+
+/** Pareto frontier of (bits/weight, SQNR): no other format has fewer bits and at least as much SQNR. */
+export function paretoFrontier<T extends { x: number; y: number }>(points: T[]): T[] {
+  const sorted = [...points].sort((a, b) => a.x - b.x || b.y - a.y);
+  const out: T[] = [];
+  let best = Number.NEGATIVE_INFINITY;
+  for (const p of sorted) {
+    if (p.y > best) {
+      out.push(p);
+      best = p.y;
+    }
+  }
+  return out;
+}
+
+export interface BatchSummary {
+  batch: string;
+  startedAt: string;
+  commit: string;
+  runs: number;
+  records: number;
+  pass: number;
+  fail: number;
+  /** SQNR on N(0,1) per format. */
+  sqnr: Map<string, number>;
+}
+
+export function summariseBatch(batch: ResultsFile): BatchSummary {
+  const m = buildModel(batch);
+  const first = batch.runs[0]!;
+  const sqnr = new Map<string, number>();
+  let pass = 0;
+  let fail = 0;
+  for (const r of m.rows) {
+    if (r.sqnrGaussianDb !== undefined && Number.isFinite(r.sqnrGaussianDb)) sqnr.set(r.id, r.sqnrGaussianDb);
+    if (r.conformance.status === 'pass') pass++;
+    if (r.conformance.status === 'fail') fail++;
+  }
+  return {
+    batch: first.batch,
+    startedAt: first.startedAt,
+    commit: first.qbench.commit,
+    runs: batch.runs.length,
+    records: batch.records.length,
+    pass,
+    fail,
+    sqnr,
+  };
+}

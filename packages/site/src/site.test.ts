@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSite } from './build.ts';
+import { fixtureFormats, fixtureResults } from './fixture.ts';
+import { buildModel, DB_PER_BIT, paretoFrontier } from './model.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function build(withHistory: boolean) {
+  const outDir = mkdtempSync(join(tmpdir(), 'qbench-site-'));
+  dirs.push(outDir);
+  const older = fixtureResults('2026-01-01', '2026-01-01T03:00:00.000Z', -1);
+  const current = fixtureResults();
+  return { outDir, out: buildSite({ current, history: withHistory ? [older, current] : [], outDir }) };
+}
+
+describe('site model', () => {
+  it('reads the metric names of every suite', () => {
+    const m = buildModel(fixtureResults());
+    const [a, b, c] = fixtureFormats().map((id) => m.rows.find((r) => r.id === id)!);
+    expect(a!.conformance.status).toBe('pass');
+    expect(c!.conformance.status).toBe('fail');
+    expect(c!.conformance.errors).toBe(1);
+    expect(a!.sqnrGaussianDb).toBeCloseTo(DB_PER_BIT * 0 + 6.02 * a!.bitsPerWeight! - 4, 9);
+    expect(a!.gapToBoundDb).toBeCloseTo(DB_PER_BIT * a!.bitsPerWeight! - a!.sqnrGaussianDb!, 9);
+    expect(b!.kl).toBeCloseTo(0.005, 12);
+    expect(m.backends).toEqual(['wasm-simd128', 'webgpu']);
+    expect(b!.throughput.get('webgpu')).toBe(80);
+    expect(m.memcpy.get('webgpu')).toBe(150);
+    expect(m.detectors).toHaveLength(3);
+    expect(m.rows.map((r) => r.id).sort()).toEqual([...fixtureFormats()].sort());
+  });
+
+  it('shows — for metrics no suite produced', () => {
+    const only = fixtureResults();
+    only.records = only.records.filter((r) => r.suite === 'roundtrip');
+    const m = buildModel(only);
+    expect(
+      m.rows.every((r) => r.sqnrGaussianDb === undefined && r.kl === undefined && r.throughput.size === 0),
+    ).toBe(true);
+  });
+
+  it('finds the Pareto frontier', () => {
+    const pts = [
+      { x: 4, y: 20 },
+      { x: 4.5, y: 19 },
+      { x: 5, y: 25 },
+      { x: 8.5, y: 40 },
+      { x: 3, y: 10 },
+    ];
+    expect(paretoFrontier(pts).map((p) => p.x)).toEqual([3, 4, 5, 8.5]);
+  });
+});
+
+describe('buildSite', () => {
+  it('writes the overview, one page per format and the history view, with SVG plots', () => {
+    const { outDir, out } = build(true);
+    const index = readFileSync(out.index, 'utf8');
+    for (const id of fixtureFormats()) {
+      expect(index).toContain(`href="formats/${id}.html"`);
+      expect(existsSync(join(outDir, 'formats', `${id}.html`))).toBe(true);
+    }
+    expect((index.match(/<figure class="plot">/g) ?? []).length).toBe(5);
+    expect((index.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    expect(index).not.toContain('class="missing"');
+    expect(index).not.toMatch(/src="http|href="http[^"]*\.js/);
+    const history = readFileSync(join(outDir, 'history.html'), 'utf8');
+    expect(history).toContain('<svg');
+    expect(history).toContain('2026-01-01');
+    const page = readFileSync(join(outDir, 'formats', `${fixtureFormats()[2]}.html`), 'utf8');
+    expect(page).toContain('x: boom');
+    expect(page).toContain('decodes to ±inf');
+  });
+
+  it('says which metric is missing instead of drawing an empty plot', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'qbench-site-'));
+    dirs.push(outDir);
+    const only = fixtureResults();
+    only.records = only.records.filter((r) => r.suite === 'roundtrip');
+    const out = buildSite({ current: only, history: [], outDir });
+    const index = readFileSync(out.index, 'utf8');
+    expect(index).toContain('no kl_divergence records yet');
+    expect(index).toContain('no throughput_gbps records yet');
+    expect(index).toMatch(/<td class="num" data-v="">—<\/td>/);
+  });
+});

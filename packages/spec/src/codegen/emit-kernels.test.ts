@@ -1,0 +1,69 @@
+/** The AssemblyScript / WGSL constant emitters: names, byte offsets, exact f32 tables, opt-in by folder. */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FORMAT_SPECS } from '@qbench/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { constName, emitAssemblyScript, emitWgsl, fieldOffsets, kernelConstants } from './emit-kernels.ts';
+
+const q5_1 = FORMAT_SPECS.q5_1;
+const nf4 = FORMAT_SPECS.nf4;
+
+describe('kernel constants', () => {
+  it('names are upper snake case, camelCase split', () => {
+    expect(constName('q4_0', 'BLOCK_BYTES')).toBe('Q4_0_BLOCK_BYTES');
+    expect(constName('iq4_nl', 'kvaluesIq4nl')).toBe('IQ4_NL_KVALUES_IQ4NL');
+    expect(constName('fp4_dq', 'absmaxCode', 'OFFSET')).toBe('FP4_DQ_ABSMAX_CODE_OFFSET');
+  });
+
+  it('byte offsets follow the layout; fields that start mid-byte have none', () => {
+    expect(fieldOffsets(q5_1)).toEqual([
+      { name: 'd', offset: 0 },
+      { name: 'm', offset: 2 },
+      { name: 'qh', offset: 4 },
+      { name: 'qs', offset: 8 },
+    ]);
+    const e2m3 = FORMAT_SPECS.e2m3; // four 6-bit codes in 3 bytes: only the first starts on a byte
+    expect(fieldOffsets(e2m3).map((f) => f.offset)).toEqual([0]);
+  });
+
+  it('f32 tables are written as their exact bit patterns in both languages', () => {
+    const as = emitAssemblyScript('bnb', [nf4]);
+    expect(as).toContain('export const NF4_BLOCK_BYTES: i32 = 36;');
+    expect(as).toMatch(/export const NF4_LUT: usize = memory\.data<u32>\(\[0xBF800000, 0xBF3239B1, /);
+    const wgsl = emitWgsl('bnb', [nf4]);
+    expect(wgsl).toContain('const NF4_ABSMAX_OFFSET: u32 = 0u;');
+    expect(wgsl).toContain(
+      'const NF4_LUT = array<f32, 16>(bitcast<f32>(0xBF800000u), bitcast<f32>(0xBF3239B1u),',
+    );
+    // the bit patterns are the spec's, and they are the float32 values the spec lists
+    const bits = [...wgsl.matchAll(/bitcast<f32>\((0x[0-9A-F]{8})u\)/g)]
+      .slice(0, 16)
+      .map((m) => Number(m[1]));
+    const values = new Float32Array(new Uint32Array(bits).buffer);
+    expect(Array.from(values)).toEqual(nf4.tables!['lut']!.values.map(Math.fround));
+  });
+
+  it('integer tables keep their type (i8 → memory.data<i8> in AS, i32 literals in WGSL)', () => {
+    const iq4 = FORMAT_SPECS.iq4_nl;
+    expect(emitAssemblyScript('gguf', [iq4])).toContain('memory.data<i8>([-127, -104, -83,');
+    expect(emitWgsl('gguf', [iq4])).toContain('array<i32, 16>(-127i, -104i, -83i,');
+  });
+
+  describe('opt-in by folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'qbench-codegen-'));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    it('a family gets AS constants only with a wasm/ folder and WGSL only with a wgsl/ folder', () => {
+      expect(kernelConstants('bnb', [nf4], root)).toEqual([]);
+      mkdirSync(join(root, 'formats', 'bnb', 'wgsl'), { recursive: true });
+      expect(kernelConstants('bnb', [nf4], root).map(([p]) => p)).toEqual([
+        'formats/bnb/wgsl/generated/constants.wgsl',
+      ]);
+      mkdirSync(join(root, 'formats', 'bnb', 'wasm'), { recursive: true });
+      expect(kernelConstants('bnb', [nf4], root).map(([p]) => p)).toEqual([
+        'formats/bnb/wasm/generated/constants.ts',
+        'formats/bnb/wgsl/generated/constants.wgsl',
+      ]);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The GGUF work items of the adversarial suite: the malformed-file corpus (per-group share of cases
+ * with the expected verdict and code) and the mutation fuzzer (crashes, hangs, agreement, peak memory).
+ * `--quick` fuzzes 300 mutants, a full run 10,000 (QBENCH_FUZZ_CASES overrides both).
+ */
+import { bytesSource, scanGguf } from '@qbench/gguf-file';
+import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
+import { CORPUS } from './corpus/cases.ts';
+import { runFuzz } from './fuzz/fuzz.ts';
+import { defaultSeeds } from './fuzz/seeds.ts';
+
+const BASE = { suite: 'adversarial', format: 'gguf', kernel: '-', backend: 'reference' } as const;
+
+export const GGUF_ITEMS: readonly WorkItem[] = [
+  { id: 'adversarial/gguf/corpus', label: 'gguf corpus' },
+  { id: 'adversarial/gguf/fuzz', label: 'gguf fuzz', weight: 10 },
+];
+
+export async function runCorpus(): Promise<ResultRecord[]> {
+  const byGroup = new Map<string, { total: number; met: number; failed: string[] }>();
+  for (const c of CORPUS) {
+    const g = byGroup.get(c.group) ?? { total: 0, met: 0, failed: [] };
+    g.total++;
+    try {
+      const r = await scanGguf(bytesSource(c.bytes()));
+      const ok =
+        r.verdict === c.expected.verdict &&
+        (!c.expected.code || r.findings.some((f) => f.code === c.expected.code));
+      if (ok) g.met++;
+      else g.failed.push(c.id);
+    } catch (e) {
+      g.failed.push(`${c.id} (threw ${(e as Error).message})`);
+    }
+    byGroup.set(c.group, g);
+  }
+  const records: ResultRecord[] = [];
+  let total = 0;
+  let met = 0;
+  for (const [group, g] of byGroup) {
+    total += g.total;
+    met += g.met;
+    records.push({
+      ...BASE,
+      dataset: `corpus/${group}`,
+      metric: 'expected_verdict_rate',
+      value: g.met / g.total,
+      unit: 'ratio',
+      details: { cases: g.total, failed: g.failed },
+    });
+  }
+  records.push({
+    ...BASE,
+    dataset: 'corpus',
+    metric: 'expected_verdict_rate',
+    value: met / total,
+    unit: 'ratio',
+    details: { cases: total },
+  });
+  return records;
+}
+
+export async function runFuzzItem(options: SuiteOptions, signal?: AbortSignal): Promise<ResultRecord[]> {
+  const cases = Number(process.env['QBENCH_FUZZ_CASES'] ?? (options.quick ? 300 : 10_000));
+  const r = await runFuzz({
+    seeds: await defaultSeeds(),
+    cases,
+    timeBudgetMs: 20 * 60_000,
+    ...(signal ? { signal } : {}),
+  });
+  const rec = (
+    metric: string,
+    value: number,
+    unit: string,
+    details?: Record<string, unknown>,
+  ): ResultRecord => ({
+    ...BASE,
+    dataset: 'fuzz',
+    metric,
+    value,
+    unit,
+    ...(details ? { details } : {}),
+  });
+  const brief = (xs: typeof r.crashes) =>
+    xs.slice(0, 5).map((x) => ({ case: x.case, seed: x.seed, ops: x.ops, reason: x.reason }));
+  return [
+    rec('cases', r.cases, 'count', { verdicts: r.verdicts, findingCodes: r.findingCodes }),
+    rec('expected_met', r.expectedMet, 'count'),
+    rec('crashes', r.crashes.length, 'count', { first: brief(r.crashes) }),
+    rec('hangs', r.hangs.length, 'count', { first: brief(r.hangs) }),
+    rec('mismatches', r.mismatches.length, 'count', { first: brief(r.mismatches) }),
+    rec('peak_rss', r.peakRssBytes, 'B', { growth: r.rssGrowthBytes }),
+    rec('slowest_case', r.slowestCaseMs, 'ms'),
+  ];
+}

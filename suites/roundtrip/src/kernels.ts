@@ -1,0 +1,160 @@
+/**
+ * Conformance of every non-reference kernel (wasm-simd128, webgpu, …), so the leaderboard's conformance
+ * column covers format × kernel. The kernel registry and the one conformance harness live in
+ * @qbench/suite-throughput (listKernels, conformKernel); they are imported lazily so that a broken or
+ * absent throughput package costs the round-trip suite its kernel items only, with the reason recorded.
+ * The harness's cases are grouped into one verdict per dataset: `generated` (block counts 1…257, odd
+ * byte offsets, random bytes) and `golden:<folder>` for each golden folder of the spec.
+ */
+import {
+  type ConformCase,
+  caseOk,
+  describeMismatch,
+  type Format,
+  type KernelTraits,
+  loadFormat,
+} from '@qbench/core';
+import type { ResultRecord, SuiteOptions } from '@qbench/spec';
+import { errorText, failed, type Subject, verdict } from './records.ts';
+
+/** Backends whose kernels this suite checks; the reference codec is checked by the format items. */
+const BACKENDS = ['wasm-simd128', 'webgpu'] as const;
+
+interface Registry {
+  listKernels(o: { formats?: readonly string[]; backends?: readonly string[] }): Promise<{
+    kernels: KernelTraits[];
+    unavailable: { backend: string; reason: string }[];
+  }>;
+  conformKernel(
+    k: KernelTraits,
+    f: Format,
+    o: { maxBlocks?: number; golden?: boolean },
+  ): Promise<{ cases: ConformCase[]; ok: boolean; skipped?: string; error?: string }>;
+}
+
+let registry: Promise<Registry | string> | undefined;
+
+/** The kernel registry, or why it is unavailable. */
+export function kernelRegistry(): Promise<Registry | string> {
+  registry ??= import('@qbench/suite-throughput').then(
+    (m) => m as unknown as Registry,
+    (e: unknown) => `the kernel registry (@qbench/suite-throughput) failed to load: ${errorText(e)}`,
+  );
+  return registry;
+}
+
+export interface KernelListing {
+  kernels: KernelTraits[];
+  /** Backends (or the whole registry) that contributed nothing, with the reason. */
+  unavailable: { backend: string; reason: string }[];
+}
+
+export async function listCheckedKernels(options: SuiteOptions): Promise<KernelListing> {
+  const reg = await kernelRegistry();
+  if (typeof reg === 'string') return { kernels: [], unavailable: [{ backend: 'all', reason: reg }] };
+  try {
+    return await reg.listKernels({
+      backends: BACKENDS,
+      ...(options.formats ? { formats: options.formats } : {}),
+    });
+  } catch (e) {
+    return {
+      kernels: [],
+      unavailable: [{ backend: 'all', reason: `listing kernels failed: ${errorText(e)}` }],
+    };
+  }
+}
+
+function datasetOf(c: ConformCase, folders: readonly string[]): string {
+  if (!c.case.startsWith('golden ')) return 'generated';
+  const rest = c.case.slice('golden '.length);
+  const folder = folders.find((g) => rest === g || rest.startsWith(`${g}/`) || rest.startsWith(`${g} `));
+  return folder ? `golden:${folder}` : 'golden';
+}
+
+function firstFailure(cases: ConformCase[]): string | undefined {
+  for (const c of cases) {
+    for (const k of c.checks) {
+      if (k.ok || k.skipped !== undefined) continue;
+      return `${c.case} ${k.op}: ${k.mismatch ? describeMismatch(k.mismatch) : (k.detail ?? 'failed')}`;
+    }
+  }
+  return undefined;
+}
+
+/** The WebGPU adapter as one line (run.machine.gpu), or undefined when there is none. */
+async function gpuAdapter(): Promise<string | undefined> {
+  try {
+    const { getGpu } = await import('@qbench/runtime-webgpu');
+    const g = await getGpu();
+    if (!g.ok) return undefined;
+    const a = g.gpu.adapter;
+    return (
+      [a['description'] || a['device'], a['vendor'], a['architecture']].filter((x) => x).join(' · ') ||
+      'unknown adapter'
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records of one kernel: one verdict per dataset (generated, each golden folder). */
+export async function kernelRecords(
+  kernelId: string,
+  options: SuiteOptions,
+  setGpuAdapter: (d: string) => void = () => {},
+): Promise<ResultRecord[]> {
+  const [format = '-', , backend = '-'] = kernelId.split('/');
+  if (backend === 'webgpu') {
+    const adapter = await gpuAdapter();
+    if (adapter) setGpuAdapter(adapter);
+  }
+  const s: Subject = { format, kernel: kernelId, backend };
+  const reg = await kernelRegistry();
+  if (typeof reg === 'string') return [failed(s, 'generated', 'kernel_conformance', new Error(reg))];
+  try {
+    const { kernels, unavailable } = await reg.listKernels({ formats: [format], backends: BACKENDS });
+    const traits = kernels.find((k) => k.id === kernelId);
+    if (!traits) {
+      const why =
+        unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ') || 'the kernel is not available here';
+      return [verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: why })];
+    }
+    const f = await loadFormat(format);
+    const conf = await reg.conformKernel(traits, f, { maxBlocks: options.quick ? 33 : 257, golden: true });
+    if (conf.error !== undefined)
+      return [failed(s, 'generated', 'kernel_conformance', new Error(conf.error))];
+    if (conf.cases.length === 0) {
+      return [
+        verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: conf.skipped ?? 'no case applies' }),
+      ];
+    }
+    const groups = new Map<string, ConformCase[]>();
+    for (const c of conf.cases) {
+      const d = datasetOf(c, f.spec.golden ?? []);
+      groups.set(d, [...(groups.get(d) ?? []), c]);
+    }
+    return [...groups].map(([dataset, cases]) => {
+      const ran = cases.filter((c) => c.checks.some((k) => k.skipped === undefined));
+      const passed = ran.filter(caseOk).length;
+      const first = firstFailure(cases);
+      const v = ran.length === 0 ? 'skip' : passed === ran.length ? 'pass' : 'fail';
+      const skippedReasons = [
+        ...new Set(
+          cases.flatMap((c) => c.checks.map((k) => k.skipped)).filter((x): x is string => x !== undefined),
+        ),
+      ];
+      return verdict(s, dataset, 'kernel_conformance', v, {
+        op: traits.op,
+        cases: ran.length,
+        passed,
+        failed: ran.length - passed,
+        ...(first ? { firstFailure: first } : {}),
+        ...(ran.length === 0 ? { reason: skippedReasons[0] ?? 'every case skipped' } : {}),
+        ...(skippedReasons.length > 0 ? { skipped: skippedReasons } : {}),
+      });
+    });
+  } catch (e) {
+    return [failed(s, 'generated', 'kernel_conformance', e)];
+  }
+}

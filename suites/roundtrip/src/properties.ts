@@ -1,0 +1,153 @@
+/**
+ * Properties every reference codec must have, on generated tensors: the encoded size the layout and the
+ * derived bits/weight predict; decode(encode(x)) within the spec's roundTrip.maxNmse on each source; and
+ * encode(decode(encode(x))) = encode(x) where the spec claims idempotence (the differing-block count is
+ * recorded either way, since "not idempotent" is only believable with a number next to it).
+ */
+import { compareBytes, type Format, generate, nmse, type Source, sqnrDb } from '@qbench/core';
+import type { ResultRecord } from '@qbench/spec';
+import { breathe, failed, measure, type Subject, verdict } from './records.ts';
+
+export const SOURCES: readonly { name: string; source: Source; seed: number }[] = [
+  { name: 'gaussian', source: { kind: 'gaussian' }, seed: 0x51ab1e01 },
+  { name: 'laplace', source: { kind: 'laplace' }, seed: 0x51ab1e02 },
+  { name: 'student_t', source: { kind: 'student_t', nu: 3 }, seed: 0x51ab1e03 },
+  { name: 'outlier_mixture', source: { kind: 'outlier_mixture', p: 0.01, factor: 50 }, seed: 0x51ab1e04 },
+];
+
+/** Element count: about `target`, rounded up to whole blocks. */
+export function tensorSize(format: Format, target: number): number {
+  return Math.ceil(target / format.blockElements) * format.blockElements;
+}
+
+/** Bytes the layout predicts for n elements in one row: whole blocks plus the side info it declares. */
+export function layoutBytes(format: Format, n: number): number {
+  const layout = format.spec.layout;
+  let bits = Math.ceil(n / layout.blockElements) * layout.blockBytes * 8;
+  for (const s of layout.sideInfo ?? []) {
+    const each = (s.type === 'bits' ? (s.bits ?? 0) : fieldWidth(s.type)) * s.count;
+    bits += s.per === 'tensor' || s.per === 'row' ? each : Math.ceil(n / s.per) * each;
+  }
+  return Math.ceil(bits / 8);
+}
+
+function fieldWidth(type: string): number {
+  const m = /(\d+)$/.exec(type);
+  if (m) return Number(m[1]);
+  return type === 'e8m0' || type === 'e4m3' ? 8 : 0;
+}
+
+export async function sizeRecords(format: Format, s: Subject, n: number): Promise<ResultRecord[]> {
+  try {
+    const x = generate({ kind: 'gaussian' }, n, 0x512e);
+    const q = format.reference.encode(x);
+    const declared = format.reference.encodedBytes(n);
+    const predicted = layoutBytes(format, n);
+    const bpwBytes =
+      (n * format.bitsPerWeight) / 8 +
+      format.spec.derived.tensorOverheadBits / 8 +
+      format.spec.derived.rowOverheadBits / 8;
+    const measuredBpw =
+      ((q.length - format.spec.derived.tensorOverheadBits / 8 - format.spec.derived.rowOverheadBits / 8) *
+        8) /
+      n;
+    const ok = q.length === declared && q.length === predicted && Math.abs(q.length - bpwBytes) < 1;
+    return [
+      verdict(s, 'gaussian', 'size', ok ? 'pass' : 'fail', {
+        elements: n,
+        encodedBytes: q.length,
+        encodedBytesDeclared: declared,
+        layoutBytes: predicted,
+        bitsPerWeightBytes: bpwBytes,
+        bitsPerWeight: format.bitsPerWeight,
+      }),
+      measure(s, 'gaussian', 'bits_per_weight', measuredBpw, 'bits', {
+        derived: format.bitsPerWeight,
+        elements: n,
+      }),
+    ];
+  } catch (e) {
+    return [failed(s, 'gaussian', 'size', e)];
+  }
+}
+
+export async function nmseRecords(
+  format: Format,
+  s: Subject,
+  n: number,
+  signal: AbortSignal,
+): Promise<ResultRecord[]> {
+  const out: ResultRecord[] = [];
+  const maxNmse = format.spec.tolerance.roundTrip?.maxNmse;
+  for (const { name, source, seed } of SOURCES) {
+    await breathe(signal);
+    try {
+      const x = generate(source, n, seed);
+      const y = format.reference.decode(format.reference.encode(x), n);
+      const e = nmse(x, y);
+      out.push(measure(s, name, 'nmse', e, 'ratio', { elements: n, seed }));
+      out.push(measure(s, name, 'sqnr_db', sqnrDb(x, y), 'dB', { elements: n, seed }));
+      if (maxNmse === undefined) {
+        out.push(
+          verdict(s, name, 'nmse_within_tolerance', 'skip', {
+            reason: 'the spec gives no tolerance.roundTrip.maxNmse',
+          }),
+        );
+      } else {
+        out.push(
+          verdict(s, name, 'nmse_within_tolerance', e <= maxNmse ? 'pass' : 'fail', { nmse: e, maxNmse }),
+        );
+      }
+    } catch (e) {
+      out.push(failed(s, name, 'nmse', e));
+    }
+  }
+  return out;
+}
+
+export async function idempotenceRecords(format: Format, s: Subject, n: number): Promise<ResultRecord[]> {
+  try {
+    const x = generate({ kind: 'gaussian' }, n, 0x1de0);
+    const q1 = format.reference.encode(x);
+    const q2 = format.reference.encode(format.reference.decode(q1, n));
+    const blocks = Math.ceil(n / format.blockElements);
+    // Formats with side info ahead of the blocks (per-tensor offsets) are compared bytewise from the end.
+    const lead = q1.length - blocks * format.blockBytes;
+    let differing = 0;
+    if (q1.length === q2.length && lead >= 0) {
+      for (let b = 0; b < blocks; b++) {
+        const at = lead + b * format.blockBytes;
+        for (let i = 0; i < format.blockBytes; i++) {
+          if (q1[at + i] !== q2[at + i]) {
+            differing++;
+            break;
+          }
+        }
+      }
+    } else differing = blocks;
+    const headerDiffers =
+      lead > 0 && compareBytes(q1.subarray(0, lead), q2.subarray(0, lead), lead) !== undefined;
+    const mismatch = compareBytes(q1, q2, format.blockBytes);
+    const claim = format.spec.tolerance.roundTrip?.idempotent;
+    const details = {
+      blocks,
+      differingBlocks: differing,
+      sideInfoDiffers: headerDiffers,
+      ...(mismatch ? { firstMismatch: mismatch } : {}),
+    };
+    const records = [measure(s, 'gaussian', 'reencode_differing_blocks', differing, 'blocks', details)];
+    if (claim === true) {
+      records.push(verdict(s, 'gaussian', 'idempotent', mismatch === undefined ? 'pass' : 'fail', details));
+    } else {
+      records.push(
+        verdict(s, 'gaussian', 'idempotent', 'skip', {
+          reason: 'the spec does not claim idempotence (roundTrip.idempotent is not true)',
+          ...details,
+        }),
+      );
+    }
+    return records;
+  } catch (e) {
+    return [failed(s, 'gaussian', 'idempotent', e)];
+  }
+}
