@@ -1,10 +1,12 @@
 /**
- * `qbench run [--suite S]… [--format F]… [--shard i/n] [--out DIR] [--resume] [--quick] [--batch NAME] [--no-site] [--list]`
+ * `qbench run [--suite S]… [--format F]… [--shard i/n] [--out DIR] [--resume] [--quick] [--batch NAME] [--no-site] [--list]
+ *   [--weights FILE] [--tensors GLOB] [--model DIR]`
  * Runs every discovered suite (suites/<name>/src/index.ts) or the named ones, writes `<out>/results.json`
  * (default reports/latest) and builds the leaderboard site into the same folder. Records are journaled per
  * item (`<out>/records.jsonl`): Ctrl-C keeps what finished, `--resume` continues. `--list` prints the work items
  * (of the shard) with their weights and runs nothing.
  */
+import { existsSync } from 'node:fs';
 import { QbenchError, resolveSpec } from '@qbench/core';
 import { buildSite } from '@qbench/site';
 import { flag, parse, str } from '../args.ts';
@@ -42,6 +44,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       batch: { type: 'string' },
       'no-site': { type: 'boolean' },
       list: { type: 'boolean' },
+      weights: { type: 'string' },
+      tensors: { type: 'string' },
+      model: { type: 'string' },
     },
     false,
   );
@@ -67,8 +72,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
     suites = suites.filter((s) => wanted.includes(s.name));
   }
   if (suites.length === 0) throw new QbenchError('run.empty', 'run: no suite to run (see the notes above)');
+  // User inputs: a local model's weights (accuracy tensor level), a tensor glob, a local ONNX LM folder.
+  const inputs: Record<string, string> = {};
+  for (const key of ['weights', 'tensors', 'model'] as const) {
+    const v = str(p, key);
+    if (v === undefined) continue;
+    if (key !== 'tensors' && !existsSync(v))
+      throw new QbenchError('cli.args', `run: --${key} ${v}: no such file or folder`);
+    inputs[key] = v;
+  }
   if (flag(p, 'list')) {
-    const options = { quick: flag(p, 'quick'), ...(formats ? { formats } : {}) };
+    const options = {
+      quick: flag(p, 'quick'),
+      ...(formats ? { formats } : {}),
+      ...(Object.keys(inputs).length ? { inputs } : {}),
+    };
     const mine = selectShard(await planItems(suites, options, (l) => io.err(`${l}\n`)), shard);
     for (const it of mine) io.out(`${it.id}\t${it.weight}\n`);
     io.err(`${mine.length} items, total weight ${mine.reduce((n, it) => n + it.weight, 0)}\n`);
@@ -91,6 +109,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       suites,
       ...(formats ? { formats } : {}),
       quick: flag(p, 'quick'),
+      inputs,
       shard,
       out,
       resume: flag(p, 'resume'),

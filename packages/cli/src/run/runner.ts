@@ -38,6 +38,8 @@ export interface RunOptions {
   suites: Suite[];
   formats?: string[];
   quick: boolean;
+  /** User-supplied inputs passed to every suite (e.g. weights: a model file for the accuracy suite). */
+  inputs?: Record<string, string>;
   shard: Shard | null;
   out: string;
   resume: boolean;
@@ -235,7 +237,11 @@ function openJournal(
 export async function runSuites(o: RunOptions): Promise<RunOutcome> {
   const { io } = o;
   const suiteNames = o.suites.map((s) => s.name);
-  const options: SuiteOptions = { quick: o.quick, ...(o.formats ? { formats: o.formats } : {}) };
+  const options: SuiteOptions = {
+    quick: o.quick,
+    ...(o.formats ? { formats: o.formats } : {}),
+    ...(o.inputs && Object.keys(o.inputs).length > 0 ? { inputs: o.inputs } : {}),
+  };
   const all = await planItems(o.suites, options, (l) => io.err(`${l}\n`));
   const mine = selectShard(all, o.shard);
   const journalFile = join(o.out, 'records.jsonl');
