@@ -8,7 +8,18 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { bf16BitsToFp32, fp16Table32, QbenchError } from '@qbench/core';
 
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
 };
 /** The dtypes this reader converts to float32. */
 export const FLOAT_DTYPES = ['F32', 'F16', 'BF16'] as const;
@@ -53,7 +64,11 @@ export async function openSafetensors(path: string): Promise<SafetensorsFile> {
     await fh.read(lenBuf, 0, 8, 0);
     const headerLen = lenBuf.readBigUInt64LE(0);
     if (headerLen > BigInt(Math.min(MAX_HEADER_BYTES, size - 8))) {
-      fail(path, `header length ${headerLen} exceeds the ${size - 8} bytes after it (or the ${MAX_HEADER_BYTES}-byte cap)`, { offset: 0 });
+      fail(
+        path,
+        `header length ${headerLen} exceeds the ${size - 8} bytes after it (or the ${MAX_HEADER_BYTES}-byte cap)`,
+        { offset: 0 },
+      );
     }
     const hl = Number(headerLen);
     const headerBuf = Buffer.alloc(hl);
@@ -64,7 +79,8 @@ export async function openSafetensors(path: string): Promise<SafetensorsFile> {
     } catch (e) {
       fail(path, `header is not valid UTF-8 JSON: ${(e as Error).message}`, { offset: 8 });
     }
-    if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(path, 'header is not a JSON object', { offset: 8 });
+    if (typeof header !== 'object' || header === null || Array.isArray(header))
+      fail(path, 'header is not a JSON object', { offset: 8 });
     const dataStart = 8 + hl;
     const dataLen = size - dataStart;
     const tensors: SafetensorsTensor[] = [];
@@ -75,23 +91,44 @@ export async function openSafetensors(path: string): Promise<SafetensorsFile> {
         continue;
       }
       const t = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-      if (typeof t?.dtype !== 'string' || !(t.dtype in DTYPE_BYTES)) fail(path, `tensor '${name}': unknown dtype ${JSON.stringify(t?.dtype)}`);
-      if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(path, `tensor '${name}': shape must be non-negative integers`);
+      if (typeof t?.dtype !== 'string' || !(t.dtype in DTYPE_BYTES))
+        fail(path, `tensor '${name}': unknown dtype ${JSON.stringify(t?.dtype)}`);
+      if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+        fail(path, `tensor '${name}': shape must be non-negative integers`);
       const offs = t.data_offsets;
-      if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0) || offs[0] > offs[1]) {
+      if (
+        !Array.isArray(offs) ||
+        offs.length !== 2 ||
+        !offs.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+        offs[0] > offs[1]
+      ) {
         fail(path, `tensor '${name}': data_offsets must be [begin, end] with 0 ≤ begin ≤ end`);
       }
       const [begin, end] = offs as [number, number];
-      if (end > dataLen) fail(path, `tensor '${name}': data ends at ${end}, past the ${dataLen}-byte data section`, { offset: dataStart + begin });
+      if (end > dataLen)
+        fail(path, `tensor '${name}': data ends at ${end}, past the ${dataLen}-byte data section`, {
+          offset: dataStart + begin,
+        });
       const elements = (t.shape as number[]).reduce((a, b) => a * b, 1);
       const expected = elements * DTYPE_BYTES[t.dtype]!;
-      if (expected !== end - begin) fail(path, `tensor '${name}': shape ${JSON.stringify(t.shape)} × ${t.dtype} needs ${expected} bytes, the range holds ${end - begin}`);
-      tensors.push({ name, dtype: t.dtype, shape: t.shape as number[], offset: dataStart + begin, byteLength: end - begin });
+      if (expected !== end - begin)
+        fail(
+          path,
+          `tensor '${name}': shape ${JSON.stringify(t.shape)} × ${t.dtype} needs ${expected} bytes, the range holds ${end - begin}`,
+        );
+      tensors.push({
+        name,
+        dtype: t.dtype,
+        shape: t.shape as number[],
+        offset: dataStart + begin,
+        byteLength: end - begin,
+      });
     }
     const sorted = [...tensors].sort((a, b) => a.offset - b.offset);
     for (let i = 1; i < sorted.length; i++) {
       const prev = sorted[i - 1]!;
-      if (sorted[i]!.offset < prev.offset + prev.byteLength) fail(path, `tensors '${prev.name}' and '${sorted[i]!.name}' overlap`, { offset: sorted[i]!.offset });
+      if (sorted[i]!.offset < prev.offset + prev.byteLength)
+        fail(path, `tensors '${prev.name}' and '${sorted[i]!.name}' overlap`, { offset: sorted[i]!.offset });
     }
     const byName = new Map(tensors.map((t) => [t.name, t]));
     return {
@@ -129,12 +166,18 @@ function toFloat32(path: string, t: SafetensorsTensor, raw: Buffer): Float32Arra
       for (let i = 0; i < n; i++) out[i] = bf16BitsToFp32(raw.readUInt16LE(i * 2));
       return out;
     default:
-      throw new QbenchError('safetensors.dtype', `${path}: tensor '${t.name}' has dtype ${t.dtype}; only F32, F16 and BF16 are read as weights`);
+      throw new QbenchError(
+        'safetensors.dtype',
+        `${path}: tensor '${t.name}' has dtype ${t.dtype}; only F32, F16 and BF16 are read as weights`,
+      );
   }
 }
 
 /** Write a safetensors file (tests, fixtures and the adversarial suite's reference models). */
-export function encodeSafetensors(tensors: { name: string; shape: number[]; data: Float32Array }[], metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  tensors: { name: string; shape: number[]; data: Float32Array }[],
+  metadata?: Record<string, string>,
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (metadata) header['__metadata__'] = metadata;
   let offset = 0;

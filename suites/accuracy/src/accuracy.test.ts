@@ -28,7 +28,9 @@ describe('Lloyd–Max yardstick', () => {
 
   it('the 16-level quantizer has Max’s levels', () => {
     const upper = lloydMaxGaussian(16).levels.slice(8);
-    [0.1284, 0.3881, 0.6568, 0.9424, 1.256, 1.618, 2.069, 2.733].forEach((v, i) => expect(upper[i]).toBeCloseTo(v, 3));
+    [0.1284, 0.3881, 0.6568, 0.9424, 1.256, 1.618, 2.069, 2.733].forEach((v, i) =>
+      expect(upper[i]).toBeCloseTo(v, 3),
+    );
   });
 
   it('sits below the Shannon bound at every rate and approaches its 6.02 dB/bit slope', () => {
@@ -51,7 +53,9 @@ describe('tensor level', () => {
   });
 
   it('measured bits/weight equals the spec’s derived bits/weight for block formats without per-tensor data', async () => {
-    for (const spec of listSpecs().filter((s) => s.derived.tensorOverheadBits === 0 && s.derived.rowOverheadBits === 0)) {
+    for (const spec of listSpecs().filter(
+      (s) => s.derived.tensorOverheadBits === 0 && s.derived.rowOverheadBits === 0,
+    )) {
       const m = measureTensor(await loadFormat(spec.id), x, 4096);
       expect(m.bitsPerWeight, spec.id).toBeCloseTo(spec.derived.bitsPerWeight, 2);
     }
@@ -75,8 +79,10 @@ describe('tensor level', () => {
 describe('the suite', () => {
   it('has a tensor and a layer item for every format, and a quick run yields finite records', async () => {
     const items = await suite.workItems({});
-    expect(items.length).toBe(listSpecs().length * 2);
-    const ctx = { log: () => {}, signal: new AbortController().signal };
+    for (const level of ['tensor', 'layer']) {
+      expect(items.filter((i) => i.id.startsWith(`accuracy/${level}/`)).length).toBe(listSpecs().length);
+    }
+    const ctx = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
     const recs = await suite.runItem({ id: 'accuracy/tensor/q4_k', label: '' }, { quick: true }, ctx);
     const sq = recs.find((r) => r.dataset === 'gaussian' && r.metric === 'sqnr_db');
     expect(sq?.value).toBeGreaterThan(20);
@@ -105,13 +111,19 @@ describe('real weights (--weights)', () => {
           { name: 'norm.bias', shape: [256], data: new Float32Array(256) },
         ]),
       );
-      const ctx = { log: () => {}, signal: new AbortController().signal };
+      const ctx = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
       const items = await suite.workItems({ formats: ['q4_k'], inputs: { weights: path } });
       expect(items.map((i) => i.id)).toContain('accuracy/weights/q4_k');
-      const recs = await suite.runItem({ id: 'accuracy/weights/q4_k', label: '' }, { inputs: { weights: path, tensors: 'layers.*' } }, ctx);
+      const recs = await suite.runItem(
+        { id: 'accuracy/weights/q4_k', label: '' },
+        { inputs: { weights: path, tensors: 'layers.*' } },
+        ctx,
+      );
       const sq = recs.find((r) => r.dataset === 'weights:layers.0.mlp.weight' && r.metric === 'sqnr_db');
       expect(sq?.value).toBeCloseTo(measureTensor(await loadFormat('q4_k'), w, 256).sqnrDb, 10);
-      expect(recs.find((r) => r.dataset === 'weights:layers.0.odd.weight')?.error).toMatch(/row length 100 is not a multiple of q4_k's block of 256/);
+      expect(recs.find((r) => r.dataset === 'weights:layers.0.odd.weight')?.error).toMatch(
+        /row length 100 is not a multiple of q4_k's block of 256/,
+      );
       expect(recs.some((r) => r.dataset === 'weights:norm.bias')).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -141,7 +153,48 @@ describe('anchors reproduced by the suite (N(0,1), 2^18 samples)', () => {
   });
 
   it('MX and NVFP4 anchors: MXFP4 18.8, MXFP6 E2M3 31.0, MXFP8 E4M3 30.7, MXINT8 41.7, NVFP4 20.4 dB (±0.3)', async () => {
-    const anchors: [string, number][] = [['mxfp4_e2m1', 18.8], ['mxfp6_e2m3', 31.0], ['mxfp8_e4m3', 30.7], ['mxint8', 41.7], ['nvfp4', 20.4]];
-    for (const [id, db] of anchors) expect(Math.abs(measureTensor(await loadFormat(id), x, 4096).sqnrDb - db), id).toBeLessThan(0.3);
+    const anchors: [string, number][] = [
+      ['mxfp4_e2m1', 18.8],
+      ['mxfp6_e2m3', 31.0],
+      ['mxfp8_e4m3', 30.7],
+      ['mxint8', 41.7],
+      ['nvfp4', 20.4],
+    ];
+    for (const [id, db] of anchors)
+      expect(Math.abs(measureTensor(await loadFormat(id), x, 4096).sqnrDb - db), id).toBeLessThan(0.3);
+  });
+});
+
+describe('real weights from a GGUF file', () => {
+  it('decodes quantized 2-D tensors with the reference codec and measures them like any tensor', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { writeGguf } = await import('@qbench/gguf-file');
+    const dir = mkdtempSync(join(tmpdir(), 'qbench-gguf-weights-'));
+    try {
+      const w = sample('gaussian', 4 * 256, 256, 9);
+      const q4k = await loadFormat('q4_k');
+      const bytes = q4k.reference.encode(w, { nPerRow: 256 });
+      const path = join(dir, 'model.gguf');
+      writeFileSync(
+        path,
+        await writeGguf({
+          metadata: [['general.architecture', { type: 'str', value: 'test' }]],
+          tensors: [{ name: 'blk.0.ffn.weight', type: 'q4_k', dims: [256, 4], data: bytes }],
+        }),
+      );
+      const ctx = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
+      const recs = await suite.runItem(
+        { id: 'accuracy/weights/q8_0', label: '' },
+        { inputs: { weights: path } },
+        ctx,
+      );
+      const sq = recs.find((r) => r.dataset === 'weights:blk.0.ffn.weight' && r.metric === 'sqnr_db');
+      expect(recs.filter((r) => r.error)).toEqual([]);
+      const decoded = q4k.reference.decode(bytes, w.length);
+      expect(sq?.value).toBeCloseTo(measureTensor(await loadFormat('q8_0'), decoded, 256).sqnrDb, 10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

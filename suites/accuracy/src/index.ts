@@ -5,6 +5,7 @@
  */
 import { listSpecs } from '@qbench/core';
 import type { ResultRecord, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import { modelLevel } from './model-level.ts';
 import { FULL_SIZES, layerLevel, QUICK_SIZES, tensorLevel, weightsLevel } from './tensor-suite.ts';
 
 const LEVELS = {
@@ -27,13 +28,25 @@ const suite: Suite = {
         items.push({ id: `accuracy/${level}/${id}`, label: `${level} ${id}` });
       }
       if (options.inputs?.['weights']) items.push({ id: `accuracy/weights/${id}`, label: `weights ${id}` });
+      // The fixture model, or the user's local model folder (inputs.model); see model-level.ts.
+      items.push({ id: `accuracy/model/${id}`, label: `model ${id}` });
     }
     return items;
   },
-  async runItem(item, options) {
-    const [, level, format] = item.id.split('/') as [string, keyof typeof LEVELS | 'weights', string];
+  async runItem(item, options, ctx) {
+    const [, level, format] = item.id.split('/') as [
+      string,
+      keyof typeof LEVELS | 'weights' | 'model',
+      string,
+    ];
     const sizes = options.quick ? QUICK_SIZES : FULL_SIZES;
     const base = { suite: 'accuracy', format, kernel: `${format}/decode/reference`, backend: 'reference' };
+    if (level === 'model') {
+      const { model, text } = options.inputs ?? {};
+      const inputs = { ...(model ? { model } : {}), ...(text ? { text } : {}) };
+      const recs = await modelLevel(format, inputs, { signal: ctx.signal, log: (m) => ctx.log(m) });
+      return recs.map((r): ResultRecord => ({ ...base, ...r }));
+    }
     try {
       const recs =
         level === 'weights'
@@ -41,13 +54,15 @@ const suite: Suite = {
           : await LEVELS[level](format, sizes);
       return recs.map((r): ResultRecord => ({ ...base, ...r }));
     } catch (e) {
-      return [{ ...base, dataset: level, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message }];
+      return [
+        { ...base, dataset: level, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message },
+      ];
     }
   },
 };
 
 export default suite;
-export { lloydMaxGaussian, lloydMaxSqnrDb, shannonBoundDb } from './lloyd-max.ts';
 export { measureLayer } from './layer.ts';
-export { sample, SOURCE_NAMES } from './sources.ts';
+export { lloydMaxGaussian, lloydMaxSqnrDb, shannonBoundDb } from './lloyd-max.ts';
+export { SOURCE_NAMES, sample } from './sources.ts';
 export { measureTensor } from './tensor.ts';

@@ -15,7 +15,13 @@ export interface LayerAccuracy {
 }
 
 /** Y = W·X for W rows×cols (row-major) and X cols×batch (column j = activation j), in float64. */
-export function matmul(w: Float32Array, rows: number, cols: number, x: Float32Array, batch: number): Float64Array {
+export function matmul(
+  w: Float32Array,
+  rows: number,
+  cols: number,
+  x: Float32Array,
+  batch: number,
+): Float64Array {
   const y = new Float64Array(rows * batch);
   for (let b = 0; b < batch; b++) {
     const xo = b * cols;

@@ -57,7 +57,8 @@ export interface LloydMax {
 
 /** Lloyd–Max quantizer for N(0,1) with `L` levels (L ≥ 1). */
 export function lloydMaxGaussian(L: number, iterations = 20000): LloydMax {
-  if (!Number.isInteger(L) || L < 1) throw new RangeError(`Lloyd–Max needs a whole number of levels ≥ 1, got ${L}`);
+  if (!Number.isInteger(L) || L < 1)
+    throw new RangeError(`Lloyd–Max needs a whole number of levels ≥ 1, got ${L}`);
   // Start from uniform levels over ±3σ.
   let levels = Array.from({ length: L }, (_, i) => (L === 1 ? 0 : -3 + (6 * (i + 0.5)) / L));
   let thresholds: number[] = [];
@@ -101,7 +102,8 @@ const EXACT_UP_TO_BITS = 6;
  * Above 6 bits the iteration is slow and the high-resolution regime holds: each bit adds 20·log10(2) dB.
  */
 export function lloydMaxSqnrDb(rateBits: number): number {
-  if (rateBits > EXACT_UP_TO_BITS) return lloydMaxSqnrDb(EXACT_UP_TO_BITS) + shannonBoundDb(rateBits - EXACT_UP_TO_BITS);
+  if (rateBits > EXACT_UP_TO_BITS)
+    return lloydMaxSqnrDb(EXACT_UP_TO_BITS) + shannonBoundDb(rateBits - EXACT_UP_TO_BITS);
   const at = (r: number) => {
     let v = cache.get(r);
     if (v === undefined) {

@@ -4,7 +4,13 @@
  */
 import { generate, SplitMix64 } from '@qbench/core';
 
-export const SOURCE_NAMES = ['gaussian', 'laplace', 'student_t3', 'gaussian_outliers', 'channel_spread'] as const;
+export const SOURCE_NAMES = [
+  'gaussian',
+  'laplace',
+  'student_t3',
+  'gaussian_outliers',
+  'channel_spread',
+] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export const SOURCE_DESCRIPTIONS: Readonly<Record<SourceName, string>> = {
@@ -12,7 +18,8 @@ export const SOURCE_DESCRIPTIONS: Readonly<Record<SourceName, string>> = {
   laplace: 'Laplace with unit variance (b = 1/√2)',
   student_t3: "Student's t with 3 degrees of freedom (heavy tails; infinite kurtosis)",
   gaussian_outliers: 'N(0,1) with 1% of values multiplied by 50',
-  channel_spread: 'rows of N(0,1) each scaled by exp(N(0, 0.5²)) (per-channel scale spread, a stand-in for real weight matrices)',
+  channel_spread:
+    'rows of N(0,1) each scaled by exp(N(0, 0.5²)) (per-channel scale spread, a stand-in for real weight matrices)',
 };
 
 /** n values of a source, laid out as rows of `cols` (only channel_spread depends on the row structure). */

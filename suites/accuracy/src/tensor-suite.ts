@@ -2,7 +2,7 @@
 import { loadFormat } from '@qbench/core';
 import type { ResultRecord } from '@qbench/spec';
 import { measureLayer } from './layer.ts';
-import { sample, SOURCE_NAMES, type SourceName } from './sources.ts';
+import { SOURCE_NAMES, type SourceName, sample } from './sources.ts';
 import { measureTensor } from './tensor.ts';
 import { openWeights } from './weights.ts';
 
@@ -30,7 +30,8 @@ export async function tensorLevel(formatId: string, sizes: Sizes): Promise<Rec[]
     const x = sample(source, sizes.tensorElements, sizes.cols, seedOf(source));
     try {
       const m = measureTensor(format, x, sizes.cols);
-      const rec = (metric: string, value: number, unit: string) => out.push({ dataset: source, metric, value, unit });
+      const rec = (metric: string, value: number, unit: string) =>
+        out.push({ dataset: source, metric, value, unit });
       rec('bits_per_weight', m.bitsPerWeight, 'bit');
       rec('mse', m.mse, '');
       rec('sqnr_db', m.sqnrDb, 'dB');
@@ -50,7 +51,11 @@ export async function tensorLevel(formatId: string, sizes: Sizes): Promise<Rec[]
  * tensor in memory at a time. A tensor the format cannot encode (row length not a multiple of its block)
  * is a record with the reason, not a silent omission.
  */
-export async function weightsLevel(formatId: string, weightsPath: string, tensorsGlob: string | undefined): Promise<Rec[]> {
+export async function weightsLevel(
+  formatId: string,
+  weightsPath: string,
+  tensorsGlob: string | undefined,
+): Promise<Rec[]> {
   const format = await loadFormat(formatId);
   const source = await openWeights(weightsPath, tensorsGlob);
   const out: Rec[] = [];
@@ -58,7 +63,13 @@ export async function weightsLevel(formatId: string, weightsPath: string, tensor
     for (const t of source.tensors) {
       const dataset = `weights:${t.name}`;
       if (t.cols % format.blockElements !== 0) {
-        out.push({ dataset, metric: 'sqnr_db', value: null, unit: 'dB', error: `row length ${t.cols} is not a multiple of ${formatId}'s block of ${format.blockElements}` });
+        out.push({
+          dataset,
+          metric: 'sqnr_db',
+          value: null,
+          unit: 'dB',
+          error: `row length ${t.cols} is not a multiple of ${formatId}'s block of ${format.blockElements}`,
+        });
         continue;
       }
       try {
@@ -91,14 +102,21 @@ export async function layerLevel(formatId: string, sizes: Sizes): Promise<Rec[]>
     const x = sample(source, cols * batch, cols, 200 + seedOf(source));
     try {
       const m = measureLayer(format, w, rows, cols, x, batch);
-      const rec = (metric: string, value: number) => out.push({ dataset: `layer:${source}`, metric, value, unit: '' });
+      const rec = (metric: string, value: number) =>
+        out.push({ dataset: `layer:${source}`, metric, value, unit: '' });
       rec('layer_rel_frobenius', m.relFrobenius);
       rec('layer_output_error_p50', m.outputErrorP50);
       rec('layer_output_error_p90', m.outputErrorP90);
       rec('layer_output_error_p99', m.outputErrorP99);
       rec('layer_output_error_max', m.outputErrorMax);
     } catch (e) {
-      out.push({ dataset: `layer:${source}`, metric: 'layer_rel_frobenius', value: null, unit: '', error: (e as Error).message });
+      out.push({
+        dataset: `layer:${source}`,
+        metric: 'layer_rel_frobenius',
+        value: null,
+        unit: '',
+        error: (e as Error).message,
+      });
     }
   }
   return out;

@@ -1,11 +1,22 @@
 /**
  * Real weights for the tensor level: every 2-D float tensor of a user's local model (or those matching a
  * `--tensors` glob), streamed one tensor at a time so memory is bounded by the largest tensor.
- * Supported containers: safetensors (F32/F16/BF16). Nothing is downloaded.
+ * Supported containers: safetensors (F32/F16/BF16), ONNX (FLOAT/FLOAT16/BFLOAT16/DOUBLE initializers) and
+ * GGUF (f32/f16/bf16 and every quantized type qbench decodes, see weights-gguf.ts).
+ * Nothing is downloaded.
+ *
+ * ONNX is protobuf, which has no index to seek by: the file is read into memory once and parsed without
+ * copying payloads, and each tensor is converted to float32 only when read — so memory is the file plus the
+ * largest tensor, not bounded by the largest tensor as for safetensors. Only weights are listed (MatMul/Gemm
+ * second inputs and Gather tables, as the model level quantizes them), with rows along the contraction axis:
+ * a MatMul weight stored [in, out] is presented as its transpose [out, in]. Initializers stored as external
+ * data (models over 2 GiB) are not read.
  */
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { QbenchError } from '@qbench/core';
-import { FLOAT_DTYPES, openSafetensors } from '@qbench/models';
+import { FLOAT_DTYPES, findWeights, openSafetensors, parseOnnxModel, tensorToFloat32 } from '@qbench/models';
+import { openGgufWeights } from './weights-gguf.ts';
 
 export interface WeightTensor {
   name: string;
@@ -22,7 +33,10 @@ export interface WeightSource {
 
 /** `*` matches any run of characters (dots and slashes included), `?` one character. */
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -34,8 +48,56 @@ export async function openWeights(path: string, tensorsGlob?: string): Promise<W
     const tensors = st.tensors
       .filter((t) => t.shape.length === 2 && (FLOAT_DTYPES as readonly string[]).includes(t.dtype))
       .filter((t) => !match || match.test(t.name))
-      .map((t) => ({ name: t.name, rows: t.shape[0]!, cols: t.shape[1]!, read: () => st.readFloat32(t.name) }));
+      .map((t) => ({
+        name: t.name,
+        rows: t.shape[0]!,
+        cols: t.shape[1]!,
+        read: () => st.readFloat32(t.name),
+      }));
     return { path, tensors, close: () => st.close() };
   }
-  throw new QbenchError('weights.container', `${path}: unsupported weights container '${ext}' (supported: .safetensors)`);
+  if (ext === '.onnx') return openOnnxWeights(path, match);
+  if (ext === '.gguf') return openGgufWeights(path, match);
+  throw new QbenchError(
+    'weights.container',
+    `${path}: unsupported weights container '${ext}' (supported: .safetensors, .onnx, .gguf)`,
+  );
+}
+
+async function openOnnxWeights(path: string, match: RegExp | undefined): Promise<WeightSource> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new QbenchError('weights.open', `${path}: ${(e as Error).message}`);
+  }
+  const model = parseOnnxModel(bytes);
+  const inits = new Map(model.initializers.map((t) => [t.name, t]));
+  const tensors = findWeights(model)
+    .filter((w) => !match || match.test(w.name))
+    .map((w): WeightTensor => {
+      const [d0, d1] = w.dims;
+      const transposed = w.layout === 'transposed';
+      return {
+        name: w.name,
+        rows: transposed ? d1 : d0,
+        cols: transposed ? d0 : d1,
+        async read() {
+          if (!bytes) throw new QbenchError('weights.closed', `${path}: read ${w.name} after close()`);
+          const x = tensorToFloat32(inits.get(w.name)!);
+          if (!transposed) return x;
+          const t = new Float32Array(x.length);
+          for (let r = 0; r < d0; r++) for (let c = 0; c < d1; c++) t[c * d0 + r] = x[r * d1 + c]!;
+          return t;
+        },
+      };
+    });
+  return {
+    path,
+    tensors,
+    close: async () => {
+      bytes = undefined; // the parse holds views into the bytes; dropping the source frees both
+      inits.clear();
+    },
+  };
 }

@@ -1,0 +1,39 @@
+export {
+  ensureFixture,
+  FIXTURE_CONFIG,
+  FIXTURE_TEXT_PATH,
+  type FixtureConfig,
+  type FixtureInfo,
+  fixtureKey,
+} from './fixture/build.ts';
+export {
+  DistributionComparer,
+  type DistributionComparison,
+  type EvalWindow,
+  evalWindows,
+} from './kl-stats.ts';
+export * from './onnx/index.ts';
+export {
+  findWeights,
+  type QuantizedTensorReport,
+  quantizeWeights,
+  type WeightQuantization,
+  type WeightTensorInfo,
+} from './quantize-weights.ts';
+export {
+  BaselineRun,
+  type LanguageModel,
+  LogitsSession,
+  loadLocalTokenizer,
+  type ModelAccuracy,
+  measureModel,
+  openLanguageModel,
+} from './runner.ts';
+export {
+  encodeSafetensors,
+  FLOAT_DTYPES,
+  type FloatDtype,
+  openSafetensors,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+} from './safetensors.ts';

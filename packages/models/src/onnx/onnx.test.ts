@@ -1,0 +1,151 @@
+import { fp32ToFp16Bits, QbenchError } from '@qbench/core';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { DataType, encodeModel, float32Tensor, GraphBuilder, singleNodeModel } from './model.ts';
+import { ProtoWriter, readFields } from './protobuf.ts';
+import { parseOnnxModel, replaceInitializers, tensorToFloat32 } from './read.ts';
+
+/** y = x·W + b with W [2,3]: small enough to check by hand. */
+function affineModel(w: Float32Array, b: Float32Array): Uint8Array {
+  const g = new GraphBuilder();
+  const W = g.constant(float32Tensor('W', [2, 3], w));
+  const B = g.constant(float32Tensor('B', [3], b));
+  g.op('Add', [g.op('MatMul', ['x', W]), B], [], 'y');
+  return encodeModel({
+    opset: 17,
+    graph: g.graph(
+      'affine',
+      [{ name: 'x', dataType: DataType.FLOAT, dims: ['n', 2] }],
+      [{ name: 'y', dataType: DataType.FLOAT, dims: ['n', 3] }],
+    ),
+  });
+}
+
+async function runAffine(model: Uint8Array, x: number[]): Promise<number[]> {
+  const session = await ort.InferenceSession.create(model);
+  try {
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from(x), [x.length / 2, 2]) });
+    return Array.from(out['y']!.data as Float32Array);
+  } finally {
+    await session.release();
+  }
+}
+
+describe('protobuf wire format', () => {
+  it('writes the worked example 08 96 01 and a negative int64 as 10 bytes', () => {
+    expect(Array.from(new ProtoWriter().int(1, 150).finish())).toEqual([0x08, 0x96, 0x01]);
+    const neg = new ProtoWriter().int(3, -1).finish();
+    expect(neg.length).toBe(11);
+    const [f] = [...readFields(neg, 'test')];
+    expect(f!.field).toBe(3);
+    expect(BigInt.asIntN(64, f!.varint!)).toBe(-1n);
+  });
+
+  it('names the message and offset of a truncated field', () => {
+    const bytes = new ProtoWriter().string(2, 'hello').finish().subarray(0, 4);
+    expect(() => [...readFields(bytes, 'NodeProto')]).toThrow(
+      /NodeProto at byte 2: length 5 runs past the end/,
+    );
+  });
+});
+
+describe('ONNX writer and reader', () => {
+  const w = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  const b = Float32Array.from([0.5, -0.5, 0]);
+
+  it('onnxruntime loads and runs what the writer writes', async () => {
+    // [1, 1]·W + b = [1+4, 2+5, 3+6] + b
+    expect(await runAffine(affineModel(w, b), [1, 1])).toEqual([5.5, 6.5, 9]);
+  });
+
+  it('reads back nodes, inputs, outputs and initializers', () => {
+    const m = parseOnnxModel(affineModel(w, b));
+    expect(m.irVersion).toBe(8);
+    expect(m.opsets).toEqual([{ domain: '', version: 17 }]);
+    expect(m.nodes.map((n) => n.opType)).toEqual(['MatMul', 'Add']);
+    expect(m.nodes[0]!.inputs).toEqual(['x', 'W']);
+    expect(m.inputs).toEqual(['x']);
+    expect(m.outputs).toEqual(['y']);
+    const W = m.initializers.find((t) => t.name === 'W')!;
+    expect(W.dims).toEqual([2, 3]);
+    expect(W.dataType).toBe(DataType.FLOAT);
+    expect(tensorToFloat32(W)).toEqual(w);
+  });
+
+  it('replaces one initializer and keeps every other byte', async () => {
+    const model = affineModel(w, b);
+    const w2 = float32Tensor('W', [2, 3], Float32Array.from([0, 0, 0, 1, 1, 1]));
+    const patched = replaceInitializers(model, new Map([['W', w2]]));
+    expect(await runAffine(patched, [1, 2])).toEqual([2.5, 1.5, 2]);
+    // Replacing W by itself gives the same bytes: nothing else was re-encoded.
+    const same = replaceInitializers(model, new Map([['W', float32Tensor('W', [2, 3], w)]]));
+    expect(same).toEqual(model);
+    expect(() => replaceInitializers(model, new Map([['nope', w2]]))).toThrow(QbenchError);
+  });
+
+  it('reads float_data, FLOAT16 raw_data and FLOAT16 int32_data initializers', () => {
+    const halves = [1, -2.5, 0.0999755859375]; // exactly representable in binary16
+    const f16raw = new Uint8Array(6);
+    for (const [i, h] of halves.entries())
+      new DataView(f16raw.buffer).setUint16(i * 2, fp32ToFp16Bits(h), true);
+    const packedFloats = new Uint8Array(new Float32Array([1.5, -3]).buffer);
+    const tensors = [
+      new ProtoWriter()
+        .packedInts(1, [2])
+        .int(2, DataType.FLOAT)
+        .bytes(4, packedFloats)
+        .string(8, 'fd')
+        .finish(),
+      new ProtoWriter().packedInts(1, [3]).int(2, DataType.FLOAT16).string(8, 'h').bytes(9, f16raw).finish(),
+      new ProtoWriter()
+        .packedInts(1, [3])
+        .int(2, DataType.FLOAT16)
+        .packedInts(5, halves.map(fp32ToFp16Bits))
+        .string(8, 'hi')
+        .finish(),
+    ];
+    const graph = new ProtoWriter().string(2, 'g');
+    for (const t of tensors) graph.bytes(5, t);
+    const model = new ProtoWriter().int(1, 8).bytes(7, graph.finish()).finish();
+    const [fd, h, hi] = parseOnnxModel(model).initializers;
+    expect(Array.from(tensorToFloat32(fd!))).toEqual([1.5, -3]);
+    expect(Array.from(tensorToFloat32(h!))).toEqual(halves);
+    expect(Array.from(tensorToFloat32(hi!))).toEqual(halves);
+  });
+
+  it('writes and reads back attributes of every kind; a single-node model runs', async () => {
+    const model = singleNodeModel({
+      opset: 17,
+      node: {
+        opType: 'LeakyRelu',
+        inputs: ['x'],
+        outputs: ['y'],
+        attributes: [{ name: 'alpha', float: 0.25 }],
+      },
+      inputs: [{ name: 'x', dataType: DataType.FLOAT, dims: [3] }],
+      outputs: [{ name: 'y', dataType: DataType.FLOAT, dims: [3] }],
+    });
+    const session = await ort.InferenceSession.create(model);
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-4, 0, 2]), [3]) });
+    expect(Array.from(out['y']!.data as Float32Array)).toEqual([-1, 0, 2]);
+    await session.release();
+    const g = new GraphBuilder();
+    g.op(
+      'Transpose',
+      ['x'],
+      [
+        { name: 'perm', ints: [1, 0] },
+        { name: 'i', int: -3 },
+        { name: 's', string: 'hé' },
+      ],
+      'y',
+    );
+    const [node] = parseOnnxModel(encodeModel({ opset: 17, graph: g.graph('a', [], []) })).nodes;
+    expect(node!.attributes).toEqual({ perm: { ints: [1, 0] }, i: { i: -3 }, s: { s: 'hé' } });
+    expect(parseOnnxModel(model).nodes[0]!.attributes['alpha']).toEqual({ f: 0.25 });
+  });
+
+  it('refuses bytes that are not a model', () => {
+    expect(() => parseOnnxModel(new TextEncoder().encode('{"not": "onnx"}'))).toThrow(QbenchError);
+  });
+});
