@@ -1,5 +1,6 @@
 /**
- * Dot (matrix · vector) for the k-quants against q8_k activations: q4_k, q5_k, q6_k. The activation row is
+ * Dot (matrix · vector) for the k-quants against q8_k activations: q4_k, q5_k, q6_k, q3_k (eight-lane
+ * scheme below) and q2_k, iq4_xs (per-block integer sums, see their row functions). The activation row is
  * quantized once (quantize-q8_k.ts); every weight row then runs ggml's generic vec_dot, reproduced lane for
  * lane: integer products accumulate into eight int32 lanes (lane = element index mod 8) weighted by the
  * sub-block scale, each block adds (dx·dy)·lane to eight float32 running sums (two f32x4, the same
@@ -11,7 +12,24 @@
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
+import { dotI8x16, sumI32x4 } from '../../../packages/runtime-wasm/assembly/simd';
 import {
+  IQ4_NL_KVALUES_IQ4NL,
+  IQ4_XS_BLOCK_BYTES,
+  IQ4_XS_D_OFFSET,
+  IQ4_XS_QS_OFFSET,
+  IQ4_XS_SCALES_H_OFFSET,
+  IQ4_XS_SCALES_L_OFFSET,
+  Q2_K_BLOCK_BYTES,
+  Q2_K_D_OFFSET,
+  Q2_K_DMIN_OFFSET,
+  Q2_K_QS_OFFSET,
+  Q2_K_SCALES_OFFSET,
+  Q3_K_BLOCK_BYTES,
+  Q3_K_D_OFFSET,
+  Q3_K_HMASK_OFFSET,
+  Q3_K_QS_OFFSET,
+  Q3_K_SCALES_OFFSET,
   Q4_K_BLOCK_BYTES,
   Q4_K_D_OFFSET,
   Q4_K_DMIN_OFFSET,
@@ -83,11 +101,27 @@ let sums1: v128 = f32x4.splat(0);
   return j < 4 ? <i32>load<u8>(s + j + 4) & 63 : (<i32>load<u8>(s + j + 4) >> 4) | ((<i32>load<u8>(s + j) >> 6) << 4);
 }
 
-/** Σ_g bsums[g]·min(g/2) of a q4_k/q5_k block. */
+/**
+ * Σ_g bsums[g]·min(g/2) of a q4_k/q5_k block, exact in int32: the eight 6-bit mins, each repeated for its
+ * two 16-element groups, against the sixteen int16 group sums with two i32x4.dot_i16x8_s.
+ */
 @inline function minTerm(scales: usize, yb: usize): i32 {
-  let sumi = 0;
-  for (let g = 0; g < 16; g++) sumi += <i32>load<i16>(yb + Q8_K_BSUMS_OFFSET + (<usize>g << 1)) * k4Min(scales, g >> 1);
-  return sumi;
+  let lo = i16x8.splat(<i16>k4Min(scales, 0));
+  lo = i16x8.replace_lane(lo, 2, <i16>k4Min(scales, 1));
+  lo = i16x8.replace_lane(lo, 3, <i16>k4Min(scales, 1));
+  lo = i16x8.replace_lane(lo, 4, <i16>k4Min(scales, 2));
+  lo = i16x8.replace_lane(lo, 5, <i16>k4Min(scales, 2));
+  lo = i16x8.replace_lane(lo, 6, <i16>k4Min(scales, 3));
+  lo = i16x8.replace_lane(lo, 7, <i16>k4Min(scales, 3));
+  let hi = i16x8.splat(<i16>k4Min(scales, 4));
+  hi = i16x8.replace_lane(hi, 2, <i16>k4Min(scales, 5));
+  hi = i16x8.replace_lane(hi, 3, <i16>k4Min(scales, 5));
+  hi = i16x8.replace_lane(hi, 4, <i16>k4Min(scales, 6));
+  hi = i16x8.replace_lane(hi, 5, <i16>k4Min(scales, 6));
+  hi = i16x8.replace_lane(hi, 6, <i16>k4Min(scales, 7));
+  hi = i16x8.replace_lane(hi, 7, <i16>k4Min(scales, 7));
+  const bsums = yb + Q8_K_BSUMS_OFFSET;
+  return sumI32x4(i32x4.add(i32x4.dot_i16x8_s(v128.load(bsums), lo), i32x4.dot_i16x8_s(v128.load(bsums, 16), hi)));
 }
 
 @inline function q4_kRow(w: usize, yq: usize, blocks: i32): f32 {
@@ -177,6 +211,106 @@ let sums1: v128 = f32x4.splat(0);
   return finish(0);
 }
 
+/** q3_k's 6-bit scale j (0..15): low nibble from bytes 0..7, top two bits from bytes 8..11. */
+@inline function q3Scale(s: usize, j: i32): i32 {
+  const lo = j < 8 ? <i32>load<u8>(s + j) & 0xf : <i32>load<u8>(s + j - 8) >> 4;
+  return lo | (((<i32>load<u8>(s + 8 + (j & 3)) >> (2 * (j >> 2))) & 3) << 4);
+}
+
+/** ggml_vec_dot_q3_K_q8_K: the eight-lane scheme with weights (scale − 32) per 16 elements, no min term. */
+@inline function q3_kRow(w: usize, yq: usize, blocks: i32): f32 {
+  const three = i8x16.splat(3);
+  const four = i8x16.splat(4);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q3_K_BLOCK_BYTES;
+    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
+    for (let half = 0; half < 2; half++) {
+      for (let l0 = 0; l0 < 32; l0 += 16) {
+        const qs = v128.load(x + Q3_K_QS_OFFSET + 32 * half + l0);
+        const hm = v128.load(x + Q3_K_HMASK_OFFSET + l0);
+        for (let j = 0; j < 4; j++) {
+          const e = 128 * half + 32 * j + l0;
+          const bitIndex: i32 = 4 * half + j;
+          const bit = i8x16.splat(<i8>(<i32>1 << bitIndex));
+          const low = v128.and(i8x16.shr_u(qs, 2 * j), three);
+          const codes = i8x16.sub(i8x16.add(low, v128.and(i8x16.eq(v128.and(hm, bit), bit), four)), four);
+          accumulate(lanes16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), q3Scale(x + Q3_K_SCALES_OFFSET, e >> 4) - 32);
+        }
+      }
+    }
+    flush(f16ToF32(load<u16>(x + Q3_K_D_OFFSET)) * load<f32>(yb + Q8_K_D_OFFSET));
+  }
+  return finish(0);
+}
+
+/**
+ * ggml_vec_dot_q2_K_q8_K: isum = Σ_j (sc_j & 15)·Σ q8·code over the 16 sub-blocks, summs = Σ_j bsums_j·(sc_j >> 4),
+ * then sumf += (dy·d)·isum − (dy·dmin)·summs, each product rounded, blocks in order.
+ */
+@inline function q2_kRow(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const three = i8x16.splat(3);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q2_K_BLOCK_BYTES;
+    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
+    const sc = v128.load(x + Q2_K_SCALES_OFFSET);
+    const mins = i8x16.shr_u(sc, 4);
+    const bsums = yb + Q8_K_BSUMS_OFFSET;
+    const summs = sumI32x4(
+      i32x4.add(
+        i32x4.dot_i16x8_s(v128.load(bsums), i16x8.extend_low_i8x16_u(mins)),
+        i32x4.dot_i16x8_s(v128.load(bsums, 16), i16x8.extend_high_i8x16_u(mins)),
+      ),
+    );
+    let acc = i32x4.splat(0);
+    for (let h = 0; h < 2; h++) {
+      for (let m0 = 0; m0 < 32; m0 += 16) {
+        const v = v128.load(x + Q2_K_QS_OFFSET + 32 * h + m0);
+        for (let k = 0; k < 4; k++) {
+          const e = 128 * h + 32 * k + m0;
+          const codes = v128.and(i8x16.shr_u(v, 2 * k), three);
+          const scale = <i32>load<u8>(x + Q2_K_SCALES_OFFSET + (e >> 4)) & 0x0f;
+          acc = i32x4.add(acc, i32x4.mul(dotI8x16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), i32x4.splat(scale)));
+        }
+      }
+    }
+    const isum = sumI32x4(acc);
+    const dy = load<f32>(yb + Q8_K_D_OFFSET);
+    const dall = dy * f16ToF32(load<u16>(x + Q2_K_D_OFFSET));
+    const dmin = dy * f16ToF32(load<u16>(x + Q2_K_DMIN_OFFSET));
+    sumf += dall * <f32>isum - dmin * <f32>summs;
+  }
+  return sumf;
+}
+
+/** iq4_xs's 6-bit scale of 32-element block ib. */
+@inline function iq4xsScale(x: usize, ib: i32): i32 {
+  const h = <i32>load<u16>(x + IQ4_XS_SCALES_H_OFFSET);
+  return ((<i32>load<u8>(x + IQ4_XS_SCALES_L_OFFSET + (ib >> 1)) >> (4 * (ib & 1))) & 0xf) | (((h >> (2 * ib)) & 3) << 4);
+}
+
+/** ggml_vec_dot_iq4_xs_q8_K: per 32 elements sumi, then sumf += ((dx·dy)·(ls − 32))·sumi, in order. */
+@inline function iq4_xsRow(w: usize, yq: usize, blocks: i32): f32 {
+  let sumf: f32 = 0;
+  const table = v128.load(IQ4_NL_KVALUES_IQ4NL);
+  const mask = i8x16.splat(0x0f);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * IQ4_XS_BLOCK_BYTES;
+    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
+    const d4d8 = f16ToF32(load<u16>(x + IQ4_XS_D_OFFSET)) * load<f32>(yb + Q8_K_D_OFFSET);
+    for (let ib = 0; ib < 8; ib++) {
+      const v = v128.load(x + IQ4_XS_QS_OFFSET + 16 * ib);
+      const y = yb + Q8_K_QS_OFFSET + 32 * ib;
+      const sumi = sumI32x4(
+        i32x4.add(dotI8x16(i8x16.swizzle(table, v128.and(v, mask)), v128.load(y)), dotI8x16(i8x16.swizzle(table, i8x16.shr_u(v, 4)), v128.load(y, 16))),
+      );
+      const dl = d4d8 * <f32>(iq4xsScale(x, ib) - 32);
+      sumf += dl * <f32>sumi;
+    }
+  }
+  return sumf;
+}
+
 @inline function prepare(y: usize, n: i32): usize {
   const yq = alloc(<usize>(n >>> 8) * Q8_K_BLOCK_BYTES);
   quantizeRowQ8_K(y, n, yq);
@@ -207,5 +341,32 @@ export function q6_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const blocks = n >>> 8;
   const rowBytes = <usize>blocks * Q6_K_BLOCK_BYTES;
   for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q6_kRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function q3_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 8;
+  const rowBytes = <usize>blocks * Q3_K_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q3_kRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function q2_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 8;
+  const rowBytes = <usize>blocks * Q2_K_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q2_kRow(w + <usize>r * rowBytes, yq, blocks));
+  release(m);
+}
+
+export function iq4_xs_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const yq = prepare(y, n);
+  const blocks = n >>> 8;
+  const rowBytes = <usize>blocks * IQ4_XS_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), iq4_xsRow(w + <usize>r * rowBytes, yq, blocks));
   release(m);
 }

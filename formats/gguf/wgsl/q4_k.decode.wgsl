@@ -45,6 +45,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let shift = select(0u, 4u, r >= 32u);
   for (var k = 0u; k < 4u; k++) {
     let code = (bytes >> (8u * k + shift)) & 0xfu;
-    dst[i * 4u + k] = dl * f32(code) - ml;
+    dst[i * 4u + k] = mul_rounded(dl, f32(code), params._pad) - ml;
   }
 }

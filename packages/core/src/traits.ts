@@ -56,15 +56,33 @@ export interface Shape {
   rows?: number;
 }
 
+/**
+ * One kernel invocation whose inputs already sit where the kernel reads them (wasm memory, GPU buffers), so
+ * that run() is the kernel alone: what the throughput suite times. Copies in and out happen in
+ * prepare() and result(), never in run().
+ */
+export interface PreparedRun {
+  run(): void | Promise<void>;
+  /** Outputs of the last run(), copied out. */
+  result(): Float32Array | Promise<Float32Array>;
+  /** Device time of the last run() in ns where the backend measures it (GPU timestamp queries), else undefined. */
+  lastDeviceNs?(): number | undefined;
+  dispose(): void;
+}
+
 /** A kernel that decodes `n` elements from `q` into float32. */
 export interface DecodeKernel {
   decode(q: Uint8Array, n: number, out?: Float32Array): Float32Array | Promise<Float32Array>;
+  /** Optional: stage q once for repeated timed runs (see PreparedRun). */
+  prepare?(q: Uint8Array, n: number): PreparedRun | Promise<PreparedRun>;
   dispose?(): void;
 }
 
 /** A kernel that computes one dot product per row of an encoded matrix against float32 activations. */
 export interface DotKernel {
   dot(q: Uint8Array, y: Float32Array, rows: number): Float32Array | Promise<Float32Array>;
+  /** Optional: stage q and y once for repeated timed runs (see PreparedRun). */
+  prepare?(q: Uint8Array, y: Float32Array, rows: number): PreparedRun | Promise<PreparedRun>;
   dispose?(): void;
 }
 

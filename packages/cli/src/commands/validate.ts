@@ -46,11 +46,7 @@ function caseRows(r: KernelConformance): (string | number)[][] {
     const where = m
       ? `${m.block >= 0 ? `index ${m.index} (block ${m.block}, offset ${m.offsetInBlock})` : `row ${m.row ?? m.index}`}: expected ${m.expected}, got ${m.got}${m.ulp !== undefined && Number.isFinite(m.ulp) ? `, ${m.ulp} ulp` : ''}${m.count > 1 ? `; ${m.count} differ` : ''}`
       : '';
-    return [
-      c.case,
-      verdict,
-      k.skipped ?? ([where, k.ok ? (k.detail ?? '') : (k.detail ?? '')].filter(Boolean).join('; ') || ''),
-    ];
+    return [c.case, verdict, k.skipped ?? [where, k.detail ?? ''].filter(Boolean).join('; ')];
   });
 }
 
@@ -82,6 +78,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (opArg !== undefined && !OPS.includes(opArg as KernelOp))
     throw new QbenchError('cli.args', `validate: --op must be decode or dot, got '${opArg}'`);
   const timeoutMs = Number(str(p, 'timeout') ?? 10_000);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new QbenchError(
+      'cli.args',
+      `validate: --timeout must be a positive number of milliseconds, got '${str(p, 'timeout')}'`,
+    );
+  }
   const quick = flag(p, 'quick');
   const formatArg = str(p, 'format');
 

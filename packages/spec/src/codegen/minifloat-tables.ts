@@ -6,6 +6,8 @@
  * subnormals → 2^(1−bias)·m/2^mbits, else 2^(−bias)·(1 + m/2^mbits); NaN codes per `nan` ('all-ones': all
  * magnitude bits set; 'negative-zero': the sign bit alone; 'ieee': top exponent field, inf when the
  * mantissa is 0 and `infinity`) are written as the quiet NaN 0x7FC00000 with the code's sign.
+ * Block floating point (`encoding.kind` 'block-float', `params.mbits`): sign-magnitude integers ±k with the
+ * sign in bit mbits (code = sign bit alone is −0), which the kernels multiply by the block's 2^(e − bias).
  */
 import type { ResolvedSpec } from '@qbench/core/spec';
 
@@ -82,6 +84,16 @@ export function int8Table(scaleExponent: number): ElementTable {
   return { bits: 8, bits32: out };
 }
 
+/** Sign-magnitude integers of mbits magnitude bits: code c → ±(c & (2^mbits − 1)), sign bit mbits. */
+export function signMagnitudeTable(mbits: number): ElementTable {
+  const out: number[] = [];
+  for (let c = 0; c < 1 << (mbits + 1); c++) {
+    const k = c & ((1 << mbits) - 1);
+    out.push(toBits(c >> mbits ? -k : k));
+  }
+  return { bits: mbits + 1, bits32: out };
+}
+
 /** The element table of a spec, or undefined when it is not minifloat-coded (element ids resolve in `family`). */
 export function elementTableOf(
   spec: ResolvedSpec,
@@ -89,6 +101,8 @@ export function elementTableOf(
 ): ElementTable | undefined {
   const p = spec.params as Record<string, unknown> | undefined;
   if (isElementParams(p)) return minifloatTable(p);
+  if (spec.encoding.kind === 'block-float' && typeof p?.['mbits'] === 'number')
+    return signMagnitudeTable(p['mbits']);
   const element = p?.['element'];
   if (element === 'int8' && typeof p?.['intScaleExponent'] === 'number')
     return int8Table(p['intScaleExponent']);

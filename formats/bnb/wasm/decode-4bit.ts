@@ -1,0 +1,82 @@
+/**
+ * Decode of bitsandbytes' 4-bit formats (NF4, FP4) with a float32 absmax per block: one kernel for the
+ * encoding kind "16-entry float32 codebook × block scale", driven by the generated layout and tables.
+ * value = lut[code]·absmax, one float32 multiply (bit-exact with dequantize_4bit). The table lookup runs on
+ * four byte planes of the table with i8x16.swizzle (simd.ts storeLut16Scaled), 16 lanes at a time.
+ *
+ * Memory map of `<id>_decode(src, n, dst)`:
+ *   src: n/BLOCK_ELEMENTS blocks of BLOCK_BYTES: f32 absmax at ABSMAX_OFFSET, codes at QS_OFFSET
+ *   dst: n float32
+ * Packing (bitsandbytes): element 2i is the HIGH nibble of code byte i, element 2i+1 the LOW nibble.
+ * FP4's table is stored as 8 magnitudes; the sign is code bit 3 (code 8 is −0), so the signed 16-entry
+ * table is built once from them (negation is exact, so ±mag·absmax = ±(mag·absmax) bit for bit).
+ */
+import { lutPlane, storeLut16Scaled } from '../../../packages/runtime-wasm/assembly/simd';
+import {
+  FP4_ABSMAX_OFFSET,
+  FP4_BLOCK_BYTES,
+  FP4_BLOCK_ELEMENTS,
+  FP4_LUT_MAGNITUDE,
+  FP4_QS_OFFSET,
+  NF4_ABSMAX_OFFSET,
+  NF4_BLOCK_BYTES,
+  NF4_BLOCK_ELEMENTS,
+  NF4_BS128_ABSMAX_OFFSET,
+  NF4_BS128_BLOCK_BYTES,
+  NF4_BS128_BLOCK_ELEMENTS,
+  NF4_BS128_QS_OFFSET,
+  NF4_LUT,
+  NF4_QS_OFFSET,
+} from './generated/constants';
+
+const FP4_SIGNED_LUT: usize = memory.data(64);
+let fp4Ready = false;
+
+function fp4Lut(): usize {
+  if (!fp4Ready) {
+    for (let c = 0; c < 16; c++) {
+      const mag = load<u32>(FP4_LUT_MAGNITUDE + ((<usize>c & 7) << 2));
+      store<u32>(FP4_SIGNED_LUT + (<usize>c << 2), c >= 8 ? mag | 0x80000000 : mag);
+    }
+    fp4Ready = true;
+  }
+  return FP4_SIGNED_LUT;
+}
+
+/** Decode every block of a {f32 absmax, codes} format with a 16-entry f32 table. */
+@inline function decodeLut4(src: usize, n: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, absmaxOffset: i32, qsOffset: i32): void {
+  const p0 = lutPlane(table, 0);
+  const p1 = lutPlane(table, 1);
+  const p2 = lutPlane(table, 2);
+  const p3 = lutPlane(table, 3);
+  const mask = i8x16.splat(0x0f);
+  const blocks = n / blockElements;
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * blockBytes;
+    const out = dst + ((<usize>b * blockElements) << 2);
+    const scale = f32x4.splat(load<f32>(block + absmaxOffset));
+    // 16 code bytes = 32 elements per step; high nibble first
+    for (let k = 0; k < blockElements >> 5; k++) {
+      const v = v128.load(block + qsOffset + (k << 4));
+      const hi = i8x16.shr_u(v, 4);
+      const lo = v128.and(v, mask);
+      const first = i8x16.shuffle(hi, lo, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      const second = i8x16.shuffle(hi, lo, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      storeLut16Scaled(first, p0, p1, p2, p3, scale, out + (<usize>k << 7));
+      storeLut16Scaled(second, p0, p1, p2, p3, scale, out + (<usize>k << 7) + 64);
+    }
+  }
+}
+
+export function nf4_decode(src: usize, n: i32, dst: usize): void {
+  decodeLut4(src, n, dst, NF4_LUT, NF4_BLOCK_ELEMENTS, NF4_BLOCK_BYTES, NF4_ABSMAX_OFFSET, NF4_QS_OFFSET);
+}
+
+/** nf4 with 128-element blocks: the same code table (spec params.codeTables = nf4). */
+export function nf4_bs128_decode(src: usize, n: i32, dst: usize): void {
+  decodeLut4(src, n, dst, NF4_LUT, NF4_BS128_BLOCK_ELEMENTS, NF4_BS128_BLOCK_BYTES, NF4_BS128_ABSMAX_OFFSET, NF4_BS128_QS_OFFSET);
+}
+
+export function fp4_decode(src: usize, n: i32, dst: usize): void {
+  decodeLut4(src, n, dst, fp4Lut(), FP4_BLOCK_ELEMENTS, FP4_BLOCK_BYTES, FP4_ABSMAX_OFFSET, FP4_QS_OFFSET);
+}

@@ -1,0 +1,6 @@
+/**
+ * The bnb family's wasm-simd128 module: every export named `<format>_decode` is a kernel (runtime-wasm
+ * discovers them by name), plus the allocator of KERNEL-ABI.md.
+ */
+export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
+export { fp4_decode, nf4_bs128_decode, nf4_decode } from './decode-4bit';

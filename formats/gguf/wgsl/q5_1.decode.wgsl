@@ -1,0 +1,35 @@
+// q5_1 decode: y = (code·d) + m with the 5-bit code of q5_0's layout (low nibbles in qs, fifth bits in qh).
+// Two f32 operations in the reference's order (bit-exact). Invocation i writes dst[4i .. 4i+3]: block i / 8.
+
+struct Params {
+  n: u32,
+  blocks: u32,
+  threads_x: u32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<storage, read> src: array<u32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * params.threads_x;
+  if (i * 4u >= params.n) {
+    return;
+  }
+  let g = i % 8u;
+  let base = (i / 8u) * Q5_1_BLOCK_BYTES;
+  let d = f16_to_f32(read_u16(base + Q5_1_D_OFFSET));
+  let m = f16_to_f32(read_u16(base + Q5_1_M_OFFSET));
+  let qh = read_u32(base + Q5_1_QH_OFFSET);
+  let bytes = read_u32(base + Q5_1_QS_OFFSET + (g % 4u) * 4u);
+  let shift = select(0u, 4u, g >= 4u);
+  for (var k = 0u; k < 4u; k++) {
+    let j = g * 4u + k;
+    let code = ((bytes >> (8u * k + shift)) & 0xfu) | (((qh >> j) & 1u) << 4u);
+    dst[i * 4u + k] = mul_rounded(f32(code), d, params._pad) + m;
+  }
+}

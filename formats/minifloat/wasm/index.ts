@@ -1,0 +1,22 @@
+/**
+ * The minifloat family's wasm-simd128 module: every export named `<format>_decode` is a kernel
+ * (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md.
+ */
+export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
+export {
+  e2m1_decode,
+  e2m3_decode,
+  e3m2_decode,
+  e4m3fn_decode,
+  e4m3fnuz_decode,
+  e5m2_decode,
+  e5m2fnuz_decode,
+  e8m0_decode,
+  mxfp4_e2m1_decode,
+  mxfp6_e2m3_decode,
+  mxfp6_e3m2_decode,
+  mxfp8_e4m3_decode,
+  mxfp8_e5m2_decode,
+  mxint8_decode,
+  nvfp4_decode,
+} from './decode-minifloat';

@@ -1,0 +1,96 @@
+/**
+ * SIMD building blocks shared by the decode and dot kernels of every family. Each helper is the same
+ * arithmetic as the scalar reference, lane by lane: integer widening is exact, int→f32 conversion of a
+ * small integer is exact, and one f32x4.mul is one correctly rounded multiply, so results are bit-identical.
+ */
+
+/** 16 signed bytes → 16 float32 lanes times `scale`, stored as 64 bytes at dst. */
+@inline export function storeI8x16Scaled(codes: v128, scale: v128, dst: usize): void {
+  const lo = i16x8.extend_low_i8x16_s(codes);
+  const hi = i16x8.extend_high_i8x16_s(codes);
+  v128.store(dst, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), scale));
+  v128.store(dst, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), scale), 16);
+  v128.store(dst, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), scale), 32);
+  v128.store(dst, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), scale), 48);
+}
+
+/** 16 unsigned bytes → float32 times `scale`, then `+ offset` per lane (a second, separate rounding, as the reference does). */
+@inline export function storeU8x16ScaledPlus(codes: v128, scale: v128, offset: v128, dst: usize): void {
+  const lo = i16x8.extend_low_i8x16_u(codes);
+  const hi = i16x8.extend_high_i8x16_u(codes);
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), scale), offset));
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), scale), offset), 16);
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), scale), offset), 32);
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), scale), offset), 48);
+}
+
+/**
+ * Look up 16 four-bit codes (one per byte lane, 0..15) in a 16-entry float32 table held as four byte
+ * planes (plane k = byte k of every entry), and store table[code]·scale for each lane at dst.
+ */
+@inline export function storeLut16Scaled(codes: v128, p0: v128, p1: v128, p2: v128, p3: v128, scale: v128, dst: usize): void {
+  const b0 = i8x16.swizzle(p0, codes);
+  const b1 = i8x16.swizzle(p1, codes);
+  const b2 = i8x16.swizzle(p2, codes);
+  const b3 = i8x16.swizzle(p3, codes);
+  // re-interleave the planes into little-endian float32 words: (b0,b1) → u16, then (lo16, hi16) → u32
+  const l01 = i8x16.shuffle(b0, b1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const h01 = i8x16.shuffle(b0, b1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const l23 = i8x16.shuffle(b2, b3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const h23 = i8x16.shuffle(b2, b3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  v128.store(dst, f32x4.mul(i16x8.shuffle(l01, l23, 0, 8, 1, 9, 2, 10, 3, 11), scale));
+  v128.store(dst, f32x4.mul(i16x8.shuffle(l01, l23, 4, 12, 5, 13, 6, 14, 7, 15), scale), 16);
+  v128.store(dst, f32x4.mul(i16x8.shuffle(h01, h23, 0, 8, 1, 9, 2, 10, 3, 11), scale), 32);
+  v128.store(dst, f32x4.mul(i16x8.shuffle(h01, h23, 4, 12, 5, 13, 6, 14, 7, 15), scale), 48);
+}
+
+/** Split a 16-entry float32 table at `table` into its four byte planes (see storeLut16Scaled). */
+@inline export function lutPlane(table: usize, k: i32): v128 {
+  const a = v128.load(table);
+  const b = v128.load(table, 16);
+  const c = v128.load(table, 32);
+  const d = v128.load(table, 48);
+  // byte k of each word: lanes k, k+4, k+8, k+12 of each 16-byte quarter
+  const ab = i8x16.swizzle(a, planeIndex(k));
+  const bb = i8x16.swizzle(b, planeIndex(k));
+  const cb = i8x16.swizzle(c, planeIndex(k));
+  const db = i8x16.swizzle(d, planeIndex(k));
+  const abj = i32x4.shuffle(ab, bb, 0, 4, 0, 0);
+  const cdj = i32x4.shuffle(cb, db, 0, 4, 0, 0);
+  return i64x2.shuffle(abj, cdj, 0, 2);
+}
+
+@inline function planeIndex(k: i32): v128 {
+  // lanes 0..3 pick byte k of words 0..3; lanes 4..15 pick index 0x80 (zero)
+  return i32x4.replace_lane(i32x4.splat(0x80808080), 0, (k | ((k + 4) << 8) | ((k + 8) << 16) | ((k + 12) << 24)));
+}
+
+/** 32-bit mask → 16 byte lanes: lane j is 0xff when bit (j + shift) of `bits` is set. */
+@inline export function bitsToBytes16(bits: u32): v128 {
+  const spread = i8x16.swizzle(i32x4.splat(bits), i8x16(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+  const select = i8x16(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+  return i8x16.eq(v128.and(spread, select), select);
+}
+
+/** Horizontal sum of four i32 lanes. */
+@inline export function sumI32x4(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+/** Σ a[i]·b[i] over 16 signed byte lanes, as four i32 partial sums (exact for |a|,|b| ≤ 128). */
+@inline export function dotI8x16(a: v128, b: v128): v128 {
+  return i32x4.add(
+    i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_low_i8x16_s(a, b)),
+    i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_high_i8x16_s(a, b)),
+  );
+}
+
+/** 16 unsigned bytes → float32 times `scale`, then `− offset` per lane (two roundings, as the k-quant references). */
+@inline export function storeU8x16ScaledMinus(codes: v128, scale: v128, offset: v128, dst: usize): void {
+  const lo = i16x8.extend_low_i8x16_u(codes);
+  const hi = i16x8.extend_high_i8x16_u(codes);
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), scale), offset));
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), scale), offset), 16);
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), scale), offset), 32);
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), scale), offset), 48);
+}

@@ -1,0 +1,113 @@
+/**
+ * qbench's own wasm-simd128 kernels. Every family with formats/<family>/wasm/index.ts is built into
+ * build/<family>.<target>.wasm (scripts/build.mjs); every export named `<format>_decode` or `<format>_dot`
+ * of that module is a kernel. Nothing here names a format: adding a kernel is adding an export.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  FORMAT_SPECS,
+  type FormatId,
+  isFormatId,
+  type Kernel,
+  type KernelTraits,
+  kernelId,
+  QbenchError,
+  type Shape,
+} from '@qbench/core';
+import { type AbiModule, instantiateAbi } from './abi.ts';
+import { abiDecodeKernel, abiDotKernel } from './kernels.ts';
+
+export type WasmTarget = 'release' | 'debug';
+
+const buildDir = fileURLToPath(new URL('../build/', import.meta.url));
+
+export function wasmBuildPath(family: string, target: WasmTarget = 'release'): string {
+  return `${buildDir}${family}.${target}.wasm`;
+}
+
+/** Families whose module has been built for `target`. */
+export function builtFamilies(target: WasmTarget = 'release'): string[] {
+  if (!existsSync(buildDir)) return [];
+  const suffix = `.${target}.wasm`;
+  return readdirSync(buildDir)
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => f.slice(0, -suffix.length))
+    .sort();
+}
+
+const modules = new Map<string, Promise<AbiModule>>();
+
+/** The instantiated module of a family (one instance per family and target, shared by its kernels). */
+export function familyModule(family: string, target: WasmTarget = 'release'): Promise<AbiModule> {
+  const key = `${family}.${target}`;
+  let m = modules.get(key);
+  if (!m) {
+    const path = wasmBuildPath(family, target);
+    if (!existsSync(path)) {
+      return Promise.reject(
+        new QbenchError(
+          'wasm.unbuilt',
+          `wasm module ${family}.${target}.wasm is not built: run \`pnpm build\``,
+        ),
+      );
+    }
+    m = instantiateAbi(new Uint8Array(readFileSync(path)), `${family}.${target}.wasm`);
+    modules.set(key, m);
+  }
+  return m;
+}
+
+const KERNEL_EXPORT = /^(.+)_(decode|dot)$/;
+
+function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: WasmTarget): KernelTraits {
+  const spec = FORMAT_SPECS[format];
+  const be = spec.layout.blockElements;
+  // per-tensor side info (nvfp4's tensor scale) precedes the first block; other side info is not block-local
+  const side = spec.layout.sideInfo ?? [];
+  const perTensorOnly = side.every((x) => x.per === 'tensor');
+  const shape = {
+    id: format,
+    blockElements: be,
+    blockBytes: spec.layout.blockBytes,
+    headerBytes: perTensorOnly ? spec.derived.tensorOverheadBits / 8 : 0,
+  };
+  const exportName = `${format}_${op}`;
+  return {
+    id: kernelId(format, op, 'wasm-simd128'),
+    format,
+    op,
+    backend: 'wasm-simd128',
+    supports(s: Shape): true | string {
+      if (s.n % be !== 0) return `n = ${s.n} is not a multiple of the ${format} block (${be} elements)`;
+      if (!perTensorOnly)
+        return `${format} keeps side info per row or group, which the wasm kernel ABI does not carry`;
+      return true;
+    },
+    async load(): Promise<Kernel> {
+      const mod = await familyModule(family, target);
+      return op === 'decode' ? abiDecodeKernel(mod, exportName, shape) : abiDotKernel(mod, exportName, shape);
+    },
+  };
+}
+
+/** Every built wasm kernel, sorted by id. Families whose module is not built contribute nothing (see builtFamilies). */
+export async function wasmKernels(target: WasmTarget = 'release'): Promise<KernelTraits[]> {
+  const out: KernelTraits[] = [];
+  for (const family of builtFamilies(target)) {
+    const mod = await familyModule(family, target);
+    for (const name of Object.keys(mod.exports)) {
+      const m = KERNEL_EXPORT.exec(name);
+      if (!m || !mod.has(name)) continue;
+      const format = m[1]!;
+      if (!isFormatId(format)) {
+        throw new QbenchError(
+          'wasm.export',
+          `${family} module exports ${name}, but '${format}' is not a format id`,
+        );
+      }
+      out.push(traits(family, format, m[2] as 'decode' | 'dot', target));
+    }
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,13 @@
+/** @qbench/runtime-webgpu: WGSL kernels through WebGPU (Dawn in Node, navigator.gpu in browsers). */
+export {
+  computePipeline,
+  DEFAULT_WORKGROUP_SIZE,
+  type DecodeShape,
+  gpuDecodeKernel,
+  grid,
+  PassTimer,
+} from './decode.ts';
+export { type GpuAvailability, type GpuContext, getGpu } from './device.ts';
+export { type DotShape, gpuDotKernel } from './dot.ts';
+export { loadWgslFile, type WebGpuListing, webgpuKernels } from './registry.ts';
+export { assembleShader, familyOfFormat, listShaderFiles, type ShaderFile } from './shaders.ts';

@@ -1,0 +1,95 @@
+/**
+ * Every wasm-simd128 and webgpu kernel against its reference, on the one case list (conformance.ts), plus
+ * checks that the harness itself catches wrong kernels: a flipped element, a wrong length, a throw, a hang.
+ */
+import { type DecodeKernel, type DotKernel, loadFormat } from '@qbench/core';
+import { describe, expect, it } from 'vitest';
+import { atOddOffset, conformKernel, summarizeFailures } from './conformance.ts';
+import { listKernels, referenceKernels } from './kernels.ts';
+
+const listing = await listKernels({ backends: ['wasm-simd128', 'webgpu'] });
+const unavailable = (backend: string) => listing.unavailable.find((u) => u.backend === backend)?.reason;
+
+for (const backend of ['wasm-simd128', 'webgpu'] as const) {
+  const reason = unavailable(backend);
+  describe.skipIf(reason !== undefined)(
+    `${backend} kernels conform${reason ? ` (skipped: ${reason})` : ''}`,
+    () => {
+      for (const k of listing.kernels.filter((x) => x.backend === backend)) {
+        it(k.id, async () => {
+          const r = await conformKernel(k, await loadFormat(k.format));
+          expect(summarizeFailures(r)).toEqual([]);
+          expect(r.skipped).toBeUndefined();
+          expect(r.ok).toBe(true);
+          // the case list really ran: block counts, odd offset, random bytes (decode) or rows (dot), golden
+          expect(r.cases.length).toBeGreaterThanOrEqual(k.op === 'decode' ? 9 : 6);
+          if (k.op === 'dot' && backend === 'wasm-simd128') {
+            // the wasm dots reproduce the reference's float order exactly: bit-exact, not just within tolerance
+            const vsReference = r.cases.filter((c) => !c.case.startsWith('golden'));
+            expect(vsReference.map((c) => `${c.case}: ${c.checks[0]!.detail}`)).toEqual(
+              vsReference.map((c) => `${c.case}: bit-exact`),
+            );
+          }
+        });
+      }
+    },
+  );
+}
+
+describe('the harness catches wrong kernels', async () => {
+  const format = await loadFormat('q4_0');
+  const [decodeRef, dotRef] = referenceKernels([format]);
+  const good = (await decodeRef!.load()) as DecodeKernel;
+  const check = (k: DecodeKernel, opts = {}) =>
+    conformKernel(decodeRef!, format, { golden: false, maxBlocks: 33, ...opts }, k);
+
+  it('a kernel that is off by one ulp in one element fails with that element', async () => {
+    const r = await check({
+      decode: (q, n) => {
+        const y = (good.decode(q, n) as Float32Array).slice();
+        if (n >= 64) new Uint32Array(y.buffer, y.byteOffset, n)[37]! ^= 1; // flip the last mantissa bit
+        return y;
+      },
+    });
+    expect(r.ok).toBe(false);
+    const failed = r.cases.find((c) => c.case === 'blocks=2')!.checks[0]!;
+    expect(failed.mismatch).toMatchObject({ index: 37, block: 1, offsetInBlock: 5, count: 1 });
+  });
+
+  it('wrong length, a throw and a hang are verdicts, not crashes', async () => {
+    const short = await check({ decode: (q, n) => (good.decode(q, n) as Float32Array).subarray(1) });
+    expect(summarizeFailures(short)[0]).toMatch(/returned \d+ values, expected \d+/);
+    const thrower = await check({
+      decode: () => {
+        throw new RangeError('boom');
+      },
+    });
+    expect(summarizeFailures(thrower)[0]).toMatch(/threw RangeError: boom/);
+    const hang = await check(
+      { decode: () => new Promise<Float32Array>(() => {}) },
+      { timeoutMs: 20, maxBlocks: 1 },
+    );
+    expect(summarizeFailures(hang)[0]).toMatch(/did not answer within 20 ms/);
+  });
+
+  it('a dot outside tolerance fails; the reference dot passes bit-exact', async () => {
+    const refDot = (await dotRef!.load()) as DotKernel;
+    const ok = await conformKernel(dotRef!, format, { golden: true, maxBlocks: 33 }, refDot);
+    expect(ok.ok).toBe(true);
+    expect(
+      ok.cases.filter((c) => !c.case.startsWith('golden')).every((c) => c.checks[0]!.detail === 'bit-exact'),
+    ).toBe(true);
+    const off: DotKernel = {
+      dot: async (q, y, rows) => (await refDot.dot(q, y, rows)).map((v) => v * 1.001),
+    };
+    const bad = await conformKernel(dotRef!, format, { golden: false, maxBlocks: 3 }, off);
+    expect(bad.ok).toBe(false);
+    expect(summarizeFailures(bad)[0]).toMatch(/row 0: expected .*, got .*allowed/);
+  });
+
+  it('atOddOffset really moves the bytes to an odd byteOffset', () => {
+    const v = atOddOffset(new Uint8Array([1, 2, 3]));
+    expect(v.byteOffset % 2).toBe(1);
+    expect(Array.from(v)).toEqual([1, 2, 3]);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The throughput suite's contract with `qbench run`: work items (memcpy + one per kernel), and the records
+ * an item yields. Shapes and invariants only: no assertion here depends on how fast anything is.
+ */
+import type { RunContext } from '@qbench/spec';
+import { describe, expect, it } from 'vitest';
+import suite from './index.ts';
+
+const adapters: string[] = [];
+const ctx: RunContext = {
+  log: () => {},
+  signal: new AbortController().signal,
+  setGpuAdapter: (d) => adapters.push(d),
+};
+const options = { formats: ['q8_0'], quick: true };
+
+describe('throughput suite', () => {
+  it('lists the memcpy item and one item per kernel of the selected formats', async () => {
+    const items = await suite.workItems(options);
+    const ids = items.map((i) => i.id);
+    expect(ids[0]).toBe('memcpy');
+    expect(ids).toEqual(
+      expect.arrayContaining(['q8_0/decode/reference', 'q8_0/decode/wasm-simd128', 'q8_0/dot/reference']),
+    );
+    expect(ids.every((id) => id === 'memcpy' || id.startsWith('q8_0/'))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('memcpy yields typed-array and wasm copy bandwidth records', async () => {
+    const records = await suite.runItem({ id: 'memcpy', label: 'memcpy' }, options, ctx);
+    expect(records.map((r) => `${r.kernel} ${r.metric} ${r.unit}`)).toEqual([
+      'memcpy/typed-array memcpy_gbps GB/s',
+      'memcpy/wasm memcpy_gbps GB/s',
+    ]);
+    for (const r of records) expect(typeof r.value === 'number' && r.value > 0).toBe(true);
+  });
+
+  it('a conforming kernel yields GB/s, elements/s and its fraction of memcpy, with the accounting in details', async () => {
+    const records = await suite.runItem({ id: 'q8_0/decode/wasm-simd128', label: '' }, options, ctx);
+    const byMetric = Object.fromEntries(records.map((r) => [r.metric, r]));
+    expect(Object.keys(byMetric).sort()).toEqual([
+      'conformance',
+      'elements_per_s',
+      'fraction_of_memcpy',
+      'throughput_gbps',
+    ]);
+    expect(byMetric['conformance']).toMatchObject({ value: 'pass', unit: 'verdict' });
+    const t = byMetric['throughput_gbps']!;
+    expect(t).toMatchObject({
+      suite: 'throughput',
+      format: 'q8_0',
+      kernel: 'q8_0/decode/wasm-simd128',
+      backend: 'wasm-simd128',
+      unit: 'GB/s',
+    });
+    const d = t.details!;
+    expect(d['bytesRead']).toBe(((d['elements'] as number) / 32) * 34);
+    expect(d['bytesWritten']).toBe((d['elements'] as number) * 4);
+    expect(d['timed']).toBe('kernel only (inputs staged)');
+    // GB/s is bytes / median ns, by construction
+    expect(t.value).toBeCloseTo(
+      ((d['bytesRead'] as number) + (d['bytesWritten'] as number)) / (d['medianNs'] as number),
+      9,
+    );
+    expect(byMetric['fraction_of_memcpy']!.value).toBeCloseTo(
+      (t.value as number) / (byMetric['fraction_of_memcpy']!.details!['memcpyGBps'] as number),
+      9,
+    );
+  });
+
+  it('an item whose kernel does not exist here is an error record, not a crash', async () => {
+    const records = await suite.runItem({ id: 'q8_0/decode/no-such-backend', label: '' }, options, ctx);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ value: null, metric: 'throughput_gbps' });
+    expect(records[0]!.error).toMatch(/^skipped: /);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * What the suite and `qbench validate` time: one kernel on one tensor, data resident where the kernel reads
+ * it (PreparedRun) when the kernel can stage it, else whole calls. GB/s counts bytes read + bytes written
+ * (decode: encoded bytes + 4·n; dot: encoded bytes + 4·n activations + 4·rows results), so every figure can
+ * be set against the machine's memory-copy bandwidth measured in the same process (read + write, too).
+ *
+ * Test tensors repeat one reference-encoded tile of 64Ki elements (encoding 16M elements with a reference
+ * quantizer would take minutes and decode speed does not depend on the values, only on the layout).
+ */
+import { cpus, totalmem } from 'node:os';
+import {
+  type DecodeKernel,
+  type DotKernel,
+  type Format,
+  generate,
+  type Kernel,
+  type KernelOp,
+} from '@qbench/core';
+import { familyModule } from '@qbench/runtime-wasm';
+import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
+
+export const FULL_ELEMENTS = 16 * 1024 * 1024;
+export const QUICK_ELEMENTS = 1024 * 1024;
+const TILE = 64 * 1024;
+/** Row length of the dot benchmark matrix (a multiple of every block size, incl. 256-element k-quants). */
+export const DOT_N = 4096;
+
+export interface ThroughputCase {
+  format: Format;
+  op: KernelOp;
+  elements: number;
+  q: Uint8Array;
+  /** dot only */
+  y?: Float32Array;
+  rows?: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+function repeatTile(tile: Uint8Array, times: number): Uint8Array {
+  const out = new Uint8Array(tile.byteLength * times);
+  for (let i = 0; i < times; i++) out.set(tile, i * tile.byteLength);
+  return out;
+}
+
+export function makeCase(format: Format, op: KernelOp, elements: number): ThroughputCase {
+  const times = Math.max(1, Math.round(elements / TILE));
+  const total = times * TILE;
+  const x = generate({ kind: 'gaussian', sigma: 0.02 }, TILE, 42);
+  const ref = format.reference;
+  // Tiling is valid only when the encoding is self-contained blocks back to back (no tensor header such as
+  // nvfp4's scale, no side info gathered elsewhere): checked by decoding two tiles with the reference, which
+  // must give the tile's decode twice. Otherwise the whole tensor is encoded (slower, but right).
+  const tiled = (tile: Uint8Array, n = TILE) => {
+    if (times === 1) return true;
+    if (ref.encodedBytes(total) !== tile.byteLength * times) return false;
+    try {
+      const one = ref.decode(tile, n);
+      const two = ref.decode(repeatTile(tile, 2), 2 * n);
+      const a = new Uint32Array(one.buffer, one.byteOffset, n);
+      const b = new Uint32Array(two.buffer, two.byteOffset, 2 * n);
+      for (let i = 0; i < 2 * n; i++) if (a[i % n] !== b[i]) return false;
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (op === 'dot') {
+    const tileQ = ref.encode(x, { nPerRow: DOT_N });
+    const q = tiled(tileQ)
+      ? repeatTile(tileQ, times)
+      : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), { nPerRow: DOT_N });
+    const rows = total / DOT_N;
+    const y = generate({ kind: 'gaussian' }, DOT_N, 43);
+    return {
+      format,
+      op,
+      elements: total,
+      q,
+      y,
+      rows,
+      bytesRead: q.byteLength + 4 * DOT_N,
+      bytesWritten: 4 * rows,
+    };
+  }
+  const tileQ = ref.encode(x);
+  const q = tiled(tileQ)
+    ? repeatTile(tileQ, times)
+    : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42));
+  return { format, op, elements: total, q, bytesRead: q.byteLength, bytesWritten: 4 * total };
+}
+
+export interface Measurement {
+  timing: Timing;
+  /** Inputs staged once and only the kernel timed (false: whole calls incl. the backend's copies). */
+  prepared: boolean;
+  throughputGBps: number;
+  elementsPerSecond: number;
+  /** Median device time where the backend measures it (GPU timestamp queries). */
+  deviceMedianNs?: number;
+}
+
+export function toMeasurement(
+  c: ThroughputCase,
+  timing: Timing,
+  prepared: boolean,
+  deviceMedianNs?: number,
+): Measurement {
+  return {
+    timing,
+    prepared,
+    throughputGBps: gbps(c.bytesRead + c.bytesWritten, timing.medianNs),
+    elementsPerSecond: c.elements / (timing.medianNs * 1e-9),
+    ...(deviceMedianNs === undefined ? {} : { deviceMedianNs }),
+  };
+}
+
+export async function measureKernel(
+  kernel: Kernel,
+  c: ThroughputCase,
+  timing: TimingOptions = {},
+): Promise<Measurement> {
+  if (c.op === 'decode') {
+    const k = kernel as DecodeKernel;
+    if (k.prepare) {
+      const p = await k.prepare(c.q, c.elements);
+      const device: number[] = [];
+      const t = await timeRuns(async () => {
+        await p.run();
+        const ns = p.lastDeviceNs?.();
+        if (ns !== undefined) device.push(ns);
+      }, timing);
+      p.dispose();
+      return toMeasurement(c, t, true, median(device));
+    }
+    const out = new Float32Array(c.elements);
+    return toMeasurement(c, await timeRuns(() => k.decode(c.q, c.elements, out), timing), false);
+  }
+  const k = kernel as DotKernel;
+  if (k.prepare) {
+    const p = await k.prepare(c.q, c.y!, c.rows!);
+    const device: number[] = [];
+    const t = await timeRuns(async () => {
+      await p.run();
+      const ns = p.lastDeviceNs?.();
+      if (ns !== undefined) device.push(ns);
+    }, timing);
+    p.dispose();
+    return toMeasurement(c, t, true, median(device));
+  }
+  return toMeasurement(c, await timeRuns(() => k.dot(c.q, c.y!, c.rows!), timing), false);
+}
+
+function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+}
+
+export interface Bandwidth {
+  /** Float32Array.prototype.set between two 64 MiB arrays: read + write bytes per second, in GB/s. */
+  typedArrayCopyGBps: number;
+  /** memory.copy inside a wasm module's memory (qbench's kernel module), same accounting. */
+  wasmMemoryCopyGBps: number | undefined;
+  bytes: number;
+}
+
+let bandwidthCache: Promise<Bandwidth> | undefined;
+
+/** The machine's memory copy bandwidth, measured once per process (so every figure of a run shares it). */
+export function memoryBandwidth(bytes = 64 * 1024 * 1024, timing: TimingOptions = {}): Promise<Bandwidth> {
+  bandwidthCache ??= (async () => {
+    const src = new Float32Array(bytes / 4).fill(1.5);
+    const dst = new Float32Array(bytes / 4).fill(-1); // touched, so no page faults are timed
+    const t = await timeRuns(() => dst.set(src), { minRuns: 10, minTimeMs: 300, ...timing });
+    let wasm: number | undefined;
+    try {
+      const mod = await familyModule('gguf');
+      mod.reset();
+      const a = mod.alloc(bytes);
+      const b = mod.alloc(bytes);
+      // touch both: fresh wasm pages map the shared zero page, and copying from it would only read cache
+      mod.bytes().fill(0x5a, a, a + bytes);
+      mod.bytes().fill(0xa5, b, b + bytes);
+      const copy = mod.fn('copy');
+      const tw = await timeRuns(() => copy(b, a, bytes), { minRuns: 10, minTimeMs: 300, ...timing });
+      mod.reset();
+      wasm = gbps(2 * bytes, tw.medianNs);
+    } catch {
+      wasm = undefined; // wasm not built: reported as missing, not guessed
+    }
+    return { typedArrayCopyGBps: gbps(2 * bytes, t.medianNs), wasmMemoryCopyGBps: wasm, bytes };
+  })();
+  return bandwidthCache;
+}
+
+export function machineInfo(): Record<string, unknown> {
+  const c = cpus();
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    logicalCores: c.length,
+    totalMemoryBytes: totalmem(),
+    platform: `${process.platform}-${process.arch}`,
+    node: process.version,
+  };
+}
