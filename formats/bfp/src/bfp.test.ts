@@ -198,6 +198,25 @@ describe('K-sort (Accurate Block Quantization in LLMs with Outliers)', () => {
     throwsQ(() => c.decode(q, 128), /stored permutation entry \d+ is \d+, a duplicate/);
   });
 
+  it('is not idempotent: re-encoding re-sorts by the decoded norms; blocks under a fixed permutation are', () => {
+    const rows = 512;
+    const c = codec('bfp12_ksort');
+    const permOf = (q: Uint8Array) => Array.from(q.subarray(0, 112));
+    // N(0,1): every channel has nearly the same norm, so quantization noise reorders near-ties.
+    const x = generate({ kind: 'gaussian' }, rows * 128, 0x1de0);
+    const q1 = c.encode(x);
+    const y = c.decode(q1, x.length);
+    const q2 = c.encode(y);
+    expect(permOf(q2)).not.toEqual(permOf(q1));
+    expect(Array.from(magnitudePermutation(y, 128))).not.toEqual(Array.from(magnitudePermutation(x, 128)));
+    // The blocks themselves are idempotent: y permuted by q1's order re-encodes to q1's blocks.
+    const perm = magnitudePermutation(x, 128);
+    const permuted = new Float32Array(y.length);
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < 128; j++) permuted[r * 128 + j] = y[r * 128 + perm[j]!]!;
+    expect(codec('bfp_b32_m3').encode(permuted)).toEqual(q1.subarray(112));
+  });
+
   it('beats plain BFP at the same block bits on channel-outlier data (K-cache-like)', () => {
     const rows = 512;
     const x = generate({ kind: 'gaussian' }, rows * 128, 2024);

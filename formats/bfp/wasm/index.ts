@@ -4,3 +4,4 @@
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
 export { bfp16_decode, msfp12_decode, msfp16_decode } from './decode-bfp';
+export { bfp16_dot, msfp12_dot, msfp16_dot } from './dot-float';

@@ -4,3 +4,4 @@
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
 export { fp4_decode, nf4_bs128_decode, nf4_decode } from './decode-4bit';
+export { fp4_dot, nf4_bs128_dot, nf4_dot } from './dot-float';

@@ -18,3 +18,4 @@ export { iq4_nl_dot, mxfp4_dot, q4_0_dot, q5_0_dot, q8_0_dot } from './dot-q8_0-
 export { q4_1_dot, q5_1_dot } from './dot-q8_1-partner';
 export { iq4_xs_dot, q2_k_dot, q3_k_dot, q4_k_dot, q5_k_dot, q6_k_dot } from './dot-q8_k-partner';
 export { tq1_0_decode, tq2_0_decode } from './decode-ternary';
+export { tq1_0_dot, tq2_0_dot } from './dot-ternary';

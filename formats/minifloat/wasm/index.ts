@@ -20,3 +20,19 @@ export {
   mxint8_decode,
   nvfp4_decode,
 } from './decode-minifloat';
+export {
+  e2m1_dot,
+  e2m3_dot,
+  e3m2_dot,
+  e4m3fn_dot,
+  e4m3fnuz_dot,
+  e5m2_dot,
+  e5m2fnuz_dot,
+  e8m0_dot,
+  mxfp4_e2m1_dot,
+  mxfp6_e2m3_dot,
+  mxfp6_e3m2_dot,
+  mxfp8_e4m3_dot,
+  mxfp8_e5m2_dot,
+  mxint8_dot,
+} from './dot-float';

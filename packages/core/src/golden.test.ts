@@ -49,7 +49,7 @@ describe('golden folders', () => {
     const dir = copyOfQ8();
     const q = join(dir, 'gaussian.q');
     const bytes = readFileSync(q);
-    bytes[100] ^= 1;
+    bytes[100] = bytes[100]! ^ 1;
     writeFileSync(q, bytes);
     const e = errorOf(() =>
       openGoldenFolder(dir)

@@ -88,6 +88,24 @@ export interface TableSpec {
   description: string;
 }
 
+/** The round-trip suite's sources other than N(0,1) that a spec may bound separately (suites/roundtrip SOURCES). */
+export const ROUND_TRIP_SOURCES = ['laplace', 'student_t', 'outlier_mixture'] as const;
+export type RoundTripSource = (typeof ROUND_TRIP_SOURCES)[number];
+
+export interface RoundTripTolerance {
+  /** Upper bound on Σ(x−x̂)²/Σx² for decode(encode(x)) on N(0,1). */
+  maxNmse: number;
+  /** The same bound per other source; a source not listed is held to maxNmse. */
+  maxNmseBySource?: Partial<Record<RoundTripSource, number>>;
+  idempotent?: boolean;
+}
+
+/** The NMSE bound a spec states for one round-trip source (maxNmse for N(0,1) and for unlisted sources). */
+export function roundTripBound(rt: RoundTripTolerance | undefined, source: string): number | undefined {
+  if (!rt) return undefined;
+  return (rt.maxNmseBySource as Record<string, number | undefined> | undefined)?.[source] ?? rt.maxNmse;
+}
+
 export interface FormatSpec {
   id: string;
   family: string;
@@ -112,7 +130,7 @@ export interface FormatSpec {
     encode: OpTolerance;
     decode: OpTolerance;
     dot?: OpTolerance;
-    roundTrip?: { maxNmse: number; idempotent?: boolean };
+    roundTrip?: RoundTripTolerance;
   };
   tables?: Record<string, TableSpec>;
   golden?: string[];

@@ -1,4 +1,5 @@
 /** The site's pages: overview (leaderboard + plots), one page per format, and the history view. */
+import type { RoundTripTolerance } from '@qbench/core';
 import { numericValue, type StoredRecord } from '@qbench/spec';
 import { conformanceCell, DASH, esc, figure, fmt, numCell, page, runsTable } from './html.ts';
 import type { BatchSummary, FormatRow, SiteModel } from './model.ts';
@@ -47,6 +48,12 @@ ${figure('Detectors: true-positive vs false-positive rate', detectorPlot(model),
   return page('qbench leaderboard', '', body, true);
 }
 
+/** "NMSE ≤ 0.016 on N(0,1); laplace ≤ 0.029, student_t ≤ 0.049, idempotent". */
+function roundTripText(rt: RoundTripTolerance): string {
+  const by = Object.entries(rt.maxNmseBySource ?? {}).map(([source, bound]) => `${source} ≤ ${bound}`);
+  return `NMSE ≤ ${rt.maxNmse}${by.length > 0 ? ` on N(0,1); ${by.join(', ')}` : ''}${rt.idempotent ? ', idempotent' : ''}`;
+}
+
 function recordValue(r: StoredRecord): string {
   if (r.error !== undefined) return `<span class="st-fail">error</span>`;
   if (r.unit === 'verdict') return `<span class="st-${esc(String(r.value))}">${esc(String(r.value))}</span>`;
@@ -81,7 +88,7 @@ export function formatPage(row: FormatRow): string {
 <dl class="kv"><dt>family</dt><dd>${esc(spec.family)}</dd><dt>bits/weight</dt><dd>${fmt(spec.derived.bitsPerWeight, 4)} (block ${spec.layout.blockElements} elements in ${spec.layout.blockBytes} bytes)</dd>
 <dt>implementation</dt><dd>${esc(prov!.implementation)}</dd><dt>repository</dt><dd>${repo}</dd><dt>commit</dt><dd><code>${esc(prov!.commit)}</code></dd>
 ${prov!.files?.length ? `<dt>files</dt><dd>${prov!.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</dd>` : ''}${prov!.paper ? `<dt>paper</dt><dd>${esc(prov!.paper)}</dd>` : ''}
-<dt>round-trip tolerance</dt><dd>${spec.tolerance.roundTrip ? `NMSE ≤ ${spec.tolerance.roundTrip.maxNmse}${spec.tolerance.roundTrip.idempotent ? ', idempotent' : ''}` : DASH}</dd></dl>`
+<dt>round-trip tolerance</dt><dd>${spec.tolerance.roundTrip ? esc(roundTripText(spec.tolerance.roundTrip)) : DASH}</dd></dl>`
     : '<p class="muted">No spec in this build of qbench for this format id.</p>';
   const kernels = [...row.kernels].map(
     ([k, c]) =>

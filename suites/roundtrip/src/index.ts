@@ -3,7 +3,8 @@
  *  - `<id>/golden`: verdicts on the golden vectors the spec lists, and on generated cases
  *    (block counts, unaligned offsets, determinism);
  *  - `<id>/properties`: encoded size vs the layout and bits/weight, NMSE per source against
- *    roundTrip.maxNmse, idempotence, and behaviour on zeros, constants, subnormals, huge values, NaN, Inf.
+ *    roundTrip.maxNmse / maxNmseBySource, idempotence, and behaviour on zeros, constants, subnormals, huge
+ *    values, NaN, Inf.
  *  - `kernel:<format/op/backend>` for every wasm-simd128 / webgpu kernel the kernel registry lists: its verdict
  *    per dataset (generated cases, each golden folder) from the shared conformance harness (kernels.ts);
  *  - `kernels:unavailable` when a backend contributes no kernel here: the reason, as a 'skip'.
@@ -20,14 +21,13 @@ import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@q
 import { generatedRecords } from './generated.ts';
 import { goldenRecords } from './golden.ts';
 import { kernelRecords, listCheckedKernels } from './kernels.ts';
-import { idempotenceRecords, nmseRecords, sizeRecords, tensorSize } from './properties.ts';
+import { idempotenceRecords, nmseRecords, sizeRecords, TENSOR_ELEMENTS, tensorSize } from './properties.ts';
 import { breathe, failed, reference, verdict } from './records.ts';
 import { specialRecords } from './special.ts';
 
-const GOLDEN_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'datasets', 'golden');
+export { TENSOR_ELEMENTS } from './properties.ts';
 
-/** Elements per generated tensor (rounded up to whole blocks). */
-export const TENSOR_ELEMENTS = { full: 65536, quick: 8192 } as const;
+const GOLDEN_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'datasets', 'golden');
 
 type Part = 'golden' | 'properties';
 

@@ -7,9 +7,9 @@ import type { ResultRecord, RunContext } from '@qbench/spec';
 import { describe, expect, it } from 'vitest';
 import { generatedRecords } from './generated.ts';
 import suite from './index.ts';
-import { idempotenceRecords, layoutBytes, nmseRecords, sizeRecords } from './properties.ts';
+import { idempotenceRecords, layoutBytes, nmseRecords, sizeRecords, tensorSize } from './properties.ts';
 import { reference } from './records.ts';
-import { specialRecords } from './special.ts';
+import { specialRecords, specialSize } from './special.ts';
 
 const ctx: RunContext = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
 const get = (rs: ResultRecord[], dataset: string, metric: string) =>
@@ -142,6 +142,54 @@ describe('broken codecs become records', () => {
       },
     };
     expect(layoutBytes({ ...f, spec }, 64)).toBe(72);
+  });
+});
+
+describe('bounds and sizes', () => {
+  it('holds each source to maxNmseBySource where the spec gives one, else to maxNmse, and names which', async () => {
+    const f = await loadFormat('q8_0');
+    const spec = {
+      ...f.spec,
+      tolerance: { ...f.spec.tolerance, roundTrip: { maxNmse: 1, maxNmseBySource: { student_t: 1e-9 } } },
+    };
+    const rs = await nmseRecords({ ...f, spec }, reference('q8_0'), 4096, ctx.signal);
+    expect(get(rs, 'student_t', 'nmse_within_tolerance')).toMatchObject({
+      value: 'fail',
+      details: { maxNmse: 1e-9, bound: 'roundTrip.maxNmseBySource.student_t' },
+    });
+    for (const src of ['gaussian', 'laplace', 'outlier_mixture'])
+      expect(get(rs, src, 'nmse_within_tolerance')).toMatchObject({
+        value: 'pass',
+        details: { maxNmse: 1, bound: 'roundTrip.maxNmse' },
+      });
+  });
+
+  it('rounds tensors up to whole side-info periods, so bits/weight predicts the size exactly', async () => {
+    const dq = await loadFormat('nf4_dq');
+    expect(tensorSize(dq, 8192)).toBe(16384);
+    expect(
+      get(await sizeRecords(dq, reference('nf4_dq'), tensorSize(dq, 8192)), 'gaussian', 'size')!.value,
+    ).toBe('pass');
+    expect(tensorSize(await loadFormat('q8_0'), 8192)).toBe(8192);
+  });
+
+  it('plants every special value inside the tensor, also for one-element blocks', async () => {
+    const f = await loadFormat('e4m3fn');
+    expect(specialSize(f)).toBe(16);
+    const rs = specialRecords(f, reference('e4m3fn'));
+    expect(get(rs, 'inf', 'special_values')).toMatchObject({
+      value: 'pass',
+      details: { expected: 'rejected by default' },
+    });
+    // A codec that accepts ±Inf is caught even at one element per block.
+    const lax = {
+      ...f,
+      reference: {
+        ...f.reference,
+        encode: (x: Float32Array) => f.reference.encode(x, { nonFinite: 'propagate' }),
+      },
+    };
+    expect(get(specialRecords(lax, reference('e4m3fn')), 'inf', 'special_values')!.value).toBe('fail');
   });
 });
 

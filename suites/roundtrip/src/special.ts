@@ -82,6 +82,8 @@ function describeOutput(
 
 function runCase(format: Format, c: Case, n: number): { v: Verdict; details: Record<string, unknown> } {
   const x = c.fill(n);
+  if (c.reject && x.every(Number.isFinite))
+    throw new Error(`the '${c.name}' case planted no non-finite value in ${n} elements`);
   const expected = format.spec.specialValues[c.specKey];
   const base = { elements: n, ...(expected ? { spec: expected } : {}) };
   let q: Uint8Array;
@@ -135,8 +137,19 @@ function runCase(format: Format, c: Case, n: number): { v: Verdict; details: Rec
   return { v: 'pass', details: { ...base, behaviour: d.text } };
 }
 
+/**
+ * Elements per special case: 4 blocks, and at least SPECIAL_MIN_ELEMENTS so that every position a case
+ * plants a value at (NaN at 3, ±Inf at 5 and 9) lies inside the tensor even for one-element blocks.
+ */
+export const SPECIAL_MIN_ELEMENTS = 16;
+
+export function specialSize(format: Format): number {
+  const blocks = Math.max(4, Math.ceil(SPECIAL_MIN_ELEMENTS / format.blockElements));
+  return blocks * format.blockElements;
+}
+
 export function specialRecords(format: Format, s: Subject): ResultRecord[] {
-  const n = 4 * format.blockElements;
+  const n = specialSize(format);
   return CASES.map((c) => {
     try {
       const r = runCase(format, c, n);

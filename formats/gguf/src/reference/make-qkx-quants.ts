@@ -11,28 +11,78 @@
  * loops allocate nothing.
  */
 import { GROUP_MAX_EPS, nearestInt as nearestIntBits } from './float32.ts';
-import { provablyLoses as provablyLosesImport, trialError as trialErrorImport } from './qkx-bounds.ts';
+import {
+  CODE_SUMS,
+  prepareBounds as prepareBoundsImport,
+  provablyLoses as provablyLosesImport,
+  setBest as setBestImport,
+  TERM_SUM,
+  termsF32 as termsF32Import,
+  trialError as trialErrorImport,
+  trialTerms as trialTermsImport,
+} from './qkx-bounds.ts';
 
 // Module-local bindings: runners that compile imports to property getters (tsx, vite) would otherwise
 // pay a getter call for every use inside the hot loops below.
 const fround = Math.fround;
 const nearestIntSlow = nearestIntBits;
 const provablyLoses = provablyLosesImport;
+const prepareBounds = prepareBoundsImport;
+const setBest = setBestImport;
+const codeSums = CODE_SUMS;
+const termSum = TERM_SUM;
+const trialTerms = trialTermsImport;
+const termsF32 = termsF32Import;
 const trialError = trialErrorImport;
 
 /** 2^−53, the unit roundoff of double. */
 const U64 = 2 ** -53;
+/** 2^−24, the unit roundoff of float32. */
+const U32 = 2 ** -24;
 
 /** Scratch for makeQkxQuants (blocks of at most 256): the block, its weights, and x − min. */
 const XS = new Float32Array(256);
 const W = new Float32Array(256);
 const XM = new Float32Array(256);
+const LIM = new Float64Array(64);
+const CAND = new Int32Array(64);
+const XMD = new Float64Array(64);
 /**
  * GROW[l]: the value iscale·xm must reach before code l can grow, from below. nearest_int(fl(iscale·xm)) > l
  * needs fl(iscale·xm) ≥ l + 0.5, i.e. iscale·xm ≥ (l + 0.5)(1 − 2^−24) (the double product of two floats is
  * exact); GROW = (l + 0.5)(1 − 2^−20) keeps a margin. GROW[nmax] = Infinity; elements with xm ≤ 0 never pass.
  */
 const GROW = new Float64Array(64);
+let growNmax = -1;
+
+/** GROW for codes 0..nmax (nmax < 64), rebuilt only when nmax changes. */
+function growTable(nmax: number): Float64Array {
+  if (growNmax !== nmax) {
+    for (let l = 0; l < nmax; l++) GROW[l] = (l + 0.5) * (1 - 2 ** -20);
+    GROW[nmax] = Infinity;
+    growNmax = nmax;
+  }
+  return GROW;
+}
+
+/** NUM[is] = fl(fl(rmin + fl(rdelta·is)) + nmax), ggml's trial numerators, for the last parameters seen. */
+let NUM = new Float64Array(64);
+let numNmax = -1;
+let numRmin = 0;
+let numRdelta = 0;
+let numNstep = -1;
+
+function numerators(nmax: number, rmin: number, rdelta: number, nstep: number): Float64Array {
+  if (nmax !== numNmax || rmin !== numRmin || rdelta !== numRdelta || nstep !== numNstep) {
+    if (NUM.length < nstep + 1) NUM = new Float64Array(nstep + 1);
+    for (let is = 0; is <= nstep; is++) NUM[is] = fround(fround(rmin + fround(rdelta * is)) + nmax);
+    numNmax = nmax;
+    numRmin = rmin;
+    numRdelta = rdelta;
+    numNstep = nstep;
+  }
+  return NUM;
+}
 
 /**
  * ggml's nearest_int, fast path. For a float32 |v| < 2^22, v + 1.5·2^23 lands in [2^23, 2^24) where the
@@ -96,10 +146,6 @@ export function makeQkxQuants(
     dX += wi * xi;
     dXX += wi * xi * xi;
   }
-  // Their radii: n rounded additions (and one or two rounded products) of terms bounded by the magnitudes.
-  const eW = (n + 2) * U64 * dW;
-  const eX = (n + 2) * U64 * Math.sqrt(dW * dXX);
-  const eXX = (n + 3) * U64 * dXX;
   // The min is never positive: a block of positive values is coded from 0.
   if (min > 0) min = 0;
   if (max === min) {
@@ -110,10 +156,16 @@ export function makeQkxQuants(
   // Start: the scale that spreads [min, max] over 0..nmax, and its weighted error. The same pass keeps
   // x − min (float32, refreshed whenever min changes) and accumulates the float32 Σw, Σw·x of the
   // least-squares fit (ggml sums them in its first loop; each keeps its own left-to-right order).
+  // ggml's numerators fl(fl(rmin + fl(rdelta·is)) + nmax) do not depend on the block (cached). Incremental
+  // epochs (below) need every iscale·(x − min) of an epoch inside nearest_int's exact, monotone range
+  // (|v| < 2^22): for x ≥ min, v ≤ num·(1 + 2^−23) since x − min ≤ max − min, so num must stay small.
+  const num = numerators(nmax, rmin, rdelta, nstep);
+  if (!(nstep >= 1 && num[nstep]! < 1048576)) fast = false;
   const xm = XM;
   let iscale = fround(nmax / fround(max - min));
   let scale = fround(1 / iscale);
   let bestError = 0;
+  let errSum = 0;
   let sumW = w[0]!;
   let sumX = fround(sumW * xs[0]!);
   for (let i = 0; i < n; i++) {
@@ -130,7 +182,19 @@ export function makeQkxQuants(
     L[lo + i] = li;
     let diff = fround(fround(fround(scale * li) + min) - xi);
     diff = useMad ? Math.abs(diff) : fround(diff * diff);
-    bestError = fround(bestError + fround(wi * diff));
+    const term = fround(wi * diff);
+    if (fast) errSum += term;
+    else bestError = fround(bestError + term);
+  }
+  // The fast path keeps the float32 best error lazily: a bracket [bestLo, bestHi] around it (see trialTerms;
+  // the terms are non-negative), made exact only when a comparison needs it. Best's scale, min and codes
+  // (scale, min, L) are always at hand to replay its float32 sum.
+  let bestExact = !fast;
+  let bestLo = bestError;
+  let bestHi = bestError;
+  if (fast) {
+    bestLo = errSum - 2 * n * U32 * errSum;
+    bestHi = errSum + 2 * n * U32 * errSum;
   }
   if (nstep < 1) {
     mins[mi] = -min;
@@ -141,9 +205,16 @@ export function makeQkxQuants(
   // once a fit wins, its min is the one later trials measure from (codes and range both move).
   // The fit depends only on the codes (not on iscale or min), so a trial whose codes equal the previous
   // trial's reproduces that trial's outcome, which cannot beat bestError: skip it.
-  const grow = GROW;
-  for (let l = 0; l < nmax; l++) grow[l] = (l + 0.5) * (1 - 2 ** -20);
-  grow[nmax] = Infinity;
+  const grow = growTable(nmax);
+  // fl(max − min) changes only with min.
+  let range = fround(max - min);
+  const lim = LIM;
+  const cand = CAND;
+  const xmd = XMD;
+  if (fast) {
+    prepareBounds(n, dW, dX, dXX);
+    setBest(n, bestHi);
+  }
   let dL = 0;
   let dL2 = 0;
   let dXL = 0;
@@ -151,14 +222,22 @@ export function makeQkxQuants(
   let fresh = true; // the fast path's sums and change points must be rebuilt
   let lastIscale = 0;
   for (let is = 0; is <= nstep; is++) {
-    iscale = fround(fround(fround(rmin + fround(rdelta * is)) + nmax) / fround(max - min));
+    iscale = fround(num[is]! / range);
     let changed = is === 0;
-    if (fast && !fresh && iscale >= lastIscale && updates <= n) {
-      // Codes are non-decreasing in iscale (fl and nearest_int are monotone): re-round only the elements
-      // whose change point has been reached, and move the sums by the code differences.
+    if (fast && !fresh && iscale > 0 && iscale >= lastIscale && updates <= n) {
+      // An epoch: min (so x − min and the range) is fixed and iscale > 0 grows, so each code is
+      // non-decreasing (fl and nearest_int are monotone in the checked range; for x < min, v ≤ 0 and the
+      // code stays 0). A code l can only grow once iscale·xm ≥ lim = GROW[l]: gather those elements
+      // (without a branch per element: most keep their code, at random), re-round them, and move the sums
+      // by the code differences.
+      let k = 0;
       for (let i = 0; i < n; i++) {
-        if (iscale * xm[i]! < grow[Laux[i]!]!) continue;
-        const l0 = nearestInt(fround(iscale * xm[i]!));
+        cand[k] = i;
+        k += +(iscale * xmd[i]! >= lim[i]!);
+      }
+      for (let c = 0; c < k; c++) {
+        const i = cand[c]!;
+        const l0 = nearestInt(fround(iscale * xmd[i]!));
         const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
         const old = Laux[i]!;
         if (l !== old) {
@@ -167,10 +246,38 @@ export function makeQkxQuants(
           dL2 += w[i]! * (l * l - old * old);
           dXL += wd * xs[i]!;
           Laux[i] = l;
+          lim[i] = grow[l]!;
           changed = true;
           updates++;
         }
       }
+    } else if (fast) {
+      // Epoch start: every code in full, with the exact-real sums and each element's lim.
+      dL = 0;
+      dL2 = 0;
+      dXL = 0;
+      let xmLo = 0;
+      for (let i = 0; i < n; i++) {
+        const xmi = xm[i]!;
+        const l0 = nearestInt(fround(iscale * xmi));
+        const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
+        if (Laux[i] !== l) {
+          Laux[i] = l;
+          changed = true;
+        }
+        const wl = w[i]! * l; // exact: a 24-bit weight times a code below 2^5
+        dL += wl;
+        dL2 += wl * l;
+        dXL += wl * xs[i]!; // exact: 29 + 24 bits
+        lim[i] = grow[l]!;
+        xmd[i] = xmi;
+        if (xmi < xmLo) xmLo = xmi;
+      }
+      updates = 0;
+      // The sums serve this trial either way; the next trials go incremental only if the epoch's largest
+      // iscale keeps every v = iscale·xm of x < min above −2^22 (pathological otherwise: a min far above
+      // some x, e.g. with zero weights; then every trial re-rounds in full).
+      fresh = !(xmLo * fround(num[nstep]! / range) > -4194000);
     } else {
       for (let i = 0; i < n; i++) {
         const l0 = nearestInt(fround(iscale * xm[i]!));
@@ -180,30 +287,14 @@ export function makeQkxQuants(
           changed = true;
         }
       }
-      if (fast) {
-        dL = 0;
-        dL2 = 0;
-        dXL = 0;
-        for (let i = 0; i < n; i++) {
-          const l = Laux[i]!;
-          const wl = w[i]! * l; // exact: a 24-bit weight times a code below 2^5
-          dL += wl;
-          dL2 += wl * l;
-          dXL += wl * xs[i]!; // exact: 29 + 24 bits
-        }
-        updates = 0;
-        fresh = false;
-      }
     }
     lastIscale = iscale;
     if (!changed) continue;
     if (fast) {
-      // Each code sum is within (n + updates + 4)·u64 of its magnitude bound.
-      const r = (n + updates + 4) * U64;
-      const eA1 = r * nmax * dW;
-      const eA2 = r * nmax * nmax * dW;
-      const eXL = r * nmax * Math.sqrt(dW * dXX);
-      if (provablyLoses(n, bestError, dW, eW, dX, eX, dXX, eXX, dL, dL2, dXL, eA1, eA2, eXL)) continue;
+      codeSums[0] = dL;
+      codeSums[1] = dL2;
+      codeSums[2] = dXL;
+      if (provablyLoses(n, nmax, updates)) continue;
     }
     // ggml's float32 fit for these codes.
     let sumL = 0;
@@ -224,13 +315,49 @@ export function makeQkxQuants(
         thisMin = 0;
         thisScale = fround(sumXL / sumL2);
       }
-      const curError = trialError(n, nmax, thisScale, thisMin, Laux, xs, w, useMad, bestError, !fast);
-      if (curError < bestError) {
+      let wins = false;
+      if (fast) {
+        // C's `cur_error < best_error`, decided from the brackets where they do not overlap, else from the
+        // float32 sums (best's replayed from its scale, min and codes).
+        trialTerms(n, nmax, thisScale, thisMin, Laux, 0, xs, w, false);
+        const sum = termSum[0]!;
+        const margin = termSum[1]!;
+        if (sum - margin < bestHi) {
+          if (sum + margin < bestLo) {
+            wins = true;
+            bestLo = sum - margin;
+            bestHi = sum + margin;
+            bestExact = false;
+          } else {
+            const curError = termsF32(n);
+            if (!bestExact) {
+              trialTerms(n, nmax, scale, min, L, lo, xs, w, false);
+              bestError = termsF32(n);
+              bestExact = true;
+            }
+            if (curError < bestError) {
+              wins = true;
+              bestError = curError;
+            }
+            bestLo = bestError;
+            bestHi = bestError;
+            setBest(n, bestHi);
+          }
+        }
+      } else {
+        const curError = trialError(n, nmax, thisScale, thisMin, Laux, xs, w, useMad, bestError);
+        if (curError < bestError) {
+          wins = true;
+          bestError = curError;
+        }
+      }
+      if (wins) {
         for (let i = 0; i < n; i++) L[lo + i] = Laux[i]!;
-        bestError = curError;
+        if (fast) setBest(n, bestHi);
         scale = thisScale;
         if (thisMin !== min) {
           min = thisMin;
+          range = fround(max - min);
           for (let i = 0; i < n; i++) xm[i] = xs[i]! - min;
           fresh = true;
         }

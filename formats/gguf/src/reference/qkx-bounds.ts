@@ -26,9 +26,72 @@ function residualRadius(n: number, best: number): number {
 }
 
 /**
+ * provablyLoses' inputs live in typed arrays so that its calls box no doubles (a call V8 does not inline
+ * allocates a heap number per double argument): BLOCK holds the block's sums and every quantity that
+ * depends on them alone (hoisted out of the per-trial test unchanged), CODE_SUMS the trial's A1, A2, XL.
+ */
+const BLOCK = new Float64Array(16);
+export const CODE_SUMS = new Float64Array(3);
+const B_W = 0;
+const B_EW = 1;
+const B_X = 2;
+const B_EX = 3;
+const B_WLO = 4;
+const B_WHI = 5;
+const B_XABSHI = 6;
+const B_SXXLO = 7;
+const B_XNORM = 8;
+const B_TINY = 9;
+const B_SQRT_WXX = 10;
+const B_RADIUS = 11;
+const B_INV_WHI_LO = 12;
+const B_X_OVER_W = 13;
+const B_INV_WLO_HI = 14;
+const B_EW_OVER_WLO_W = 15;
+
+/**
+ * Set the block for provablyLoses: W = Σw, X = Σw·x, XX = Σw·x², each summed in double in element order
+ * from exact terms (w·x and w·x·x of float32 values), over n elements with non-negative weights.
+ */
+export function prepareBounds(n: number, W: number, X: number, XX: number): void {
+  const b = BLOCK;
+  // Their radii: n rounded additions (and one or two rounded products) of terms bounded by the magnitudes.
+  const eW = (n + 2) * U64 * W;
+  const eX = (n + 2) * U64 * Math.sqrt(W * XX);
+  const eXX = (n + 3) * U64 * XX;
+  const wLo = W - eW;
+  const xAbsHi = Math.abs(X) + eX;
+  const xsq = (X * X) / W;
+  b[B_W] = W;
+  b[B_EW] = eW;
+  b[B_X] = X;
+  b[B_EX] = eX;
+  b[B_WLO] = wLo;
+  b[B_WHI] = W + eW;
+  b[B_XABSHI] = xAbsHi;
+  b[B_SXXLO] =
+    XX - eXX - xsq - (2 * xAbsHi * eX) / wLo - (xAbsHi * xAbsHi * eW) / (wLo * W) - 8 * U64 * (XX + xsq);
+  b[B_XNORM] = Math.sqrt(XX + eXX) * (1 + 8 * U64);
+  b[B_TINY] = TINY * Math.sqrt(W + eW);
+  b[B_SQRT_WXX] = Math.sqrt(W * XX);
+  // Reciprocals for the per-trial test, each rounded once and pushed to the safe side by 4·u64 where it
+  // bounds (1/wHi from below, 1/wLo and eW/(wLo·W) from above); X/W is a centre value (see provablyLoses).
+  b[B_INV_WHI_LO] = (1 / (W + eW)) * (1 - 4 * U64);
+  b[B_X_OVER_W] = X * (1 / W);
+  b[B_INV_WLO_HI] = (1 / wLo) * (1 + 4 * U64);
+  b[B_EW_OVER_WLO_W] = (eW / (wLo * W)) * (1 + 4 * U64);
+}
+
+/** Set the error to beat (it changes only when a trial wins): its residual radius, for provablyLoses. */
+export function setBest(n: number, best: number): void {
+  BLOCK[B_RADIUS] = residualRadius(n, best);
+}
+
+/**
  * True when no (scale, min) ggml can compute for these codes beats `best`, judged from the codes' weighted
  * sums alone (before any float32 work). Sums are exact-real values known to within the given radii:
- * W = Σw, X = Σw·x, XX = Σw·x² (±eW, ±eX, ±eXX) and A1 = Σw·l, A2 = Σw·l², XL = Σw·l·x (±eA).
+ * W = Σw, X = Σw·x, XX = Σw·x² (±eW, ±eX, ±eXX; prepareBounds) and A1 = Σw·l, A2 = Σw·l², XL = Σw·l·x
+ * (CODE_SUMS, ±eA).
  *
  * Proof sketch. Let s, m be ggml's float32 fit and d = s·l + m − x (exact), d32 its float32 residuals.
  *  - Per element |d32 − d| ≤ 2u·(|s·l| + |s·l + m| + |d|) (three roundings), so by Minkowski
@@ -42,67 +105,111 @@ function residualRadius(n: number, best: number): number {
  * arithmetic over the radii, with 4·u64 per double operation on top, and 2^−147·√W covers residual
  * roundings that underflow.
  */
-export function provablyLoses(
-  n: number,
-  best: number,
-  W: number,
-  eW: number,
-  X: number,
-  eX: number,
-  XX: number,
-  eXX: number,
-  A1: number,
-  A2: number,
-  XL: number,
-  eA1: number,
-  eA2: number,
-  eXL: number,
-): boolean {
-  const wLo = W - eW;
-  const wHi = W + eW;
+export function provablyLoses(n: number, nmax: number, updates: number): boolean {
+  const b = BLOCK;
+  const A1 = CODE_SUMS[0]!;
+  const A2 = CODE_SUMS[1]!;
+  const XL = CODE_SUMS[2]!;
+  // Each code sum is within (n + updates + 4)·u64 of its magnitude bound: n + updates rounded additions of
+  // exact terms, every partial sum a sum over valid codes 0..nmax.
+  const r = (n + updates + 4) * U64 * nmax;
+  const eA1 = r * b[B_W]!;
+  const eA2 = r * nmax * b[B_W]!;
+  const eXL = r * b[B_SQRT_WXX]!;
+  const wLo = b[B_WLO]!;
+  const wHi = b[B_WHI]!;
+  const xAbsHi = b[B_XABSHI]!;
   const a1Hi = A1 + eA1;
   const a2Lo = A2 - eA2;
   const a2Hi = A2 + eA2;
-  const xAbsHi = Math.abs(X) + eX;
-  const xxHi = XX + eXX;
   if (!(wLo > 0 && a2Lo > 0)) return false;
   // D = W·A2 − A1² (A1 ≥ 0 for w, l ≥ 0).
   const dLo = wLo * a2Lo - a1Hi * a1Hi - 4 * U64 * (wHi * a2Hi + a1Hi * a1Hi);
   if (!(dLo > 0)) return false;
-  const sllLo = (dLo / wHi) * (1 - 4 * U64);
-  // Sxl = XL − A1·X/W: the centre value plus the spread of each operand over its radius.
-  const cross = (A1 * X) / W;
+  // Sll = D/W ≥ dLo/wHi: B_INV_WHI_LO ≤ 1/wHi, and (1 − 4u64) covers the two roundings here.
+  const sllLo = dLo * b[B_INV_WHI_LO]! * (1 - 4 * U64);
+  // Sxl = XL − A1·X/W: the centre value plus the spread of each operand over its radius. The centre's
+  // cross term rounds three times (1/W, two products) and the difference once: within 4·u64·(|XL| + |cross|).
+  const cross = A1 * b[B_X_OVER_W]!;
   const sxlHi =
     Math.abs(XL - cross) +
     eXL +
-    (eA1 * xAbsHi + a1Hi * eX) / wLo +
-    (a1Hi * xAbsHi * eW) / (wLo * W) +
+    (eA1 * xAbsHi + a1Hi * b[B_EX]!) * b[B_INV_WLO_HI]! +
+    a1Hi * xAbsHi * b[B_EW_OVER_WLO_W]! +
     8 * U64 * (Math.abs(XL) + Math.abs(cross));
-  // Sxx = XX − X²/W.
-  const xsq = (X * X) / W;
-  const sxxLo =
-    XX - eXX - xsq - (2 * xAbsHi * eX) / wLo - (xAbsHi * xAbsHi * eW) / (wLo * W) - 8 * U64 * (XX + xsq);
-  const eMinLo = sxxLo - ((sxlHi * sxlHi) / sllLo) * (1 + 8 * U64);
+  // Emin = Sxx − Sxl²/Sll (Sxx = XX − X²/W from below, a block invariant).
+  const eMinLo = b[B_SXXLO]! - ((sxlHi * sxlHi) / sllLo) * (1 + 8 * U64);
   if (!(eMinLo > 0)) return false;
-  const kappa = Math.sqrt((wHi * a2Hi) / dLo) * (1 + 8 * U64);
+  // κ = √(W·A2/D) ≤ √q for q = wHi·a2Hi/dLo, and √q ≤ (q + 1)/2 (AM–GM): a larger κ only weakens the
+  // test. q is computed within 2·u64, which (1 + 8·u64) covers along with the sum's rounding.
+  const q = (wHi * a2Hi) / dLo;
+  const kappa = (q + 1) * 0.5 * (1 + 8 * U64);
   const c = 2 * U32 * (kappa + 2);
   if (!(c < 0.5)) return false;
-  const xNorm = Math.sqrt(xxHi) * (1 + 8 * U64);
-  const needed = (residualRadius(n, best) + 2 * U32 * (kappa + 1) * xNorm + TINY * Math.sqrt(wHi)) / (1 - c);
-  return Math.sqrt(eMinLo) * (1 - 8 * U64) >= needed;
+  // 1/(1 − c) ≤ 1 + 2c for c ≤ 1/2; (1 + 8·u64) covers the roundings.
+  const needed = (b[B_RADIUS]! + 2 * U32 * (kappa + 1) * b[B_XNORM]! + b[B_TINY]!) * (1 + 2 * c) * (1 + 8 * U64);
+  // √Emin·(1 − 8·u64) ≥ needed, squared: both sides are non-negative, and (1 − 24·u64) covers the rounding
+  // of the two products on top of (1 − 8·u64)² > 1 − 16·u64.
+  return eMinLo * (1 - 24 * U64) >= needed * needed;
 }
 
 const TERMS = new Float32Array(256);
 const LEVELS = new Float32Array(256);
 
 /**
+ * [Σ, margin] of the last trialTerms call: the float32 running sum of its terms lies within Σ ± margin.
+ * (A typed array: callers read doubles without boxing.)
+ */
+export const TERM_SUM = new Float64Array(2);
+
+/**
+ * One trial's terms of ggml's float32 error, fl(w·f(fl(fl(fl(scale·l) + min) − x))) with f = |·| or fl(·²)
+ * for codes[off + i], into TERMS, and their double sum with a margin into TERM_SUM. The terms are exact
+ * float32 values; their float32 running sum differs from the exact sum by at most (n−1)·u·Σ|term|
+ * (Higham's γ bound; float32 additions that underflow are exact), and the double sum from the exact one
+ * by n·u64·Σ|term|, so margin = 2n·u·Σ|term| brackets the float32 sum.
+ */
+export function trialTerms(
+  n: number,
+  nmax: number,
+  scale: number,
+  min: number,
+  codes: Uint8Array,
+  off: number,
+  xs: Float32Array,
+  w: Float32Array,
+  useMad: boolean,
+): void {
+  const t = TERMS;
+  const level = LEVELS;
+  for (let l = 0; l <= nmax; l++) level[l] = fround(fround(scale * l) + min);
+  let sum = 0;
+  let abs = 0;
+  for (let i = 0; i < n; i++) {
+    let diff = fround(level[codes[off + i]!]! - xs[i]!);
+    diff = useMad ? Math.abs(diff) : fround(diff * diff);
+    const term = fround(w[i]! * diff);
+    t[i] = term;
+    sum += term;
+    abs += Math.abs(term);
+  }
+  TERM_SUM[0] = sum;
+  TERM_SUM[1] = 2 * n * U32 * abs;
+}
+
+/** ggml's float32 running sum (C's order) of the n terms of the last trialTerms call. */
+export function termsF32(n: number): number {
+  const t = TERMS;
+  let exact = 0;
+  for (let i = 0; i < n; i++) exact = fround(exact + t[i]!);
+  return exact;
+}
+
+/**
  * ggml's float32 error Σ w·f(scale·L + min − x) of one trial (f = |·| or ²), accumulated in float32 in C's
- * order — where only its comparison with `best` matters unless it wins. The terms are exact float32 values;
- * their float32 running sum differs from the exact sum by at most (n−1)·u·Σ|term| (Higham's γ bound), so a
- * double sum with a margin of 2n·u·Σ|term| decides most comparisons, and the float32 sum is replayed when
- * the trial may win or the margin cannot decide. Returns a value that compares with `best` exactly as the
- * float32 sum does (the float32 sum itself whenever it is < best). `screen = false` skips the double pass
- * (for trials that already passed provablyLoses, which nearly always win).
+ * order — where only its comparison with `best` matters unless it wins. A double sum with trialTerms'
+ * margin decides most comparisons; the float32 sum is replayed when the trial may win. Returns a value
+ * that compares with `best` exactly as the float32 sum does (the float32 sum itself whenever it is < best).
  */
 export function trialError(
   n: number,
@@ -114,35 +221,9 @@ export function trialError(
   w: Float32Array,
   useMad: boolean,
   best: number,
-  screen: boolean,
 ): number {
-  const t = TERMS;
-  // scale·l + min takes only nmax + 1 values: evaluate each once.
-  const level = LEVELS;
-  for (let l = 0; l <= nmax; l++) level[l] = fround(fround(scale * l) + min);
-  if (!screen) {
-    // The caller expects a likely winner: accumulate in float32 straight away.
-    let exact = 0;
-    for (let i = 0; i < n; i++) {
-      let diff = fround(level[Laux[i]!]! - xs[i]!);
-      diff = useMad ? Math.abs(diff) : fround(diff * diff);
-      exact = fround(exact + fround(w[i]! * diff));
-    }
-    return exact;
-  }
-  let sum = 0;
-  let abs = 0;
-  for (let i = 0; i < n; i++) {
-    let diff = fround(level[Laux[i]!]! - xs[i]!);
-    diff = useMad ? Math.abs(diff) : fround(diff * diff);
-    const term = fround(w[i]! * diff);
-    t[i] = term;
-    sum += term;
-    abs += Math.abs(term);
-  }
-  const margin = 2 * n * U32 * abs;
-  if (sum - margin >= best) return sum - margin; // the float32 sum is ≥ this ≥ best as well
-  let exact = 0;
-  for (let i = 0; i < n; i++) exact = fround(exact + t[i]!);
-  return exact;
+  trialTerms(n, nmax, scale, min, Laux, 0, xs, w, useMad);
+  const low = TERM_SUM[0]! - TERM_SUM[1]!;
+  if (low >= best) return low; // the float32 sum is ≥ this ≥ best as well
+  return termsF32(n);
 }

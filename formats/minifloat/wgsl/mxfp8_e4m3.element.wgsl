@@ -1,0 +1,8 @@
+// mxfp8_e4m3 element (OCP MX; generic matvec, and generic decode where no mxfp8_e4m3.decode.wgsl exists):
+// y = 2^(s − 127)·element_table[code], one f32 multiply (scale byte 0xFF: NaN block); codes packed LSB first.
+
+fn decode_element(base: u32, e: u32) -> f32 {
+  let x = e8m0_scale(read_u8(base + MXFP8_E4M3_SCALE_OFFSET));
+  var table = MXFP8_E4M3_ELEMENT_TABLE;
+  return x * bitcast<f32>(table[read_code(base + MXFP8_E4M3_ELEMENTS_OFFSET, e, MXFP8_E4M3_ELEMENT_BITS)]);
+}
