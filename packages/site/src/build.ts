@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ResultsFile } from '@qbench/spec';
 import { buildModel, summariseBatch } from './model.ts';
 import { formatHref, formatPage, historyPage, overviewPage } from './pages.ts';
+import { paretoCsv, paretoTable } from './pareto.ts';
 
 export interface SiteInput {
   /** The leaderboard's result set (one batch, shards merged). */
@@ -35,5 +36,9 @@ export function buildSite(input: SiteInput): SiteOutput {
   write('index.html', overviewPage(model, batches.length));
   for (const row of model.rows) write(formatHref(row.id), formatPage(row));
   write('history.html', historyPage(batches));
+  // Plot-ready data beside the pages (not counted as pages).
+  const pareto = paretoTable(model);
+  writeFileSync(join(input.outDir, 'pareto.json'), `${JSON.stringify(pareto, null, 2)}\n`);
+  writeFileSync(join(input.outDir, 'pareto.csv'), paretoCsv(pareto));
   return { index: join(input.outDir, 'index.html'), pages };
 }

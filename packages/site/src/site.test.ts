@@ -89,3 +89,45 @@ describe('buildSite', () => {
     expect(index).toMatch(/<td class="num" data-v="">—<\/td>/);
   });
 });
+
+describe('the Pareto table', () => {
+  it('marks the frontier of bits/weight vs SQNR and vs KL', async () => {
+    const { paretoTable } = await import('./pareto.ts');
+    const { buildModel } = await import('./model.ts');
+    const rec = (format: string, metric: string, dataset: string, value: number) => ({
+      run: 'r',
+      item: `accuracy:${format}`,
+      suite: 'accuracy',
+      format,
+      kernel: 'reference',
+      backend: 'reference',
+      dataset,
+      metric,
+      value,
+      unit: '',
+    });
+    const results = {
+      schemaVersion: 1 as const,
+      runs: [],
+      records: [
+        rec('q4_0', 'sqnr_db', 'gaussian', 21.3),
+        rec('q4_k', 'sqnr_db', 'gaussian', 22.9),
+        rec('q8_0', 'sqnr_db', 'gaussian', 45.4),
+        rec('q4_1', 'sqnr_db', 'gaussian', 22.1),
+        rec('q4_0', 'kl_divergence', 'fixture', 0.002),
+        rec('q4_k', 'kl_divergence', 'fixture', 0.0013),
+        rec('q4_1', 'kl_divergence', 'fixture', 0.0015),
+      ],
+    };
+    const rows = paretoTable(buildModel(results as never));
+    const by = new Map(rows.map((r) => [r.format, r]));
+    // q4_0 and q4_k share 4.5 bits; q4_k has more SQNR and less KL, so q4_0 is dominated on both.
+    expect(by.get('q4_k')?.onSqnrFrontier).toBe(true);
+    expect(by.get('q4_0')?.onSqnrFrontier).toBe(false);
+    expect(by.get('q4_1')?.onSqnrFrontier).toBe(false); // 5 bits, less SQNR than q4_k at 4.5
+    expect(by.get('q8_0')?.onSqnrFrontier).toBe(true);
+    expect(by.get('q4_k')?.onKlFrontier).toBe(true);
+    expect(by.get('q4_0')?.onKlFrontier).toBe(false);
+    expect(by.get('q8_0')?.kl).toBeNull();
+  });
+});
