@@ -1,4 +1,4 @@
-// q2_k element (generic matvec; decode entry point q2_k.decode.wgsl): y = fl(d·sc_lo·code) − dmin·sc_hi
+// q2_k element (generic decode and matvec): y = fl(d·sc_lo·code) − dmin·sc_hi
 // for 16-element group e / 16; code = bits 2·((e % 128) / 32) of qs[32·(e / 128) + e % 32].
 
 fn decode_element(base: u32, e: u32) -> f32 {

@@ -1,4 +1,4 @@
-// q3_k element (generic matvec; decode entry point q3_k.decode.wgsl): y = d·(scale − 32)·(low − 4·!hbit).
+// q3_k element (generic decode and matvec): y = d·(scale − 32)·(low − 4·!hbit).
 
 fn q3_scale(s: u32, j: u32) -> i32 {
   let lo = select(read_u8(s + j - 8u) >> 4u, read_u8(s + j) & 0xfu, j < 8u);

@@ -1,4 +1,4 @@
-// q4_1 element (used by the generic matvec; the decode entry point is q4_1.decode.wgsl, same formula):
+// q4_1 element (generic decode and matvec):
 // y = fl(code·d) + m; element e < 16 is the low nibble of qs[e], e ≥ 16 the high nibble of qs[e − 16].
 
 fn element_scaled(base: u32, e: u32) -> f32 {

@@ -1,4 +1,4 @@
-// q5_0 element (generic matvec; decode entry point q5_0.decode.wgsl): y = (code − 16)·d,
+// q5_0 element (generic decode and matvec): y = (code − 16)·d,
 // code = nibble of qs[e % 16] (low for e < 16) | (bit e of qh) << 4.
 
 fn decode_element(base: u32, e: u32) -> f32 {

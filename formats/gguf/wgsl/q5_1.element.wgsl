@@ -1,4 +1,4 @@
-// q5_1 element (used by the generic matvec; the decode entry point is q5_1.decode.wgsl, same formula):
+// q5_1 element (generic decode and matvec):
 // y = fl(code·d) + m with code = nibble | (bit e of qh) << 4.
 
 fn element_scaled(base: u32, e: u32) -> f32 {

@@ -1,4 +1,4 @@
-// q5_k element (generic matvec; decode entry point q5_k.decode.wgsl): y = fl(d·sc·code) − dmin·m for
+// q5_k element (generic decode and matvec): y = fl(d·sc·code) − dmin·m for
 // 32-element sub-block e / 32; code = nibble of qs[32·(e / 64) + e % 32] | qh bit 2·(e / 64) + (e % 64 ≥ 32).
 
 fn scale_min_k4(s: u32, j: u32) -> vec2<u32> {

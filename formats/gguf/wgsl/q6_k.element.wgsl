@@ -1,4 +1,4 @@
-// q6_k element (generic matvec; decode entry point q6_k.decode.wgsl): y = d·scale_(e/16)·(code − 32),
+// q6_k element (generic decode and matvec): y = d·scale_(e/16)·(code − 32),
 // code = 4 low bits from ql and 2 high bits from qh (ggml's dequantize_row_q6_K layout).
 
 fn decode_element(base: u32, e: u32) -> f32 {

@@ -1,6 +1,7 @@
 /**
- * The exact shortcuts in makeQkxQuants (incremental codes, loss proofs in qkx-bounds.ts) must never change
- * a result: compare it with a line-by-line float32 port of ggml's make_qkx2_quants / make_qkx3_quants on many
+ * The exact shortcuts in makeQkxQuants (incremental codes gathered per window of trials, the lazily exact
+ * best error, loss proofs in qkx-bounds.ts, the fallback for iscale·(x − min) outside nearest_int's exact
+ * range) must never change a result: compare it with a line-by-line float32 port of ggml's make_qkx2_quants / make_qkx3_quants on many
  * seeded blocks, including the awkward ones (near-constant, one outlier, all positive, mixed scales, zero
  * and huge weights, values near float32 limits).
  */
@@ -101,6 +102,9 @@ const SHAPES: Record<string, (v: number, i: number, seed: number) => number> = {
   mostlyZero: (v, i, seed) => (i % 11 === seed % 11 ? v : 0),
   huge: (v) => v * 3e7,
   tiny: (v) => v * 1e-30,
+  // One element far below the rest; with the imatrix weighting its weight is 0 (i % 9 === 0), so a fit
+  // can lift min far above it and iscale·(x − min) leaves nearest_int's exact range for that element.
+  farOutlier: (v, i) => (i === 9 ? -1e7 : 1 + 0.01 * v),
 };
 
 type Weighting = (x: Float32Array, seed: number) => Float32Array | undefined;

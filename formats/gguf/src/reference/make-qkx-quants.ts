@@ -35,8 +35,6 @@ const trialTerms = trialTermsImport;
 const termsF32 = termsF32Import;
 const trialError = trialErrorImport;
 
-/** 2^−53, the unit roundoff of double. */
-const U64 = 2 ** -53;
 /** 2^−24, the unit roundoff of float32. */
 const U32 = 2 ** -24;
 
@@ -44,9 +42,17 @@ const U32 = 2 ** -24;
 const XS = new Float32Array(256);
 const W = new Float32Array(256);
 const XM = new Float32Array(256);
+/**
+ * Incremental path scratch (n ≤ 64): LIM[i] = GROW[code i] (its next change point, in units of iscale·xm),
+ * XMD = XM as doubles, WIN the elements that may change within the current window of trials, CAND those
+ * that may change at the current trial. (Typed arrays and no branch per element: this is the hot loop.)
+ */
 const LIM = new Float64Array(64);
-const CAND = new Int32Array(64);
 const XMD = new Float64Array(64);
+const WIN = new Int32Array(64);
+const CAND = new Int32Array(64);
+/** Trials per full gather within an epoch (any value ≥ 1 is exact; 4–5 measured fastest). */
+const WINDOW = 4;
 /**
  * GROW[l]: the value iscale·xm must reach before code l can grow, from below. nearest_int(fl(iscale·xm)) > l
  * needs fl(iscale·xm) ≥ l + 0.5, i.e. iscale·xm ≥ (l + 0.5)(1 − 2^−24) (the double product of two floats is
@@ -102,11 +108,15 @@ export function nearestInt(v: number): number {
  * scratch), the min offset −min (≥ 0) to mins[mi], and returns the float32 scale. `weights` (indexed from 0)
  * may be omitted only for the make_qkx3 default (w = x²).
  *
- * The result is ggml's bit for bit. Two exact shortcuts keep the 21–37 trials cheap (squared error with
- * non-negative finite weights only; otherwise every trial runs ggml's float32 steps):
- *  - codes only grow with iscale and GROW brackets each code's next change from below, so a trial re-rounds
- *    just the elements that may change and moves exact-real sums of the codes by the differences;
- *  - qkx-bounds.ts proves from those sums that a trial cannot beat the best error, skipping its float32 fit.
+ * The result is ggml's bit for bit. Exact shortcuts keep the 16–37 trials cheap:
+ *  - (finite inputs, n ≤ 64, nmax < 32) codes only grow with iscale while min stays, and GROW brackets each
+ *    code's next change from below, so a trial re-rounds just the elements that may change (gathered once
+ *    per WINDOW trials) and moves exact-real sums of the codes by the differences;
+ *  - (same) the best error is kept as a bracket from a double sum, and the float32 sum is replayed only
+ *    when a comparison with a trial's bracket is undecided (ties, near-ties);
+ *  - (also squared error, non-negative finite weights) qkx-bounds.ts proves from the code sums that a trial
+ *    cannot beat the best error, skipping its float32 fit.
+ * Anything else (NaN/inf inputs, other sizes) runs ggml's float32 steps for every trial.
  */
 export function makeQkxQuants(
   n: number,
@@ -125,12 +135,15 @@ export function makeQkxQuants(
   useMad: boolean,
 ): number {
   // Local copies (the block, its weights) so the trial loops index from 0 without branches; the range; and
-  // exact-real Σw, Σw·x, Σw·x² in double for the bounds, which need non-negative finite weights and inputs.
+  // Σw, Σw·x, Σw·x² in double for the bounds (prepareBounds' radii allow for their roundings).
   const xs = XS;
   const w = W;
   let min = x[xo]!;
   let max = min;
-  let fast = !useMad && n <= 64 && nmax < 32;
+  // inc: the incremental trial path (codes re-rounded only where they may change, lazy best error) needs
+  // finite inputs; bounds: the loss proofs also need squared error and non-negative finite weights.
+  let inc = n <= 64 && nmax < 32;
+  let bounds = !useMad;
   let dW = 0;
   let dX = 0;
   let dXX = 0;
@@ -141,7 +154,8 @@ export function makeQkxQuants(
     w[i] = wi;
     if (xi < min) min = xi;
     if (xi > max) max = xi;
-    if (!(wi >= 0 && wi < Infinity && Math.abs(xi) < Infinity)) fast = false;
+    if (!(Math.abs(xi) < Infinity)) inc = false;
+    if (!(wi >= 0 && wi < Infinity)) bounds = false;
     dW += wi;
     dX += wi * xi;
     dXX += wi * xi * xi;
@@ -153,19 +167,21 @@ export function makeQkxQuants(
     mins[mi] = -min;
     return 0;
   }
-  // Start: the scale that spreads [min, max] over 0..nmax, and its weighted error. The same pass keeps
-  // x − min (float32, refreshed whenever min changes) and accumulates the float32 Σw, Σw·x of the
-  // least-squares fit (ggml sums them in its first loop; each keeps its own left-to-right order).
   // ggml's numerators fl(fl(rmin + fl(rdelta·is)) + nmax) do not depend on the block (cached). Incremental
   // epochs (below) need every iscale·(x − min) of an epoch inside nearest_int's exact, monotone range
   // (|v| < 2^22): for x ≥ min, v ≤ num·(1 + 2^−23) since x − min ≤ max − min, so num must stay small.
   const num = numerators(nmax, rmin, rdelta, nstep);
-  if (!(nstep >= 1 && num[nstep]! < 1048576)) fast = false;
+  if (!(nstep >= 1 && num[nstep]! < 1048576)) inc = false;
+  bounds = bounds && inc;
+  // Start: the scale that spreads [min, max] over 0..nmax, and its weighted error. The same pass keeps
+  // x − min (float32, refreshed whenever min changes) and accumulates the float32 Σw, Σw·x of the
+  // least-squares fit (ggml sums them in its first loop; each keeps its own left-to-right order).
   const xm = XM;
   let iscale = fround(nmax / fround(max - min));
   let scale = fround(1 / iscale);
   let bestError = 0;
   let errSum = 0;
+  let errAbs = 0;
   let sumW = w[0]!;
   let sumX = fround(sumW * xs[0]!);
   for (let i = 0; i < n; i++) {
@@ -183,18 +199,20 @@ export function makeQkxQuants(
     let diff = fround(fround(fround(scale * li) + min) - xi);
     diff = useMad ? Math.abs(diff) : fround(diff * diff);
     const term = fround(wi * diff);
-    if (fast) errSum += term;
-    else bestError = fround(bestError + term);
+    if (inc) {
+      errSum += term;
+      errAbs += Math.abs(term);
+    } else bestError = fround(bestError + term);
   }
-  // The fast path keeps the float32 best error lazily: a bracket [bestLo, bestHi] around it (see trialTerms;
-  // the terms are non-negative), made exact only when a comparison needs it. Best's scale, min and codes
+  // The incremental path keeps the float32 best error lazily: a bracket [bestLo, bestHi] around it (see
+  // trialTerms), made exact only when a comparison needs it. Best's scale, min and codes
   // (scale, min, L) are always at hand to replay its float32 sum.
-  let bestExact = !fast;
+  let bestExact = !inc;
   let bestLo = bestError;
   let bestHi = bestError;
-  if (fast) {
-    bestLo = errSum - 2 * n * U32 * errSum;
-    bestHi = errSum + 2 * n * U32 * errSum;
+  if (inc) {
+    bestLo = errSum - 2 * n * U32 * errAbs;
+    bestHi = errSum + 2 * n * U32 * errAbs;
   }
   if (nstep < 1) {
     mins[mi] = -min;
@@ -206,12 +224,12 @@ export function makeQkxQuants(
   // The fit depends only on the codes (not on iscale or min), so a trial whose codes equal the previous
   // trial's reproduces that trial's outcome, which cannot beat bestError: skip it.
   const grow = growTable(nmax);
-  // fl(max − min) changes only with min.
+  // ggml's denominator fl(max − min) changes only with min.
   let range = fround(max - min);
   const lim = LIM;
   const cand = CAND;
   const xmd = XMD;
-  if (fast) {
+  if (bounds) {
     prepareBounds(n, dW, dX, dXX);
     setBest(n, bestHi);
   }
@@ -219,19 +237,35 @@ export function makeQkxQuants(
   let dL2 = 0;
   let dXL = 0;
   let updates = 0;
-  let fresh = true; // the fast path's sums and change points must be rebuilt
+  let fresh = true; // the incremental path's sums and change points must be rebuilt
   let lastIscale = 0;
+  let windowEnd = -1; // the last trial that the list win[0 .. nWin) covers
+  let nWin = 0;
+  const win = WIN;
   for (let is = 0; is <= nstep; is++) {
     iscale = fround(num[is]! / range);
     let changed = is === 0;
-    if (fast && !fresh && iscale > 0 && iscale >= lastIscale && updates <= n) {
+    if (inc && !fresh && iscale > 0 && iscale >= lastIscale && updates <= n) {
       // An epoch: min (so x − min and the range) is fixed and iscale > 0 grows, so each code is
       // non-decreasing (fl and nearest_int are monotone in the checked range; for x < min, v ≤ 0 and the
       // code stays 0). A code l can only grow once iscale·xm ≥ lim = GROW[l]: gather those elements
       // (without a branch per element: most keep their code, at random), re-round them, and move the sums
       // by the code differences.
+      if (is > windowEnd) {
+        // The candidates of the next WINDOW trials: the window's last iscale (the very value that trial
+        // computes, while min stays) is ≥ every iscale before it, and elements left out keep their code
+        // and lim until then.
+        windowEnd = is + WINDOW - 1 < nstep ? is + WINDOW - 1 : nstep;
+        const top = fround(num[windowEnd]! / range);
+        nWin = 0;
+        for (let i = 0; i < n; i++) {
+          win[nWin] = i;
+          nWin += +(top * xmd[i]! >= lim[i]!);
+        }
+      }
       let k = 0;
-      for (let i = 0; i < n; i++) {
+      for (let c = 0; c < nWin; c++) {
+        const i = win[c]!;
         cand[k] = i;
         k += +(iscale * xmd[i]! >= lim[i]!);
       }
@@ -251,7 +285,7 @@ export function makeQkxQuants(
           updates++;
         }
       }
-    } else if (fast) {
+    } else if (inc) {
       // Epoch start: every code in full, with the exact-real sums and each element's lim.
       dL = 0;
       dL2 = 0;
@@ -274,6 +308,7 @@ export function makeQkxQuants(
         if (xmi < xmLo) xmLo = xmi;
       }
       updates = 0;
+      windowEnd = -1;
       // The sums serve this trial either way; the next trials go incremental only if the epoch's largest
       // iscale keeps every v = iscale·xm of x < min above −2^22 (pathological otherwise: a min far above
       // some x, e.g. with zero weights; then every trial re-rounds in full).
@@ -290,7 +325,7 @@ export function makeQkxQuants(
     }
     lastIscale = iscale;
     if (!changed) continue;
-    if (fast) {
+    if (bounds) {
       codeSums[0] = dL;
       codeSums[1] = dL2;
       codeSums[2] = dXL;
@@ -316,10 +351,10 @@ export function makeQkxQuants(
         thisScale = fround(sumXL / sumL2);
       }
       let wins = false;
-      if (fast) {
+      if (inc) {
         // C's `cur_error < best_error`, decided from the brackets where they do not overlap, else from the
         // float32 sums (best's replayed from its scale, min and codes).
-        trialTerms(n, nmax, thisScale, thisMin, Laux, 0, xs, w, false);
+        trialTerms(n, nmax, thisScale, thisMin, Laux, 0, xs, w, useMad);
         const sum = termSum[0]!;
         const margin = termSum[1]!;
         if (sum - margin < bestHi) {
@@ -331,7 +366,7 @@ export function makeQkxQuants(
           } else {
             const curError = termsF32(n);
             if (!bestExact) {
-              trialTerms(n, nmax, scale, min, L, lo, xs, w, false);
+              trialTerms(n, nmax, scale, min, L, lo, xs, w, useMad);
               bestError = termsF32(n);
               bestExact = true;
             }
@@ -341,7 +376,7 @@ export function makeQkxQuants(
             }
             bestLo = bestError;
             bestHi = bestError;
-            setBest(n, bestHi);
+            if (bounds) setBest(n, bestHi);
           }
         }
       } else {
@@ -353,7 +388,7 @@ export function makeQkxQuants(
       }
       if (wins) {
         for (let i = 0; i < n; i++) L[lo + i] = Laux[i]!;
-        if (fast) setBest(n, bestHi);
+        if (bounds) setBest(n, bestHi);
         scale = thisScale;
         if (thisMin !== min) {
           min = thisMin;

@@ -3,7 +3,8 @@
  * float32 error beats the best so far (C's `cur < best`), and most trials lose by a wide margin. These
  * functions prove a loss with rigorous error bounds, so the float32 work is skipped only where its outcome
  * is certain; whenever a bound cannot decide (or sees NaN/inf) the caller replays ggml's float32 arithmetic.
- * All bounds need non-negative finite weights and squared error (use_mad = false).
+ * The loss proof (provablyLoses) needs non-negative finite weights and squared error (use_mad = false);
+ * trialTerms' bracket of a float32 error sum holds for any terms (NaN/inf make every comparison undecided).
  *
  * Notation: ‖v‖ = sqrt(Σ w·v²); u = 2^−24 (float32 unit roundoff), u64 = 2^−53.
  */
@@ -82,7 +83,10 @@ export function prepareBounds(n: number, W: number, X: number, XX: number): void
   b[B_EW_OVER_WLO_W] = (eW / (wLo * W)) * (1 + 4 * U64);
 }
 
-/** Set the error to beat (it changes only when a trial wins): its residual radius, for provablyLoses. */
+/**
+ * Set the error to beat, or any upper bound of it (the caller may only know a bracket): R grows with best,
+ * so E32 < best ≤ bound still gives ‖d32‖ < R(bound). Its residual radius, for provablyLoses.
+ */
 export function setBest(n: number, best: number): void {
   BLOCK[B_RADIUS] = residualRadius(n, best);
 }
@@ -147,7 +151,8 @@ export function provablyLoses(n: number, nmax: number, updates: number): boolean
   const c = 2 * U32 * (kappa + 2);
   if (!(c < 0.5)) return false;
   // 1/(1 − c) ≤ 1 + 2c for c ≤ 1/2; (1 + 8·u64) covers the roundings.
-  const needed = (b[B_RADIUS]! + 2 * U32 * (kappa + 1) * b[B_XNORM]! + b[B_TINY]!) * (1 + 2 * c) * (1 + 8 * U64);
+  const needed =
+    (b[B_RADIUS]! + 2 * U32 * (kappa + 1) * b[B_XNORM]! + b[B_TINY]!) * (1 + 2 * c) * (1 + 8 * U64);
   // √Emin·(1 − 8·u64) ≥ needed, squared: both sides are non-negative, and (1 − 24·u64) covers the rounding
   // of the two products on top of (1 − 8·u64)² > 1 − 16·u64.
   return eMinLo * (1 - 24 * U64) >= needed * needed;

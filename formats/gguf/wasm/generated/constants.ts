@@ -6,6 +6,7 @@ export const IQ4_NL_BLOCK_ELEMENTS: i32 = 32;
 export const IQ4_NL_BLOCK_BYTES: i32 = 18;
 export const IQ4_NL_D_OFFSET: i32 = 0;
 export const IQ4_NL_QS_OFFSET: i32 = 2;
+export const IQ4_NL_PARAM_GGML_TYPE_ID: i32 = 20;
 /** ggml-common.h kvalues_iq4nl: the 16 codebook values, ascending (shared by IQ4_XS) */
 export const IQ4_NL_KVALUES_IQ4NL: usize = memory.data<i8>([-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]);
 export const IQ4_NL_KVALUES_IQ4NL_LENGTH: i32 = 16;
@@ -17,12 +18,14 @@ export const IQ4_XS_D_OFFSET: i32 = 0;
 export const IQ4_XS_SCALES_H_OFFSET: i32 = 2;
 export const IQ4_XS_SCALES_L_OFFSET: i32 = 4;
 export const IQ4_XS_QS_OFFSET: i32 = 8;
+export const IQ4_XS_PARAM_GGML_TYPE_ID: i32 = 23;
 
 // mxfp4: 32 elements in 17 bytes
 export const MXFP4_BLOCK_ELEMENTS: i32 = 32;
 export const MXFP4_BLOCK_BYTES: i32 = 17;
 export const MXFP4_E_OFFSET: i32 = 0;
 export const MXFP4_QS_OFFSET: i32 = 1;
+export const MXFP4_PARAM_GGML_TYPE_ID: i32 = 39;
 /** ggml-common.h kvalues_fp4 (kvalues_mxfp4): 2 × the E2M1 value of each 4-bit code, code order */
 export const MXFP4_KVALUES_MXFP4: usize = memory.data<i8>([0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12]);
 export const MXFP4_KVALUES_MXFP4_LENGTH: i32 = 16;
@@ -34,6 +37,7 @@ export const Q2_K_SCALES_OFFSET: i32 = 0;
 export const Q2_K_QS_OFFSET: i32 = 16;
 export const Q2_K_D_OFFSET: i32 = 80;
 export const Q2_K_DMIN_OFFSET: i32 = 82;
+export const Q2_K_PARAM_GGML_TYPE_ID: i32 = 10;
 
 // q3_k: 256 elements in 110 bytes
 export const Q3_K_BLOCK_ELEMENTS: i32 = 256;
@@ -42,12 +46,14 @@ export const Q3_K_HMASK_OFFSET: i32 = 0;
 export const Q3_K_QS_OFFSET: i32 = 32;
 export const Q3_K_SCALES_OFFSET: i32 = 96;
 export const Q3_K_D_OFFSET: i32 = 108;
+export const Q3_K_PARAM_GGML_TYPE_ID: i32 = 11;
 
 // q4_0: 32 elements in 18 bytes
 export const Q4_0_BLOCK_ELEMENTS: i32 = 32;
 export const Q4_0_BLOCK_BYTES: i32 = 18;
 export const Q4_0_D_OFFSET: i32 = 0;
 export const Q4_0_QS_OFFSET: i32 = 2;
+export const Q4_0_PARAM_GGML_TYPE_ID: i32 = 2;
 
 // q4_1: 32 elements in 20 bytes
 export const Q4_1_BLOCK_ELEMENTS: i32 = 32;
@@ -55,6 +61,7 @@ export const Q4_1_BLOCK_BYTES: i32 = 20;
 export const Q4_1_D_OFFSET: i32 = 0;
 export const Q4_1_M_OFFSET: i32 = 2;
 export const Q4_1_QS_OFFSET: i32 = 4;
+export const Q4_1_PARAM_GGML_TYPE_ID: i32 = 3;
 
 // q4_k: 256 elements in 144 bytes
 export const Q4_K_BLOCK_ELEMENTS: i32 = 256;
@@ -63,6 +70,7 @@ export const Q4_K_D_OFFSET: i32 = 0;
 export const Q4_K_DMIN_OFFSET: i32 = 2;
 export const Q4_K_SCALES_OFFSET: i32 = 4;
 export const Q4_K_QS_OFFSET: i32 = 16;
+export const Q4_K_PARAM_GGML_TYPE_ID: i32 = 12;
 
 // q5_0: 32 elements in 22 bytes
 export const Q5_0_BLOCK_ELEMENTS: i32 = 32;
@@ -70,6 +78,7 @@ export const Q5_0_BLOCK_BYTES: i32 = 22;
 export const Q5_0_D_OFFSET: i32 = 0;
 export const Q5_0_QH_OFFSET: i32 = 2;
 export const Q5_0_QS_OFFSET: i32 = 6;
+export const Q5_0_PARAM_GGML_TYPE_ID: i32 = 6;
 
 // q5_1: 32 elements in 24 bytes
 export const Q5_1_BLOCK_ELEMENTS: i32 = 32;
@@ -78,6 +87,7 @@ export const Q5_1_D_OFFSET: i32 = 0;
 export const Q5_1_M_OFFSET: i32 = 2;
 export const Q5_1_QH_OFFSET: i32 = 4;
 export const Q5_1_QS_OFFSET: i32 = 8;
+export const Q5_1_PARAM_GGML_TYPE_ID: i32 = 7;
 
 // q5_k: 256 elements in 176 bytes
 export const Q5_K_BLOCK_ELEMENTS: i32 = 256;
@@ -87,6 +97,7 @@ export const Q5_K_DMIN_OFFSET: i32 = 2;
 export const Q5_K_SCALES_OFFSET: i32 = 4;
 export const Q5_K_QH_OFFSET: i32 = 16;
 export const Q5_K_QS_OFFSET: i32 = 48;
+export const Q5_K_PARAM_GGML_TYPE_ID: i32 = 13;
 
 // q6_k: 256 elements in 210 bytes
 export const Q6_K_BLOCK_ELEMENTS: i32 = 256;
@@ -95,12 +106,14 @@ export const Q6_K_QL_OFFSET: i32 = 0;
 export const Q6_K_QH_OFFSET: i32 = 128;
 export const Q6_K_SCALES_OFFSET: i32 = 192;
 export const Q6_K_D_OFFSET: i32 = 208;
+export const Q6_K_PARAM_GGML_TYPE_ID: i32 = 14;
 
 // q8_0: 32 elements in 34 bytes
 export const Q8_0_BLOCK_ELEMENTS: i32 = 32;
 export const Q8_0_BLOCK_BYTES: i32 = 34;
 export const Q8_0_D_OFFSET: i32 = 0;
 export const Q8_0_QS_OFFSET: i32 = 2;
+export const Q8_0_PARAM_GGML_TYPE_ID: i32 = 8;
 
 // q8_1: 32 elements in 36 bytes
 export const Q8_1_BLOCK_ELEMENTS: i32 = 32;
@@ -108,6 +121,7 @@ export const Q8_1_BLOCK_BYTES: i32 = 36;
 export const Q8_1_D_OFFSET: i32 = 0;
 export const Q8_1_S_OFFSET: i32 = 2;
 export const Q8_1_QS_OFFSET: i32 = 4;
+export const Q8_1_PARAM_GGML_TYPE_ID: i32 = 9;
 
 // q8_k: 256 elements in 292 bytes
 export const Q8_K_BLOCK_ELEMENTS: i32 = 256;
@@ -115,6 +129,7 @@ export const Q8_K_BLOCK_BYTES: i32 = 292;
 export const Q8_K_D_OFFSET: i32 = 0;
 export const Q8_K_QS_OFFSET: i32 = 4;
 export const Q8_K_BSUMS_OFFSET: i32 = 260;
+export const Q8_K_PARAM_GGML_TYPE_ID: i32 = 15;
 
 // tq1_0: 256 elements in 54 bytes
 export const TQ1_0_BLOCK_ELEMENTS: i32 = 256;
@@ -122,9 +137,11 @@ export const TQ1_0_BLOCK_BYTES: i32 = 54;
 export const TQ1_0_QS_OFFSET: i32 = 0;
 export const TQ1_0_QH_OFFSET: i32 = 48;
 export const TQ1_0_D_OFFSET: i32 = 52;
+export const TQ1_0_PARAM_GGML_TYPE_ID: i32 = 34;
 
 // tq2_0: 256 elements in 66 bytes
 export const TQ2_0_BLOCK_ELEMENTS: i32 = 256;
 export const TQ2_0_BLOCK_BYTES: i32 = 66;
 export const TQ2_0_QS_OFFSET: i32 = 0;
 export const TQ2_0_D_OFFSET: i32 = 64;
+export const TQ2_0_PARAM_GGML_TYPE_ID: i32 = 35;
