@@ -7,7 +7,9 @@
  *
  * Memory map of `<id>_decode(src, n, dst)`: src n/BLOCK_ELEMENTS blocks of BLOCK_BYTES (exponent byte at
  * EXPONENT_OFFSET, codes packed LSB first at ELEMENTS_OFFSET), dst n float32.
- * bfp12_ksort has no kernel: its channel permutation makes the decode not block-local.
+ * bfp12_ksort has no kernel: its channel permutation (side info first) would fit the ABI, but the stored
+ * order is a permutation of whole 128-channel rows, so the conformance block counts (1, 2, 3, 7, 31, 33, 257
+ * blocks of 32) never form a tensor its reference encodes and no case could check a kernel.
  */
 import { decodeStream } from '../../../packages/runtime-wasm/assembly/stream';
 import {

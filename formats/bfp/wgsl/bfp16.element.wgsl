@@ -2,6 +2,9 @@
 // one exact f32 multiply (mbits = ELEMENT_BITS − 1; the scale, as small as 2^−133, is built from bits as an
 // f32 subnormal); exponent byte 0xFF marks a NaN block. Codes packed LSB first.
 
+// the table as a private variable, copied once per invocation (not once per element) for run-time indexing
+var<private> bfp16_element_table_p = BFP16_ELEMENT_TABLE;
+
 fn bfp16_block_scale(e: u32) -> f32 {
   if (e == 255u) {
     // built from e so that it is not a constant expression (a NaN constant does not compile)
@@ -13,6 +16,5 @@ fn bfp16_block_scale(e: u32) -> f32 {
 
 fn decode_element(base: u32, e: u32) -> f32 {
   let scale = bfp16_block_scale(read_u8(base + BFP16_EXPONENT_OFFSET));
-  var table = BFP16_ELEMENT_TABLE;
-  return bitcast<f32>(table[read_code(base + BFP16_ELEMENTS_OFFSET, e, BFP16_ELEMENT_BITS)]) * scale;
+  return bitcast<f32>(bfp16_element_table_p[read_code(base + BFP16_ELEMENTS_OFFSET, e, BFP16_ELEMENT_BITS)]) * scale;
 }

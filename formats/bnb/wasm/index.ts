@@ -3,5 +3,5 @@
  * discovers them by name), plus the allocator of KERNEL-ABI.md.
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
-export { fp4_decode, nf4_bs128_decode, nf4_decode } from './decode-4bit';
+export { fp4_decode, fp4_dq_decode, nf4_bs128_decode, nf4_decode, nf4_dq_decode } from './decode-4bit';
 export { fp4_dot, nf4_bs128_dot, nf4_dot } from './dot-float';

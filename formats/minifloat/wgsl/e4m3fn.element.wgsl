@@ -1,8 +1,10 @@
-// e4m3fn element (generic matvec, and generic decode where no e4m3fn.decode.wgsl exists): a packed stream of
+// e4m3fn element (generic decode and matvec): a packed stream of
 // E4M3FN_ELEMENT_BITS-bit codes (LSB first), y = element_table[code] (the table's f32 bit pattern, so NaN,
 // inf and −0 decode exactly).
 
+// the table as a private variable, copied once per invocation (not once per element) for run-time indexing
+var<private> e4m3fn_element_table_p = E4M3FN_ELEMENT_TABLE;
+
 fn decode_element(base: u32, e: u32) -> f32 {
-  var table = E4M3FN_ELEMENT_TABLE;
-  return bitcast<f32>(table[read_code(base + E4M3FN_CODES_OFFSET, e, E4M3FN_ELEMENT_BITS)]);
+  return bitcast<f32>(e4m3fn_element_table_p[read_code(base + E4M3FN_CODES_OFFSET, e, E4M3FN_ELEMENT_BITS)]);
 }

@@ -1,8 +1,10 @@
-// e8m0 element (generic matvec, and generic decode where no e8m0.decode.wgsl exists): a packed stream of
+// e8m0 element (generic decode and matvec): a packed stream of
 // E8M0_ELEMENT_BITS-bit codes (LSB first), y = element_table[code] (the table's f32 bit pattern, so NaN,
 // inf and −0 decode exactly).
 
+// the table as a private variable, copied once per invocation (not once per element) for run-time indexing
+var<private> e8m0_element_table_p = E8M0_ELEMENT_TABLE;
+
 fn decode_element(base: u32, e: u32) -> f32 {
-  var table = E8M0_ELEMENT_TABLE;
-  return bitcast<f32>(table[read_code(base + E8M0_CODES_OFFSET, e, E8M0_ELEMENT_BITS)]);
+  return bitcast<f32>(e8m0_element_table_p[read_code(base + E8M0_CODES_OFFSET, e, E8M0_ELEMENT_BITS)]);
 }

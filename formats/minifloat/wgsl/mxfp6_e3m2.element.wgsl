@@ -1,8 +1,10 @@
-// mxfp6_e3m2 element (OCP MX; generic matvec, and generic decode where no mxfp6_e3m2.decode.wgsl exists):
+// mxfp6_e3m2 element (OCP MX; generic decode and matvec):
 // y = 2^(s − 127)·element_table[code], one f32 multiply (scale byte 0xFF: NaN block); codes packed LSB first.
+
+// the table as a private variable, copied once per invocation (not once per element) for run-time indexing
+var<private> mxfp6_e3m2_element_table_p = MXFP6_E3M2_ELEMENT_TABLE;
 
 fn decode_element(base: u32, e: u32) -> f32 {
   let x = e8m0_scale(read_u8(base + MXFP6_E3M2_SCALE_OFFSET));
-  var table = MXFP6_E3M2_ELEMENT_TABLE;
-  return x * bitcast<f32>(table[read_code(base + MXFP6_E3M2_ELEMENTS_OFFSET, e, MXFP6_E3M2_ELEMENT_BITS)]);
+  return x * bitcast<f32>(mxfp6_e3m2_element_table_p[read_code(base + MXFP6_E3M2_ELEMENTS_OFFSET, e, MXFP6_E3M2_ELEMENT_BITS)]);
 }

@@ -1,8 +1,10 @@
-// mxfp8_e4m3 element (OCP MX; generic matvec, and generic decode where no mxfp8_e4m3.decode.wgsl exists):
+// mxfp8_e4m3 element (OCP MX; generic decode and matvec):
 // y = 2^(s − 127)·element_table[code], one f32 multiply (scale byte 0xFF: NaN block); codes packed LSB first.
+
+// the table as a private variable, copied once per invocation (not once per element) for run-time indexing
+var<private> mxfp8_e4m3_element_table_p = MXFP8_E4M3_ELEMENT_TABLE;
 
 fn decode_element(base: u32, e: u32) -> f32 {
   let x = e8m0_scale(read_u8(base + MXFP8_E4M3_SCALE_OFFSET));
-  var table = MXFP8_E4M3_ELEMENT_TABLE;
-  return x * bitcast<f32>(table[read_code(base + MXFP8_E4M3_ELEMENTS_OFFSET, e, MXFP8_E4M3_ELEMENT_BITS)]);
+  return x * bitcast<f32>(mxfp8_e4m3_element_table_p[read_code(base + MXFP8_E4M3_ELEMENTS_OFFSET, e, MXFP8_E4M3_ELEMENT_BITS)]);
 }

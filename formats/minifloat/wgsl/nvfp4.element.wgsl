@@ -3,10 +3,12 @@
 // scale byte. Codes packed LSB first (element 2i in the low nibble of byte i).
 // No matvec: the tensor scale makes a row's bytes depend on the whole tensor, not on the row alone.
 
+// the table as a private variable, copied once per invocation (not once per element) for run-time indexing
+var<private> e4m3fn_element_table_p = E4M3FN_ELEMENT_TABLE;
+var<private> nvfp4_element_table_p = NVFP4_ELEMENT_TABLE;
+
 fn decode_element(base: u32, e: u32) -> f32 {
   let t = bitcast<f32>(read_u32(0u));
-  var scales = E4M3FN_ELEMENT_TABLE;
-  let total = t * bitcast<f32>(scales[read_u8(base + NVFP4_SCALE_OFFSET)]);
-  var table = NVFP4_ELEMENT_TABLE;
-  return bitcast<f32>(table[read_code(base + NVFP4_ELEMENTS_OFFSET, e, NVFP4_ELEMENT_BITS)]) * total;
+  let total = t * bitcast<f32>(e4m3fn_element_table_p[read_u8(base + NVFP4_SCALE_OFFSET)]);
+  return bitcast<f32>(nvfp4_element_table_p[read_code(base + NVFP4_ELEMENTS_OFFSET, e, NVFP4_ELEMENT_BITS)]) * total;
 }

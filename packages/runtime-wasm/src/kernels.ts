@@ -11,6 +11,11 @@ export interface BlockShape {
   blockBytes: number;
   /** Bytes of per-tensor side info stored before the first block (e.g. nvfp4's float32 tensor scale). */
   headerBytes?: number;
+  /**
+   * The encoded size of n elements, where it is not header + blocks (side info per group, e.g. nf4_dq's
+   * absmax2 per 256 blocks): the reference codec's encodedBytes.
+   */
+  encodedBytes?: (n: number) => number;
 }
 
 function encodedBytes(fmt: BlockShape, n: number, what: string): number {
@@ -20,6 +25,7 @@ function encodedBytes(fmt: BlockShape, n: number, what: string): number {
       `${fmt.id}: ${what} ${n} is not a positive multiple of the block size ${fmt.blockElements}`,
     );
   }
+  if (fmt.encodedBytes) return fmt.encodedBytes(n);
   return (fmt.headerBytes ?? 0) + (n / fmt.blockElements) * fmt.blockBytes;
 }
 

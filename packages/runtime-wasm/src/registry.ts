@@ -12,6 +12,7 @@ import {
   type Kernel,
   type KernelTraits,
   kernelId,
+  loadFormat,
   QbenchError,
   type Shape,
 } from '@qbench/core';
@@ -63,7 +64,9 @@ const KERNEL_EXPORT = /^(.+)_(decode|dot)$/;
 function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: WasmTarget): KernelTraits {
   const spec = FORMAT_SPECS[format];
   const be = spec.layout.blockElements;
-  // per-tensor side info (nvfp4's tensor scale) precedes the first block; other side info is not block-local
+  // per-tensor side info (nvfp4's tensor scale) precedes the first block; other side info (per group of
+  // blocks, e.g. nf4_dq's absmax2) is not block-local: a decode kernel takes the whole tensor, side info
+  // first, sized by the reference's encodedBytes; a dot kernel's rows could not carry it
   const side = spec.layout.sideInfo ?? [];
   const perTensorOnly = side.every((x) => x.per === 'tensor');
   const shape = {
@@ -80,12 +83,16 @@ function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: 
     backend: 'wasm-simd128',
     supports(s: Shape): true | string {
       if (s.n % be !== 0) return `n = ${s.n} is not a multiple of the ${format} block (${be} elements)`;
-      if (!perTensorOnly)
-        return `${format} keeps side info per row or group, which the wasm kernel ABI does not carry`;
+      if (!perTensorOnly && op === 'dot')
+        return `${format} keeps side info per row or group, which the wasm dot ABI does not carry`;
       return true;
     },
     async load(): Promise<Kernel> {
       const mod = await familyModule(family, target);
+      if (op === 'decode' && !perTensorOnly) {
+        const ref = (await loadFormat(format)).reference;
+        return abiDecodeKernel(mod, exportName, { ...shape, encodedBytes: (n) => ref.encodedBytes(n) });
+      }
       return op === 'decode' ? abiDecodeKernel(mod, exportName, shape) : abiDotKernel(mod, exportName, shape);
     },
   };

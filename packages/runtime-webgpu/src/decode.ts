@@ -16,6 +16,8 @@ export interface DecodeShape {
   id: string;
   blockElements: number;
   blockBytes: number;
+  /** Per-tensor side info before the first block (e.g. NVFP4's float32 tensor scale); default 0. */
+  headerBytes?: number;
 }
 
 export interface PipelineOptions {
@@ -139,10 +141,11 @@ export function gpuDecodeKernel(
       );
     }
     const blocks = n / fmt.blockElements;
-    if (q.byteLength !== blocks * fmt.blockBytes) {
+    const need = (fmt.headerBytes ?? 0) + blocks * fmt.blockBytes;
+    if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
-        `${fmt.id}: ${n} elements need ${blocks * fmt.blockBytes} bytes, got ${q.byteLength}`,
+        `${fmt.id}: ${n} elements need ${need} bytes, got ${q.byteLength}`,
       );
     }
     const data = padded(q);

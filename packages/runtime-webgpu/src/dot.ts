@@ -5,7 +5,8 @@
  *   one workgroup per row (row = wid.x + wid.y·rows_x), override WORKGROUP_SIZE (power of two ≤ 256)
  * The activation row is quantized to the format's partner type (spec params.vecDotType) by the reference
  * quantizer on the host, inside run(): WGSL division is not correctly rounded (2.5 ulp), so quantizing on
- * the GPU could change codes; doing it per run keeps it inside the timed work, as in a real matmul.
+ * the GPU could change codes; doing it per run keeps it inside the timed work, as in a real matmul. A format
+ * with no partner type (NF4, MX, minifloats…) gets the raw float32 row (registry.ts identityPartner).
  */
 import { type DotKernel, type PreparedRun, QbenchError, type ReferenceCodec } from '@qbench/core';
 import { grid, PassTimer } from './decode.ts';

@@ -9,5 +9,13 @@ export {
 } from './decode.ts';
 export { type GpuAvailability, type GpuContext, getGpu } from './device.ts';
 export { type DotShape, gpuDotKernel } from './dot.ts';
-export { loadWgslFile, type WebGpuListing, webgpuKernels } from './registry.ts';
-export { assembleShader, familyOfFormat, listShaderFiles, type ShaderFile } from './shaders.ts';
+export { loadWgslFile, type WebGpuListing, webgpuKernelSources, webgpuKernels } from './registry.ts';
+export {
+  assembleElementShader,
+  assembleShader,
+  type ElementFile,
+  familyOfFormat,
+  listElementFiles,
+  listShaderFiles,
+  type ShaderFile,
+} from './shaders.ts';

@@ -15,11 +15,20 @@ import {
   kernelId,
   loadFormat,
   QbenchError,
+  type ReferenceCodec,
 } from '@qbench/core';
 import { computePipeline, gpuDecodeKernel } from './decode.ts';
 import { getGpu } from './device.ts';
 import { gpuDotKernel } from './dot.ts';
-import { assembleShader, familyOfFormat, listShaderFiles, type ShaderFile } from './shaders.ts';
+import {
+  assembleElementShader,
+  assembleShader,
+  type ElementFile,
+  familyOfFormat,
+  listElementFiles,
+  listShaderFiles,
+  type ShaderFile,
+} from './shaders.ts';
 
 export interface WebGpuListing {
   kernels: KernelTraits[];
@@ -32,7 +41,34 @@ function partnerOf(format: FormatId): string | undefined {
   return typeof p === 'string' ? p : undefined;
 }
 
-function traits(f: ShaderFile & { format: FormatId }): KernelTraits {
+/** A kernel to list: a whole-shader file, or an element include with the op's generic entry point. */
+interface KernelSource {
+  family: string;
+  format: FormatId;
+  op: KernelOp;
+  /** The shader for load(): read and assembled only then (headerBytes: the format's per-tensor side info). */
+  source: (headerBytes: number) => string;
+  /** Whether the kernel reads per-tensor side info before the blocks (element includes' decode). */
+  header?: boolean;
+}
+
+function identityPartner(): Pick<ReferenceCodec, 'encode'> {
+  // no partner type: the activations are staged as raw float32
+  return { encode: (y) => new Uint8Array(y.buffer, y.byteOffset, y.byteLength) };
+}
+
+/** Bytes of per-tensor side info: the reference's encoded size of one block less the block itself. */
+async function headerBytesOf(format: FormatId): Promise<number> {
+  const spec = FORMAT_SPECS[format];
+  try {
+    const bytes = (await loadFormat(format)).reference.encodedBytes(spec.layout.blockElements);
+    return Math.max(0, bytes - spec.layout.blockBytes);
+  } catch {
+    return 0; // a shape the reference cannot size (e.g. whole channel groups only): no header assumed
+  }
+}
+
+function traits(f: KernelSource): KernelTraits {
   const spec = FORMAT_SPECS[f.format];
   const be = spec.layout.blockElements;
   const shape = { id: f.format, blockElements: be, blockBytes: spec.layout.blockBytes };
@@ -47,33 +83,58 @@ function traits(f: ShaderFile & { format: FormatId }): KernelTraits {
     async load(): Promise<Kernel> {
       const g = await getGpu();
       if (!g.ok) throw new QbenchError('webgpu.unavailable', g.reason);
-      const pipeline = await computePipeline(
-        g.gpu,
-        assembleShader(readFileSync(f.path, 'utf8'), f.family, f.op),
-        { label },
-      );
-      if (f.op === 'decode') return gpuDecodeKernel(g.gpu, pipeline, shape, label);
+      const headerBytes = f.header ? await headerBytesOf(f.format) : 0;
+      const pipeline = await computePipeline(g.gpu, f.source(headerBytes), { label });
+      if (f.op === 'decode') return gpuDecodeKernel(g.gpu, pipeline, { ...shape, headerBytes }, label);
       const partner = partnerOf(f.format);
-      if (!partner)
-        throw new QbenchError(
-          'webgpu.partner',
-          `${f.format}: the spec names no vecDotType, so a dot kernel has no activation format`,
-        );
       return gpuDotKernel(
         g.gpu,
         pipeline,
-        { ...shape, partner: (await loadFormat(partner)).reference },
+        { ...shape, partner: partner ? (await loadFormat(partner)).reference : identityPartner() },
         label,
       );
     },
   };
 }
 
-export async function webgpuKernels(): Promise<WebGpuListing> {
+/**
+ * Every webgpu kernel: whole-shader files first; an element include adds the generic decode where the
+ * format has no .decode.wgsl, and the generic matvec where it has no .dot.wgsl and its spec states a
+ * tolerance.dot (the bound the conformance harness holds a matvec to).
+ */
+export function webgpuKernelSources(): KernelSource[] {
   const files = listShaderFiles().filter((f): f is ShaderFile & { format: FormatId } => isFormatId(f.format));
+  // a whole-shader dot kernel of a format with no vecDotType gets its activations as raw float32
+  const out: KernelSource[] = files.map((f) => ({
+    ...f,
+    source: () => assembleShader(readFileSync(f.path, 'utf8'), f.family, f.op),
+  }));
+  const has = new Set(files.map((f) => `${f.format}.${f.op}`));
+  for (const e of listElementFiles().filter((x): x is ElementFile & { format: FormatId } =>
+    isFormatId(x.format),
+  )) {
+    const element = (op: 'decode' | 'dot') => (headerBytes: number) =>
+      assembleElementShader(
+        readFileSync(e.path, 'utf8'),
+        e.family,
+        e.format,
+        op,
+        partnerOf(e.format),
+        headerBytes,
+      );
+    if (!has.has(`${e.format}.decode`))
+      out.push({ family: e.family, format: e.format, op: 'decode', source: element('decode'), header: true });
+    if (!has.has(`${e.format}.dot`) && FORMAT_SPECS[e.format].tolerance.dot)
+      out.push({ family: e.family, format: e.format, op: 'dot', source: element('dot') });
+  }
+  return out;
+}
+
+export async function webgpuKernels(): Promise<WebGpuListing> {
+  const sources = webgpuKernelSources();
   const g = await getGpu();
   if (!g.ok) return { kernels: [], unavailable: g.reason };
-  return { kernels: files.map(traits), unavailable: undefined };
+  return { kernels: sources.map(traits), unavailable: undefined };
 }
 
 /**

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { computePipeline, grid } from './decode.ts';
 import { getGpu } from './device.ts';
 import { loadWgslFile, webgpuKernels } from './registry.ts';
-import { assembleShader, listShaderFiles } from './shaders.ts';
+import { assembleElementShader, assembleShader, listElementFiles, listShaderFiles } from './shaders.ts';
 
 const gpu = await getGpu();
 const reason = gpu.ok ? undefined : gpu.reason;
@@ -29,6 +29,25 @@ describe('shader files', () => {
       expect(src).toMatch(/override WORKGROUP_SIZE/);
       const full = assembleShader(src, f.family, f.op);
       expect(full).toMatch(/const [A-Z0-9_]+_BLOCK_BYTES: u32/);
+    }
+  });
+});
+
+describe('element includes', () => {
+  it('define decode_element (no entry point) and assemble into a decode and a matvec shader', () => {
+    const files = listElementFiles();
+    expect(files.map((f) => f.format)).toEqual(
+      expect.arrayContaining(['q4_1', 'tq1_0', 'nf4', 'e2m1', 'bfp16']),
+    );
+    for (const f of files) {
+      const src = readFileSync(f.path, 'utf8');
+      expect(src, f.path).toMatch(/fn decode_element\(base: u32, e: u32\) -> f32/);
+      expect(src, f.path).not.toMatch(/@compute/);
+      const decode = assembleElementShader(src, f.family, f.format, 'decode');
+      expect(decode.match(/@compute/g)?.length).toBe(1);
+      expect(decode).toMatch(new RegExp(`const BLOCK_BYTES: u32 = ${f.format.toUpperCase()}_BLOCK_BYTES;`));
+      const dot = assembleElementShader(src, f.family, f.format, 'dot');
+      expect(dot).toMatch(/fn y_element\(j: u32\) -> f32/);
     }
   });
 });

@@ -64,3 +64,10 @@ fn e8m0_scale(s: u32) -> f32 {
 fn mul_rounded(a: f32, b: f32, guard: u32) -> f32 {
   return select(a * b, 0.0, guard == 0xffffffffu);
 }
+
+// Code j (`bits` wide, ≤ 8) of a stream packed least-significant bit first starting at byte `off`: 4-bit
+// code 2i is the low nibble of byte i, 6-bit code j sits in stream bits [6j, 6j + 6).
+fn read_code(off: u32, j: u32, bits: u32) -> u32 {
+  let bit = j * bits;
+  return (read_u16(off + (bit >> 3u)) >> (bit & 7u)) & ((1u << bits) - 1u);
+}

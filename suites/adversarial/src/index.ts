@@ -4,17 +4,20 @@
  * plug in here as further work items.
  */
 import type { Suite } from '@qbench/spec';
+import { backdoorItems, runBackdoorItem } from './detect/suite-items.ts';
 import { GGUF_ITEMS, runCorpus, runFuzzItem } from './gguf-suite.ts';
 
 const suite: Suite = {
   name: 'adversarial',
   summary: 'hostile inputs: malformed GGUF corpus and structure-aware fuzzing of the scanner',
-  async workItems() {
-    return [...GGUF_ITEMS];
+  async workItems(options) {
+    return [...GGUF_ITEMS, ...backdoorItems(options)];
   },
   async runItem(item, options, ctx) {
     if (item.id === 'adversarial/gguf/corpus') return runCorpus();
     if (item.id === 'adversarial/gguf/fuzz') return runFuzzItem(options, ctx.signal);
+    const backdoor = await runBackdoorItem(item, options, ctx.log);
+    if (backdoor) return backdoor;
     return [
       {
         suite: 'adversarial',

@@ -1,14 +1,54 @@
 /**
- * `qbench scan FILE [--json] [--no-content] [--max-content-bytes N]`: vet a GGUF file before a loader
- * sees it. Every finding has a stable code, a severity, a byte offset and a message naming the key or
+ * `qbench scan FILE [--json] [--no-content] [--max-content-bytes N] [--reference FP.safetensors]`: vet a
+ * GGUF file before a loader sees it; with --reference, also run the quantization-conditioned backdoor
+ * (Mind the Gap) detectors of suites/adversarial against the full-precision model. Every finding has a stable code, a severity, a byte offset and a message naming the key or
  * tensor. Exit 0 clean, 1 suspicious (warnings), 2 malformed (errors) — and 2 when the file cannot be
  * read at all: a scanner fails closed.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isQbenchError } from '@qbench/core';
 import { type ScanReport, scanGguf } from '@qbench/gguf-file';
 import { withFileSource } from '@qbench/gguf-file/node';
 import { flag, parse, str } from '../args.ts';
 import { type Io, table } from '../io.ts';
+import { REPO_ROOT, SUITES_DIR } from '../run/paths.ts';
+
+// The Mind-the-Gap detectors live in the adversarial suite and the safetensors reader in @qbench/models;
+// neither is a dependency of the CLI, so they are loaded by path (as `qbench run` loads suites) only when
+// --reference is given.
+type ScanReferenceModule = typeof import('../../../../suites/adversarial/src/detect/scan-reference.ts');
+type ScanTextModule = typeof import('../../../../suites/adversarial/src/detect/scan-text.ts');
+type ModelsModule = typeof import('../../../models/src/index.ts');
+
+async function referenceCheck(
+  path: string,
+  referencePath: string,
+): Promise<{ exitCode: 0 | 1; text: string; json: unknown }> {
+  const load = <T>(p: string) => import(pathToFileURL(p).href) as Promise<T>;
+  const detect = await load<ScanReferenceModule>(
+    join(SUITES_DIR, 'adversarial/src/detect/scan-reference.ts'),
+  );
+  const text = await load<ScanTextModule>(join(SUITES_DIR, 'adversarial/src/detect/scan-text.ts'));
+  const models = await load<ModelsModule>(join(REPO_ROOT, 'packages/models/src/index.ts'));
+  const { openGgufFile } = await import('@qbench/gguf-file/node');
+  const gguf = await openGgufFile(path);
+  const ref = await models.openSafetensors(referencePath);
+  try {
+    const names = new Set(ref.tensors.map((t) => t.name));
+    const report = await detect.scanWithReference(gguf, {
+      read: async (name) => (names.has(name) ? ref.readFloat32(name) : undefined),
+    });
+    return {
+      exitCode: report.exitCode,
+      text: text.referenceScanText(report),
+      json: text.referenceScanJson(report),
+    };
+  } finally {
+    await ref.close();
+    await (gguf.source as { close?: () => Promise<void> }).close?.();
+  }
+}
 
 export const summary =
   'vet a GGUF file: structure, layout, metadata, chat template, block contents (exit 0/1/2)';
@@ -33,10 +73,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     'no-content': { type: 'boolean' },
     'max-content-bytes': { type: 'string' },
+    reference: { type: 'string' },
   });
   const path = p.positionals[0];
   if (!path || p.positionals.length > 1) {
-    io.err('usage: qbench scan FILE [--json] [--no-content] [--max-content-bytes N]\n');
+    io.err(
+      'usage: qbench scan FILE [--json] [--no-content] [--max-content-bytes N] [--reference FP.safetensors]\n',
+    );
     return 2;
   }
   const maxBytes = str(p, 'max-content-bytes');
@@ -57,9 +100,25 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`qbench: ${isQbenchError(e) ? `${e.code}: ` : ''}${(e as Error).message}\n`);
     return 2;
   }
+  // --reference: the Mind-the-Gap detectors against the full-precision model (only on a well-formed file).
+  const referencePath = str(p, 'reference');
+  let reference: Awaited<ReturnType<typeof referenceCheck>> | undefined;
+  if (referencePath !== undefined && report.exitCode < 2) {
+    try {
+      reference = await referenceCheck(path, referencePath);
+    } catch (e) {
+      io.err(`qbench: ${isQbenchError(e) ? `${e.code}: ` : ''}${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  const exitCode = Math.max(report.exitCode, reference?.exitCode ?? 0);
   if (flag(p, 'json')) {
-    io.out(`${JSON.stringify(jsonReport(path, report), null, 2)}\n`);
-    return report.exitCode;
+    const json = {
+      ...(jsonReport(path, report) as object),
+      ...(reference ? { reference: reference.json, exitCode } : {}),
+    };
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
+    return exitCode;
   }
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of report.findings) counts[f.severity]++;
@@ -74,5 +133,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       ),
     );
   }
-  return report.exitCode;
+  if (reference) io.out(reference.text);
+  return exitCode;
 }

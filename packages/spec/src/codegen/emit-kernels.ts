@@ -9,7 +9,11 @@
  * static memory (`memory.data`, f32 tables written as their exact bit patterns), in WGSL a `const` array
  * (f32 values written as exact bit patterns through `bitcast`, so no decimal rounding can creep in).
  * Minifloat-coded specs also get `<ID>_ELEMENT_BITS` and `<ID>_ELEMENT_TABLE` (every code's value, derived
- * from the spec's parameters by minifloat-tables.ts).
+ * from the spec's parameters by minifloat-tables.ts). Side info kept per group of elements (layout.sideInfo
+ * with a numeric `per`) gets `<ID>_<NAME>_PER` in AS: elements per stored value (e.g. nf4_dq's absmax2).
+ * Per-tensor side info stored before the first block gets `<ID>_<NAME>_HEADER_OFFSET` in AS (bytes from the
+ * start of the tensor, for entries that start on a byte boundary, in sideInfo order). Integer spec params
+ * get `<ID>_PARAM_<NAME>` in AS (e.g. mwq's masterBits), so a kernel never retypes one.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -81,6 +85,20 @@ export function emitAssemblyScript(family: string, specs: ResolvedSpec[]): strin
     lines.push(`export const ${constName(s.id, 'BLOCK_BYTES')}: i32 = ${s.layout.blockBytes};`);
     for (const f of fieldOffsets(s))
       lines.push(`export const ${constName(s.id, f.name, 'OFFSET')}: i32 = ${f.offset};`);
+    for (const [name, v] of Object.entries(s.params ?? {})) {
+      if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31)
+        lines.push(`export const ${constName(s.id, 'PARAM', name)}: i32 = ${v};`);
+    }
+    let headerBits = 0;
+    for (const side of s.layout.sideInfo ?? []) {
+      if (typeof side.per === 'number')
+        lines.push(`export const ${constName(s.id, side.name, 'PER')}: i32 = ${side.per};`);
+      else if (side.per === 'tensor') {
+        if (headerBits % 8 === 0)
+          lines.push(`export const ${constName(s.id, side.name, 'HEADER_OFFSET')}: i32 = ${headerBits / 8};`);
+        headerBits += fieldBits(side);
+      }
+    }
     const element = elementTableOf(s, specs);
     if (element) {
       lines.push(`export const ${constName(s.id, 'ELEMENT_BITS')}: i32 = ${element.bits};`);

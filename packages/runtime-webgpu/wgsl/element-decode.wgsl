@@ -1,0 +1,51 @@
+// Generic decode entry point for formats whose kernel is written as an element include
+// (formats/<family>/wgsl/<format>.element.wgsl): the include provides `fn decode_element(base, e) -> f32`
+// (element e of the block whose first byte is `base`), the loader defines BLOCK_ELEMENTS / BLOCK_BYTES from
+// the family's generated constants, and HEADER_BYTES (per-tensor side info before the first block, read by
+// the include at its own offsets, e.g. NVFP4's tensor scale at byte 0). Invocation i writes dst[4i .. 4i+3] (stopping at params.n, so blocks of
+// 1, 2 or any number of elements work). Bindings: KERNEL-ABI.md ("WGSL decode kernels").
+
+struct Params {
+  n: u32,
+  blocks: u32,
+  threads_x: u32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<storage, read> src: array<u32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+// The run-time value element includes pass to mul_rounded (the host passes 0).
+fn rounding_guard() -> u32 {
+  return params._pad;
+}
+
+// Element j of the tensor.
+fn element_at(j: u32) -> f32 {
+  return decode_element(HEADER_BYTES + (j / BLOCK_ELEMENTS) * BLOCK_BYTES, j % BLOCK_ELEMENTS);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * params.threads_x;
+  let j = i * 4u;
+  if (j >= params.n) {
+    return;
+  }
+  if (j + 4u <= params.n) {
+    // all four values before any store: the calls inline into straight-line code whose block-header reads
+    // (scale, offsets…) are the same loads, which the compiler can then share instead of repeating
+    let v = vec4<f32>(element_at(j), element_at(j + 1u), element_at(j + 2u), element_at(j + 3u));
+    dst[j] = v.x;
+    dst[j + 1u] = v.y;
+    dst[j + 2u] = v.z;
+    dst[j + 3u] = v.w;
+    return;
+  }
+  for (var k = j; k < params.n; k++) {
+    dst[k] = element_at(k);
+  }
+}

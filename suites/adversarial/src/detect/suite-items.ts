@@ -1,0 +1,205 @@
+/**
+ * The quantization-conditioned backdoor work items of the adversarial suite (issue #9):
+ *   adversarial/boxes/<format>   box construction + sampling check on a trained layer, every format with
+ *                                a reference encoder;
+ *   adversarial/attack/<format>  the three-stage attack on the in-project MLP;
+ *   adversarial/detect           benign/attacked populations, thresholds, TPR/FPR per format × detector.
+ * Trained models are cached per process (training is deterministic, so shards agree).
+ */
+import { type Format, listSpecs, loadFormat } from '@qbench/core';
+import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
+import { type AttackConfig, attackFormat, DEFAULT_ATTACK, type Prepared, prepare } from '../attack/attack.ts';
+import { boxStats, buildBoxes, checkBoxes } from '../intervals/index.ts';
+import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
+import { attackedPair, benignPairs } from './population.ts';
+
+/** Formats the attack and the detectors are evaluated on (the issue's required set plus q5_0 and fp4). */
+export const ATTACK_FORMATS = ['q8_0', 'q4_0', 'q5_0', 'nf4', 'fp4', 'q4_k', 'q5_k', 'q6_k'] as const;
+const QUICK_ATTACK_FORMATS = ['q4_0', 'nf4', 'q4_k'] as const;
+/**
+ * Formats the detectors are evaluated on by default: two where the attack works (q4_0, nf4) and two where
+ * it only partly works (q8_0) or does not (q4_k), to show the detectors on both. Each costs about a minute
+ * on two cores; pass --format to evaluate others.
+ */
+const DETECT_FORMATS = ['q4_0', 'nf4', 'q8_0', 'q4_k'] as const;
+const QUICK_DETECT_FORMATS = ['q4_0'] as const;
+
+const SUITE = 'adversarial';
+
+export function configFor(options: SuiteOptions, modelSeed: number): AttackConfig {
+  return options.quick
+    ? { ...DEFAULT_ATTACK, modelSeed, benignSteps: 200, repairSteps: 150, evalSize: 400 }
+    : { ...DEFAULT_ATTACK, modelSeed };
+}
+
+const cache = new Map<string, Prepared>();
+/** Benign model of a seed (shared by all formats) with the injection bounded for `format`. */
+export function prepared(options: SuiteOptions, modelSeed: number, format: Format): Prepared {
+  const key = `${options.quick ? 'q' : 'd'}:${modelSeed}:${format.id}`;
+  let p = cache.get(key);
+  if (!p) {
+    const benignKey = `${options.quick ? 'q' : 'd'}:${modelSeed}:benign`;
+    const benign = cache.get(benignKey)?.benign;
+    p = prepare(configFor(options, modelSeed), format, benign);
+    if (!benign) cache.set(benignKey, p);
+    cache.set(key, p);
+  }
+  return p;
+}
+
+function attackFormats(options: SuiteOptions): string[] {
+  const base: readonly string[] = options.quick ? QUICK_ATTACK_FORMATS : ATTACK_FORMATS;
+  return options.formats ? base.filter((f) => options.formats!.includes(f)) : [...base];
+}
+
+export function backdoorItems(options: SuiteOptions): WorkItem[] {
+  const boxFormats = listSpecs()
+    .map((s) => s.id)
+    .filter((id) => !options.formats || options.formats.includes(id));
+  return [
+    ...boxFormats.map((f) => ({ id: `adversarial/boxes/${f}`, label: `boxes ${f}`, format: f, weight: 1 })),
+    ...attackFormats(options).map((f) => ({
+      id: `adversarial/attack/${f}`,
+      label: `attack ${f}`,
+      format: f,
+      weight: 4,
+    })),
+    { id: 'adversarial/detect', label: 'backdoor detectors: TPR/FPR', weight: 40 },
+  ];
+}
+
+function rec(
+  format: string,
+  dataset: string,
+  metric: string,
+  value: number | boolean | string,
+  unit: string,
+  details?: Record<string, unknown>,
+): ResultRecord {
+  return {
+    suite: SUITE,
+    format,
+    kernel: 'reference',
+    backend: 'reference',
+    dataset,
+    metric,
+    value,
+    unit,
+    ...(details ? { details } : {}),
+  };
+}
+
+/** Box check on the first 32 rows of the trained (injected) model's first layer. */
+async function runBoxes(format: string, options: SuiteOptions): Promise<ResultRecord[]> {
+  const f = await loadFormat(format);
+  const p = prepared(options, 1, f);
+  const nPerRow = p.injected.inputs;
+  const w = p.injected.w1.subarray(0, nPerRow * (options.quick ? 16 : 32));
+  const boxOptions = { nPerRow, seed: 1 };
+  const t0 = performance.now();
+  const boxes = buildBoxes(f, w, boxOptions);
+  const samples = options.quick ? 16 : 48;
+  const check = checkBoxes(f, w, boxes, boxOptions, { samples, seed: 0xb0c5 });
+  const stats = boxStats(boxes, w);
+  const ds = 'mlp-fc1';
+  const details = {
+    method: boxes.method,
+    blocks: check.blocks,
+    shrunkBlocks: boxes.shrunkBlocks,
+    frozenBlocks: boxes.frozenBlocks,
+    elapsedMs: Math.round(performance.now() - t0),
+  };
+  return [
+    rec(format, ds, 'box_samples', check.samples, 'count', details),
+    rec(format, ds, 'box_violations', check.violations, 'count'),
+    rec(format, ds, 'box_width_rel', stats.meanWidthRel, 'ratio'),
+    rec(format, ds, 'box_frozen_fraction', stats.frozenFraction, 'ratio'),
+  ];
+}
+
+async function runAttack(format: string, options: SuiteOptions): Promise<ResultRecord[]> {
+  const f = await loadFormat(format);
+  const r = attackFormat(f, prepared(options, 1, f));
+  const ds = 'mlp-backdoor';
+  const works = r.bytesPreserved && r.quant.maliciousRate >= 0.8 && r.fp.maliciousRate <= 0.2;
+  return [
+    rec(format, ds, 'malicious_rate_fp', r.fp.maliciousRate, 'ratio', {
+      injected: r.injectedFp,
+      practicalBoxes: r.practicalBoxes,
+    }),
+    rec(format, ds, 'malicious_rate_quant', r.quant.maliciousRate, 'ratio'),
+    rec(format, ds, 'clean_accuracy_fp', r.fp.cleanAccuracy, 'ratio'),
+    rec(format, ds, 'clean_accuracy_quant', r.quant.cleanAccuracy, 'ratio'),
+    rec(format, ds, 'bytes_preserved', r.bytesPreserved, 'bool'),
+    rec(format, ds, 'attack_works', works, 'bool', { elapsedMs: Math.round(r.elapsedMs) }),
+  ];
+}
+
+export interface DetectionPlan {
+  calibrationSeeds: number[];
+  heldOutSeeds: number[];
+}
+
+export function detectionPlan(options: SuiteOptions): DetectionPlan {
+  return options.quick
+    ? { calibrationSeeds: [1, 2], heldOutSeeds: [3] }
+    : { calibrationSeeds: [1, 2, 3], heldOutSeeds: [4, 5, 6] };
+}
+
+async function runDetect(options: SuiteOptions, log: (m: string) => void): Promise<ResultRecord[]> {
+  const plan = detectionPlan(options);
+  const out: ResultRecord[] = [];
+  const base: readonly string[] = options.quick ? QUICK_DETECT_FORMATS : DETECT_FORMATS;
+  const formats = options.formats ? attackFormats(options) : [...base];
+  for (const format of formats) {
+    const f = await loadFormat(format);
+    const calibration: ModelScores[] = [];
+    const benign: ModelScores[] = [];
+    const attacked: ModelScores[] = [];
+    for (const seed of plan.calibrationSeeds) {
+      const p = prepared(options, seed, f);
+      for (const pair of benignPairs(p, f)) calibration.push(await scorePair(pair, p.sets.clean));
+    }
+    for (const seed of plan.heldOutSeeds) {
+      const p = prepared(options, seed, f);
+      for (const pair of benignPairs(p, f)) benign.push(await scorePair(pair, p.sets.clean));
+      attacked.push(await scorePair(attackedPair(p, f), p.sets.clean));
+    }
+    const thresholds = thresholdsFrom(calibration);
+    for (const r of rates(thresholds, attacked, benign)) {
+      // The site groups tpr/fpr by (suite, format, kernel, backend, dataset): the detector is the dataset.
+      const ds = `mind-the-gap/${r.detector}`;
+      const fpr = r.fp / r.negatives;
+      const details = {
+        threshold: r.threshold,
+        tp: r.tp,
+        positives: r.positives,
+        fp: r.fp,
+        negatives: r.negatives,
+        calibrationPairs: calibration.length,
+      };
+      out.push(
+        rec(format, ds, 'tpr', r.tp / r.positives, 'ratio', details),
+        rec(format, ds, 'fpr', fpr, 'ratio'),
+        rec(format, ds, 'fpr_upper95', upper95(r.fp, r.negatives), 'ratio'),
+      );
+    }
+    log(
+      `detect ${format}: ${attacked.length} attacked, ${benign.length} held-out benign, ${calibration.length} calibration pairs`,
+    );
+  }
+  return out;
+}
+
+export async function runBackdoorItem(
+  item: WorkItem,
+  options: SuiteOptions,
+  log: (m: string) => void,
+): Promise<ResultRecord[] | undefined> {
+  if (item.id.startsWith('adversarial/boxes/'))
+    return runBoxes(item.id.slice('adversarial/boxes/'.length), options);
+  if (item.id.startsWith('adversarial/attack/'))
+    return runAttack(item.id.slice('adversarial/attack/'.length), options);
+  if (item.id === 'adversarial/detect') return runDetect(options, log);
+  return undefined;
+}
