@@ -14,8 +14,6 @@
  * Only what is written here is supported: no subgraphs, no external data. Integers must be safe JS integers.
  */
 
-import { QbenchError } from '@qbench/core';
-
 /** ONNX TensorProto.DataType values used here. */
 export const OnnxType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10 } as const;
 export type OnnxElemType = (typeof OnnxType)[keyof typeof OnnxType];

@@ -162,8 +162,13 @@ export function noiseSensitivity(input: ReferenceInput, sigma: 1e-4 | 1e-3, seed
   const tol = new Float32Array(n);
   for (let g = 0; g < n; g += 16) {
     let m = 0;
-    for (let i = g; i < Math.min(n, g + 16); i++) m = Math.max(m, Math.abs(w[i]! - base[i]!));
-    tol.fill(0.5 * m, g, Math.min(n, g + 16));
+    let a = 0;
+    for (let i = g; i < Math.min(n, g + 16); i++) {
+      m = Math.max(m, Math.abs(w[i]! - base[i]!));
+      a = Math.max(a, Math.abs(base[i]!));
+    }
+    // On-grid weights (residual 0) still need a floor: 1% of the group's largest value.
+    tol.fill(Math.max(0.5 * m, 0.01 * a), g, Math.min(n, g + 16));
   }
   let flips = 0;
   let dOut = 0;

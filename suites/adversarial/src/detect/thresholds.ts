@@ -3,16 +3,22 @@
  *
  * Provenance: the largest per-format threshold (max calibration score × 1.1, see evaluate.ts) that
  * `qbench run --suite adversarial` (item adversarial/detect, default configuration, calibration seeds
- * 1–3, benign/benign-imatrix/injected/dequantized pairs over q8_0, q4_0, q5_0, nf4, fp4, q4_k, q5_k,
- * q6_k) produced, rounded up. Re-derive them from a new run's `threshold` details when the detectors change.
+ * 1–3, benign/benign-imatrix/injected/dequantized pairs over q4_0, nf4, q8_0, q4_k; run of 2026-11-23)
+ * produced, rounded up. Only 12 calibration pairs per format stand behind them: re-derive them from a
+ * larger run's `threshold` details before relying on them, and whenever the detectors change.
  * - rederive: any block that does not re-derive is evidence of a file not made from this reference.
  * - conformance: breaking a strict ggml invariant in any block is evidence of a hand-edited payload.
  */
 export const SCAN_THRESHOLDS: Readonly<Record<string, number>> = {
   rederive: 0,
-  'residual-spike': 4,
-  'noise-1e-4': 0.01,
-  'noise-1e-3': 0.05,
-  conformance: 0,
-  'outlier-collapse': 0.05,
+  // calibration maxima ×1.1: q8_0 18.3, q4_0 17.9, nf4 11.0, q4_k 4.6 (500-bin peak ratio; flat = 1)
+  'residual-spike': 20,
+  // q4_k 0.018, q8_0 0.0075, q4_0 0.0021 (share of weights whose quantized value moves > ¼ step)
+  'noise-1e-4': 0.02,
+  // q8_0 0.55, q4_0 0.50, q4_k 0.14
+  'noise-1e-3': 0.6,
+  // q4_0 0.24 (the imatrix path breaks the reference-path invariant), q4_k 0.14, q8_0 0 (strict)
+  conformance: 0.25,
+  // 0 in every calibration pair; a small floor so one odd block in a real model is not an alarm
+  'outlier-collapse': 0.01,
 };
