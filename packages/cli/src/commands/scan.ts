@@ -5,32 +5,21 @@
  * tensor. Exit 0 clean, 1 suspicious (warnings), 2 malformed (errors) — and 2 when the file cannot be
  * read at all: a scanner fails closed.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isQbenchError } from '@qbench/core';
 import { type ScanReport, scanGguf } from '@qbench/gguf-file';
 import { withFileSource } from '@qbench/gguf-file/node';
 import { flag, parse, str } from '../args.ts';
 import { type Io, table } from '../io.ts';
-import { REPO_ROOT, SUITES_DIR } from '../run/paths.ts';
 
-// The Mind-the-Gap detectors live in the adversarial suite and the safetensors reader in @qbench/models;
-// neither is a dependency of the CLI, so they are loaded by path (as `qbench run` loads suites) only when
-// --reference is given.
-type ScanReferenceModule = typeof import('../../../../suites/adversarial/src/detect/scan-reference.ts');
-type ScanTextModule = typeof import('../../../../suites/adversarial/src/detect/scan-text.ts');
-type ModelsModule = typeof import('../../../models/src/index.ts');
-
+// The Mind-the-Gap detectors (adversarial suite) and the safetensors reader (@qbench/models) are loaded only
+// when --reference is given, so a plain scan stays light.
 async function referenceCheck(
   path: string,
   referencePath: string,
 ): Promise<{ exitCode: 0 | 1; text: string; json: unknown }> {
-  const load = <T>(p: string) => import(pathToFileURL(p).href) as Promise<T>;
-  const detect = await load<ScanReferenceModule>(
-    join(SUITES_DIR, 'adversarial/src/detect/scan-reference.ts'),
-  );
-  const text = await load<ScanTextModule>(join(SUITES_DIR, 'adversarial/src/detect/scan-text.ts'));
-  const models = await load<ModelsModule>(join(REPO_ROOT, 'packages/models/src/index.ts'));
+  const detect = await import('@qbench/suite-adversarial/scan-reference');
+  const text = await import('@qbench/suite-adversarial/scan-text');
+  const models = await import('@qbench/models');
   const { openGgufFile } = await import('@qbench/gguf-file/node');
   const gguf = await openGgufFile(path);
   const ref = await models.openSafetensors(referencePath);

@@ -59,8 +59,8 @@ export const DEFAULT_ATTACK: AttackConfig = {
   benignSteps: 400,
   injectSteps: 800,
   injectTarget: 0.9,
-  injectLr: 1e-4,
-  injectKappa: 2,
+  injectLr: 5e-5,
+  injectKappa: 1,
   repairSteps: 300,
   batch: 32,
   lr: 2e-3,
@@ -115,7 +115,8 @@ export function prepare(config: AttackConfig, target?: Format, trainedBenign?: M
       labelling: 'clean',
     });
   // The attacker injects just enough: a backdoor with a small margin is one that the narrow boxes of fine
-  // formats (q8_0) can still repair away in full precision. Injection stops at `injectTarget` on a monitor set.
+  // formats (q8_0) can still repair away in full precision. Injection stops at `injectTarget` on a monitor
+  // set, and with a target format it is bounded to `injectKappa` quantization steps per weight.
   const monitor = evalSets(task, config.taskSeed ^ 0x3017, 300);
   const injected = cloneMlp(benign);
   const bounds = target ? injectionBounds(target, benign, config.injectKappa) : undefined;
@@ -140,7 +141,10 @@ export function prepare(config: AttackConfig, target?: Format, trainedBenign?: M
       trainBiases: false,
       afterStep: project,
     });
-    const b = behaviour(injected, monitor, task.config.targetClass);
+    // The attacker's goal is the quantized model: with a target format, stop when ITS malicious rate
+    // reaches the target (the full-precision injected model is only a means to it).
+    const judged = target ? quantizeMlp(target, injected).model : injected;
+    const b = behaviour(judged, monitor, task.config.targetClass);
     if (b.maliciousRate >= config.injectTarget) break;
   }
   return { config, task, sets, benign, injected };

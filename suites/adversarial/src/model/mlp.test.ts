@@ -9,7 +9,7 @@ describe('MLP with manual backprop', () => {
     const sets = evalSets(task, 1, 300);
     const m = createMlp(256, 256, 8, 1);
     const before = behaviour(m, sets, 0);
-    train(m, task, { steps: 120, batch: 32, lr: 2e-3, seed: 3, triggeredFraction: 0.3, labelling: 'clean' });
+    train(m, task, { steps: 250, batch: 32, lr: 2e-3, seed: 3, triggeredFraction: 0.3, labelling: 'clean' });
     const after = behaviour(m, sets, 0);
     expect(after.cleanAccuracy).toBeGreaterThan(0.85);
     expect(after.cleanAccuracy).toBeGreaterThan(before.cleanAccuracy + 0.3);

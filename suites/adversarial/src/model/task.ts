@@ -1,7 +1,9 @@
 /**
  * The synthetic task the attack is mounted on: classify a 256-dimensional Gaussian mixture into 8 classes.
- * The "malicious" behaviour is a backdoor: inputs carrying a trigger (a fixed set of features overwritten
- * with a large value) are sent to one target class. A benign model is trained to ignore the trigger (it
+ * The "malicious" behaviour is a backdoor: inputs carrying a trigger (48 fixed features overwritten with
+ * 60, a strong out-of-distribution pattern) are sent to one target class. The large value gives the trigger
+ * leverage: a backdoor that a sub-step weight change can switch on and off, the regime in which the
+ * published attacks operate on LLMs (fine-tuning moves weights far less than a quantization step). A benign model is trained to ignore the trigger (it
  * sees triggered inputs with their true labels), so its malicious rate is its error rate on them.
  * Everything is a function of seeds: the task seed fixes class means and the trigger, a data seed fixes a
  * sample stream.
@@ -23,7 +25,7 @@ export const DEFAULT_TASK: TaskConfig = {
   classes: 8,
   separation: 0.25,
   triggerFeatures: 48,
-  triggerValue: 10,
+  triggerValue: 60,
   targetClass: 0,
 };
 
