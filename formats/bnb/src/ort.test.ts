@@ -12,33 +12,37 @@
  */
 import { fileURLToPath } from 'node:url';
 import { generate, openGoldenFolder, type ResolvedSpec } from '@qbench/core';
+import { DataType, singleNodeModel } from '@qbench/models';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { BnbCodec } from './codec.ts';
 import { parseDynamicId } from './dynamic-spec.ts';
 import { SPECS } from './generated/specs.ts';
-import { encodeModel, OnnxType } from './test-support/onnx-proto.ts';
 
 const QUANT_TYPE = { fp4: 0, nf4: 1 } as const;
 
 async function matMulBnb4Session(K: number, N: number, blockSize: number, quantType: 0 | 1) {
-  const model = encodeModel({
-    opsets: { '': 17, 'com.microsoft': 1 },
-    nodes: [
-      {
-        opType: 'MatMulBnb4',
-        domain: 'com.microsoft',
-        inputs: ['A', 'B', 'absmax'],
-        outputs: ['Y'],
-        attributes: { K, N, block_size: blockSize, quant_type: quantType },
-      },
-    ],
+  const model = singleNodeModel({
+    opset: 17,
+    extraOpsets: [{ domain: 'com.microsoft', version: 1 }],
+    node: {
+      opType: 'MatMulBnb4',
+      domain: 'com.microsoft',
+      inputs: ['A', 'B', 'absmax'],
+      outputs: ['Y'],
+      attributes: [
+        { name: 'K', int: K },
+        { name: 'N', int: N },
+        { name: 'block_size', int: blockSize },
+        { name: 'quant_type', int: quantType },
+      ],
+    },
     inputs: [
-      { name: 'A', type: OnnxType.FLOAT, shape: ['M', K] },
-      { name: 'B', type: OnnxType.UINT8, shape: [Math.ceil((N * K) / 2)] },
-      { name: 'absmax', type: OnnxType.FLOAT, shape: [Math.ceil((N * K) / blockSize)] },
+      { name: 'A', dataType: DataType.FLOAT, dims: ['M', K] },
+      { name: 'B', dataType: DataType.UINT8, dims: [Math.ceil((N * K) / 2)] },
+      { name: 'absmax', dataType: DataType.FLOAT, dims: [Math.ceil((N * K) / blockSize)] },
     ],
-    outputs: [{ name: 'Y', type: OnnxType.FLOAT, shape: ['M', N] }],
+    outputs: [{ name: 'Y', dataType: DataType.FLOAT, dims: ['M', N] }],
   });
   return ort.InferenceSession.create(model);
 }

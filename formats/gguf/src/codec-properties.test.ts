@@ -5,79 +5,25 @@
  * operands, bad lengths and NaN rejected with errors that name the problem, and the behaviours where ggml
  * differs from the textbook format (MXFP4 ties toward zero and its float log2).
  */
-import { type Format, generate, loadFormat, nmse, QbenchError } from '@qbench/core';
+import { generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { TABLES } from './generated/specs.ts';
 import { GGML_TYPES } from './reference/index.ts';
 import { bestIndexInt8 } from './reference/iq4-search.ts';
+import { itHasCodecProperties, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
 
 const TYPES = ['q6_k', 'q3_k', 'iq4_nl', 'iq4_xs', 'tq1_0', 'tq2_0', 'mxfp4'] as const;
 const READS_IMATRIX = new Set(['q6_k', 'q3_k', 'iq4_nl', 'iq4_xs']);
 
-/** The QbenchError thrown by f, or a test failure when it does not throw one. */
-function thrown(f: () => unknown): QbenchError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof QbenchError) return e;
-    throw e;
-  }
-  throw new Error('expected a QbenchError');
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 describe.each(TYPES)('%s reference codec', (id) => {
-  const n = 4 * 1024;
-  const x = generate({ kind: 'gaussian' }, n, 31337);
-  const load = (): Promise<Format> => loadFormat(id);
-
-  it('round-trips N(0,1) within the spec NMSE bound', async () => {
-    const f = await load();
-    const bound = f.spec.tolerance.roundTrip!.maxNmse;
-    const err = nmse(x, f.reference.decode(f.reference.encode(x), n));
-    expect(err).toBeGreaterThan(0);
-    expect(err).toBeLessThan(bound);
-  });
-
-  it('encodes deterministically, and block by block (rows of any whole-block length agree)', async () => {
-    const f = await load();
-    const a = f.reference.encode(x);
-    expect(bytesEqual(a, f.reference.encode(x.slice()))).toBe(true);
-    expect(bytesEqual(a, f.reference.encode(x, { nPerRow: f.blockElements }))).toBe(true);
-    expect(a.length).toBe((n / f.blockElements) * f.blockBytes);
-  });
-
-  it('is idempotent exactly when the spec says so', async () => {
-    const f = await load();
-    const q = f.reference.encode(x);
-    const again = f.reference.encode(f.reference.decode(q, n));
-    if (f.spec.tolerance.roundTrip!.idempotent) {
-      expect(bytesEqual(q, again)).toBe(true);
-    } else {
-      // Not byte-stable, but re-encoding the decoded row stays within the round-trip bound of it.
-      const decoded = f.reference.decode(q, n);
-      expect(nmse(decoded, f.reference.decode(again, n))).toBeLessThan(f.spec.tolerance.roundTrip!.maxNmse);
-    }
-  });
-
-  it(
-    READS_IMATRIX.has(id) ? 'takes the imatrix path (all-ones differs from none)' : 'ignores the imatrix',
-    async () => {
-      const f = await load();
-      const ones = new Float32Array(n).fill(1);
-      const plain = f.reference.encode(x);
-      const weighted = f.reference.encode(x, { imatrix: ones, nPerRow: n });
-      expect(bytesEqual(plain, weighted)).toBe(!READS_IMATRIX.has(id));
-    },
-  );
+  itHasCodecProperties(id, READS_IMATRIX.has(id));
 
   it('dot equals the dot of the decoded row with the decoded partner activation', async () => {
-    const f = await load();
+    const f = await loadFormat(id);
     const impl = GGML_TYPES[id]!;
     const partner = await loadFormat(impl.vecDotType!);
+    const n = PROPERTY_N;
+    const x = propertyRow();
     const y = generate({ kind: 'gaussian' }, n, 4242);
     const q = f.reference.encode(x);
     const xd = f.reference.decode(q, n);
@@ -89,30 +35,12 @@ describe.each(TYPES)('%s reference codec', (id) => {
     expect(Math.abs(got - exact)).toBeLessThanOrEqual(tol.absolute! + tol.relative! * Math.abs(exact));
   });
 
-  it('rejects lengths that are not whole blocks, naming the type, expected and got', async () => {
-    const f = await load();
+  it('rejects a dot whose weight bytes do not match the activations, naming the expected length', async () => {
+    const f = await loadFormat(id);
     const be = f.blockElements;
-    const e1 = thrown(() => f.reference.encode(new Float32Array(be + 1)));
-    expect(e1.code).toBe('codec.length');
-    expect(e1.message).toContain(id);
-    expect(e1.message).toContain(`${be + 1}`);
-    expect(e1.message).toContain(`${be}`);
-    const e2 = thrown(() => f.reference.decode(new Uint8Array(f.blockBytes - 1), be));
-    expect(e2.code).toBe('codec.bytes');
-    expect(e2.details).toMatchObject({ format: id, expected: f.blockBytes, got: f.blockBytes - 1 });
     const e3 = thrown(() => f.reference.dot!(new Uint8Array(f.blockBytes), new Float32Array(2 * be)));
     expect(e3.code).toBe('codec.bytes');
     expect(e3.message).toContain(`${2 * f.blockBytes}`);
-  });
-
-  it('rejects NaN by default, naming the element', async () => {
-    const f = await load();
-    const bad = x.slice(0, f.blockElements);
-    bad[17] = Number.NaN;
-    const e = thrown(() => f.reference.encode(bad));
-    expect(e.code).toBe('codec.nonfinite');
-    expect(e.message).toContain(id);
-    expect(e.details).toMatchObject({ index: 17 });
   });
 });
 

@@ -7,7 +7,7 @@
  *   q3_k, q6_k:        y = dl·code          with dl = d·(sc − 32) | d·sc, code signed
  *   iq4_xs:            y = dl·kvalues[code] with dl = d·(ls − 32), ls a 6-bit scale per 32 elements
  *   q8_k:              y = d·code           with d a float32
- * Bit layouts (element e of a block; see the spec's packing notes and the reference code()):
+ * Bit layouts (element e of a block; see the spec's packing notes and the reference code() / unpackCodes()):
  *   q2_k: code = (qs[32·(e>>7) + (e&31)] >> 2·((e&127)>>5)) & 3, 16 sub-blocks, scales byte j = sc | m<<4
  *   q3_k: low 2 bits as q2_k, minus 4 unless hmask[e&31] has bit e>>5; 6-bit scales packed in 12 bytes
  *   q4_k: code = nibble of qs[32·(e>>6) + (e&31)] (low for (e&63) < 32); 6-bit scale/min pairs in 12 bytes
@@ -23,8 +23,6 @@ import {
   IQ4_XS_BLOCK_BYTES,
   IQ4_XS_D_OFFSET,
   IQ4_XS_QS_OFFSET,
-  IQ4_XS_SCALES_H_OFFSET,
-  IQ4_XS_SCALES_L_OFFSET,
   Q2_K_BLOCK_BYTES,
   Q2_K_D_OFFSET,
   Q2_K_DMIN_OFFSET,
@@ -55,16 +53,9 @@ import {
   Q8_K_D_OFFSET,
   Q8_K_QS_OFFSET,
 } from './generated/constants';
+import { iq4xsScale, k4Min, k4Scale, q3Scale } from './kquant-scales';
 
 const OUT_BYTES: usize = 1024; // 256 float32 per super-block
-
-/** get_scale_min_k4: 6-bit scale of sub-block j (0..7) from the 12 packed bytes at s. */
-@inline function k4Scale(s: usize, j: i32): u32 {
-  return j < 4 ? <u32>load<u8>(s + j) & 63 : (<u32>load<u8>(s + j + 4) & 0x0f) | ((<u32>load<u8>(s + j - 4) >> 6) << 4);
-}
-@inline function k4Min(s: usize, j: i32): u32 {
-  return j < 4 ? <u32>load<u8>(s + j + 4) & 63 : (<u32>load<u8>(s + j + 4) >> 4) | ((<u32>load<u8>(s + j) >> 6) << 4);
-}
 
 @inline function q2_kBlock(src: usize, dst: usize): void {
   const d = f16ToF32(load<u16>(src + Q2_K_D_OFFSET));
@@ -87,12 +78,6 @@ const OUT_BYTES: usize = 1024; // 256 float32 per super-block
 
 export function q2_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q2_kBlock(src + <usize>b * Q2_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
-}
-
-/** q3_k's 6-bit scale j (0..15): low nibble from bytes 0..7, top two bits from bytes 8..11. */
-@inline function q3Scale(s: usize, j: i32): i32 {
-  const lo = j < 8 ? <i32>load<u8>(s + j) & 0xf : <i32>load<u8>(s + j - 8) >> 4;
-  return lo | (((<i32>load<u8>(s + 8 + (j & 3)) >> (2 * (j >> 2))) & 3) << 4);
 }
 
 @inline function q3_kBlock(src: usize, dst: usize): void {
@@ -204,12 +189,6 @@ export function q5_k_decode(src: usize, n: i32, dst: usize): void {
 
 export function q6_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q6_kBlock(src + <usize>b * Q6_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
-}
-
-/** iq4_xs's 6-bit scale of 32-element block ib: low nibble from scales_l, top two bits from scales_h. */
-@inline function iq4xsScale(src: usize, ib: i32): i32 {
-  const h = <i32>load<u16>(src + IQ4_XS_SCALES_H_OFFSET);
-  return ((<i32>load<u8>(src + IQ4_XS_SCALES_L_OFFSET + (ib >> 1)) >> (4 * (ib & 1))) & 0xf) | (((h >> (2 * ib)) & 3) << 4);
 }
 
 @inline function iq4_xsBlock(src: usize, dst: usize, table: v128): void {

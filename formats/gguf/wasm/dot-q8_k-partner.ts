@@ -18,8 +18,6 @@ import {
   IQ4_XS_BLOCK_BYTES,
   IQ4_XS_D_OFFSET,
   IQ4_XS_QS_OFFSET,
-  IQ4_XS_SCALES_H_OFFSET,
-  IQ4_XS_SCALES_L_OFFSET,
   Q2_K_BLOCK_BYTES,
   Q2_K_D_OFFSET,
   Q2_K_DMIN_OFFSET,
@@ -51,6 +49,7 @@ import {
   Q8_K_D_OFFSET,
   Q8_K_QS_OFFSET,
 } from './generated/constants';
+import { iq4xsScale, k4Min, k4Scale, q3Scale } from './kquant-scales';
 import { quantizeRowQ8_K } from './quantize-q8_k';
 
 /** Products of 16 code lanes with 16 q8 lanes folded to eight int16 lanes (lane = element mod 8). */
@@ -92,13 +91,6 @@ let sums1: v128 = f32x4.splat(0);
   sums0 = f32x4.splat(0);
   sums1 = f32x4.splat(0);
   return sumf;
-}
-
-@inline function k4Scale(s: usize, j: i32): i32 {
-  return j < 4 ? <i32>load<u8>(s + j) & 63 : (<i32>load<u8>(s + j + 4) & 0x0f) | ((<i32>load<u8>(s + j - 4) >> 6) << 4);
-}
-@inline function k4Min(s: usize, j: i32): i32 {
-  return j < 4 ? <i32>load<u8>(s + j + 4) & 63 : (<i32>load<u8>(s + j + 4) >> 4) | ((<i32>load<u8>(s + j) >> 6) << 4);
 }
 
 /**
@@ -211,12 +203,6 @@ let sums1: v128 = f32x4.splat(0);
   return finish(0);
 }
 
-/** q3_k's 6-bit scale j (0..15): low nibble from bytes 0..7, top two bits from bytes 8..11. */
-@inline function q3Scale(s: usize, j: i32): i32 {
-  const lo = j < 8 ? <i32>load<u8>(s + j) & 0xf : <i32>load<u8>(s + j - 8) >> 4;
-  return lo | (((<i32>load<u8>(s + 8 + (j & 3)) >> (2 * (j >> 2))) & 3) << 4);
-}
-
 /** ggml_vec_dot_q3_K_q8_K: the eight-lane scheme with weights (scale − 32) per 16 elements, no min term. */
 @inline function q3_kRow(w: usize, yq: usize, blocks: i32): f32 {
   const three = i8x16.splat(3);
@@ -281,12 +267,6 @@ let sums1: v128 = f32x4.splat(0);
     sumf += dall * <f32>isum - dmin * <f32>summs;
   }
   return sumf;
-}
-
-/** iq4_xs's 6-bit scale of 32-element block ib. */
-@inline function iq4xsScale(x: usize, ib: i32): i32 {
-  const h = <i32>load<u16>(x + IQ4_XS_SCALES_H_OFFSET);
-  return ((<i32>load<u8>(x + IQ4_XS_SCALES_L_OFFSET + (ib >> 1)) >> (4 * (ib & 1))) & 0xf) | (((h >> (2 * ib)) & 3) << 4);
 }
 
 /** ggml_vec_dot_iq4_xs_q8_K: per 32 elements sumi, then sumf += ((dx·dy)·(ls − 32))·sumi, in order. */

@@ -1,10 +1,8 @@
-/** The container codecs (packing, lengths, errors) and the ONNX protobuf writer. */
+/** The container codecs (packing, lengths, errors). */
 import { generate, isQbenchError, loadFormat, type ResolvedSpec, sqnrDb } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { SPECS } from './generated/specs.ts';
 import family from './index.ts';
-import { DataType, encodeModel, encodeTensor } from './onnx/model.ts';
-import { ProtoWriter } from './onnx/protobuf.ts';
 import { packCodes, unpackCodes } from './packing.ts';
 
 const spec = (id: string) => (SPECS as Record<string, ResolvedSpec>)[id]!;
@@ -79,27 +77,5 @@ describe('container codecs', () => {
       for (let i = 0; i < q.length; i++) if (again[i] !== q[i]) differ++;
       expect(differ, id).toBe(0);
     }
-  });
-});
-
-describe('protobuf / ONNX writer', () => {
-  it('varint 150 → 08 96 01; negative int64 → ten bytes; float → fixed32', () => {
-    expect(Array.from(new ProtoWriter().int(1, 150).finish())).toEqual([0x08, 0x96, 0x01]);
-    expect(Array.from(new ProtoWriter().int(3, -1).finish())).toEqual([0x18, ...Array(9).fill(0xff), 0x01]);
-    expect(Array.from(new ProtoWriter().float(2, 1).finish())).toEqual([0x15, 0, 0, 0x80, 0x3f]);
-    expect(Array.from(new ProtoWriter().packedInts(1, [3, 300]).finish())).toEqual([0x0a, 3, 3, 0xac, 0x02]);
-  });
-  it('TensorProto: dims, data_type, name, raw_data in field order', () => {
-    const t = encodeTensor({
-      name: 'q',
-      dataType: DataType.FLOAT8E4M3FN,
-      dims: [2],
-      raw: Uint8Array.from([1, 2]),
-    });
-    expect(Array.from(t)).toEqual([0x0a, 1, 2, 0x10, 17, 0x42, 1, 0x71, 0x4a, 2, 1, 2]);
-  });
-  it('ModelProto starts with ir_version and names its producer', () => {
-    const m = encodeModel({ opset: 21, graph: { name: 'g', nodes: [], inputs: [], outputs: [] } });
-    expect(Array.from(m.subarray(0, 10))).toEqual([0x08, 10, 0x12, 6, ...new TextEncoder().encode('qbench')]);
   });
 });

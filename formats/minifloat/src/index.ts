@@ -53,6 +53,4 @@ export default family;
 export { ElementFormat, type MinifloatParams, roundInteger } from './element.ts';
 export { SPECS } from './generated/specs.ts';
 export { decodeMxBlock, encodeMxBlock, fpElement, intElement, type MxElement } from './mx.ts';
-export { DataType, encodeModel, encodeTensor, singleNodeModel } from './onnx/model.ts';
-export { ProtoWriter } from './onnx/protobuf.ts';
 export { packCodes, packedBytes, unpackCodes } from './packing.ts';

@@ -54,22 +54,25 @@ export function reportOk(r: ConformReport): boolean {
   return r.cases.every(caseOk);
 }
 
+/** Arrays of different lengths: the mismatch starts where the shorter ends, in no block. */
+function lengthMismatch(expected: number, got: number, unit: 'bytes' | 'values'): Mismatch {
+  return {
+    index: Math.min(expected, got),
+    block: -1,
+    offsetInBlock: -1,
+    expected: `${expected} ${unit}`,
+    got: `${got} ${unit}`,
+    count: Math.abs(expected - got),
+  };
+}
+
 /** Compare bytes; blocks are `blockBytes` long. */
 export function compareBytes(
   expected: Uint8Array,
   got: Uint8Array,
   blockBytes: number,
 ): Mismatch | undefined {
-  if (expected.length !== got.length) {
-    return {
-      index: Math.min(expected.length, got.length),
-      block: -1,
-      offsetInBlock: -1,
-      expected: `${expected.length} bytes`,
-      got: `${got.length} bytes`,
-      count: Math.abs(expected.length - got.length),
-    };
-  }
+  if (expected.length !== got.length) return lengthMismatch(expected.length, got.length, 'bytes');
   let first = -1;
   let count = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -95,16 +98,7 @@ export function compareF32(
   got: Float32Array,
   blockElements: number,
 ): Mismatch | undefined {
-  if (expected.length !== got.length) {
-    return {
-      index: Math.min(expected.length, got.length),
-      block: -1,
-      offsetInBlock: -1,
-      expected: `${expected.length} values`,
-      got: `${got.length} values`,
-      count: Math.abs(expected.length - got.length),
-    };
-  }
+  if (expected.length !== got.length) return lengthMismatch(expected.length, got.length, 'values');
   const eb = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
   const gb = new Uint32Array(got.buffer, got.byteOffset, got.length);
   let first = -1;

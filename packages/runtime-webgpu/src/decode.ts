@@ -11,6 +11,7 @@
  */
 import { type DecodeKernel, type PreparedRun, QbenchError } from '@qbench/core';
 import type { GpuContext } from './device.ts';
+import { grid, launchKernel, storageInput } from './launch.ts';
 
 export interface DecodeShape {
   id: string;
@@ -27,8 +28,6 @@ export interface PipelineOptions {
 
 /** Tuning default for the `WORKGROUP_SIZE` override of every kernel. */
 export const DEFAULT_WORKGROUP_SIZE = 64;
-const CANARY_WORDS = 64;
-const CANARY = 0x7fa5a5a5;
 
 /** Compile a kernel (one entry point, `main`) into a labelled pipeline; WGSL errors name their line. */
 export async function computePipeline(
@@ -62,69 +61,6 @@ export async function computePipeline(
   return pipeline;
 }
 
-/** Workgroup grid for `invocations` threads: x capped by the device limit, the rest in y. */
-export function grid(
-  device: GPUDevice,
-  invocations: number,
-  wg: number,
-): { x: number; y: number; threadsX: number } {
-  const groups = Math.max(1, Math.ceil(invocations / wg));
-  const maxX = device.limits.maxComputeWorkgroupsPerDimension;
-  const x = Math.min(groups, maxX);
-  return { x, y: Math.ceil(groups / x), threadsX: x * wg };
-}
-
-function padded(q: Uint8Array): Uint8Array<ArrayBuffer> {
-  const size = Math.max(4, Math.ceil(q.byteLength / 4) * 4);
-  const out = new Uint8Array(size);
-  out.set(q);
-  return out;
-}
-
-/** Timestamp queries around one compute pass, read back after each run. */
-export class PassTimer {
-  private readonly set: GPUQuerySet;
-  private readonly resolve: GPUBuffer;
-  private readonly read: GPUBuffer;
-  last: number | undefined;
-
-  constructor(device: GPUDevice, label: string) {
-    this.set = device.createQuerySet({ label: `${label} timestamps`, type: 'timestamp', count: 2 });
-    this.resolve = device.createBuffer({
-      label: `${label} timestamp resolve`,
-      size: 16,
-      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
-    });
-    this.read = device.createBuffer({
-      label: `${label} timestamp read`,
-      size: 16,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-  }
-
-  writes(): GPUComputePassTimestampWrites {
-    return { querySet: this.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
-  }
-
-  afterPass(encoder: GPUCommandEncoder): void {
-    encoder.resolveQuerySet(this.set, 0, 2, this.resolve, 0);
-    encoder.copyBufferToBuffer(this.resolve, 0, this.read, 0, 16);
-  }
-
-  async collect(): Promise<void> {
-    await this.read.mapAsync(GPUMapMode.READ);
-    const t = new BigUint64Array(this.read.getMappedRange().slice(0));
-    this.read.unmap();
-    this.last = t[1]! > t[0]! ? Number(t[1]! - t[0]!) : undefined;
-  }
-
-  destroy(): void {
-    this.set.destroy();
-    this.resolve.destroy();
-    this.read.destroy();
-  }
-}
-
 export function gpuDecodeKernel(
   gpu: GpuContext,
   pipeline: GPUComputePipeline,
@@ -148,83 +84,14 @@ export function gpuDecodeKernel(
         `${fmt.id}: ${n} elements need ${need} bytes, got ${q.byteLength}`,
       );
     }
-    const data = padded(q);
-    const src = device.createBuffer({
-      label: `${label} src`,
-      size: data.byteLength,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    });
-    device.queue.writeBuffer(src, 0, data);
-    const outBytes = n * 4 + CANARY_WORDS * 4;
-    const dst = device.createBuffer({
-      label: `${label} dst`,
-      size: outBytes,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
-    device.queue.writeBuffer(dst, n * 4, new Uint32Array(CANARY_WORDS).fill(CANARY));
     const g = grid(device, Math.ceil(n / 4), workgroupSize);
-    const params = device.createBuffer({
-      label: `${label} params`,
-      size: 16,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    return launchKernel(gpu, pipeline, {
+      label,
+      inputs: [storageInput(device, `${label} src`, q)],
+      outputs: n,
+      params: [n, blocks, g.threadsX, 0],
+      grid: g,
     });
-    device.queue.writeBuffer(params, 0, new Uint32Array([n, blocks, g.threadsX, 0]));
-    const bind = device.createBindGroup({
-      label: `${label} bindings`,
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: src } },
-        // the whole buffer, canaries included: WebGPU bounds-checks accesses against the binding, so a
-        // binding of the output alone would silently drop a stray write instead of letting the canaries see it
-        { binding: 1, resource: { buffer: dst } },
-        { binding: 2, resource: { buffer: params } },
-      ],
-    });
-    const timer = gpu.timestamps ? new PassTimer(device, label) : undefined;
-    const read = device.createBuffer({
-      label: `${label} readback`,
-      size: outBytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    return {
-      async run() {
-        const enc = device.createCommandEncoder({ label: `${label} encoder` });
-        const pass = enc.beginComputePass({
-          label: `${label} pass`,
-          ...(timer ? { timestampWrites: timer.writes() } : {}),
-        });
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bind);
-        pass.dispatchWorkgroups(g.x, g.y);
-        pass.end();
-        timer?.afterPass(enc);
-        device.queue.submit([enc.finish()]);
-        await device.queue.onSubmittedWorkDone();
-        if (timer) await timer.collect();
-      },
-      lastDeviceNs: () => timer?.last,
-      async result() {
-        const enc = device.createCommandEncoder({ label: `${label} readback encoder` });
-        enc.copyBufferToBuffer(dst, 0, read, 0, outBytes);
-        device.queue.submit([enc.finish()]);
-        await read.mapAsync(GPUMapMode.READ);
-        const all = new Uint32Array(read.getMappedRange().slice(0));
-        read.unmap();
-        for (let i = n; i < all.length; i++) {
-          if (all[i] !== CANARY) {
-            throw new QbenchError(
-              'kernel.out-of-bounds',
-              `${label} wrote outside its output: element ${i} (output has ${n})`,
-            );
-          }
-        }
-        return new Float32Array(all.buffer, 0, n);
-      },
-      dispose() {
-        for (const b of [src, dst, params, read]) b.destroy();
-        timer?.destroy();
-      },
-    };
   };
   return {
     prepare,

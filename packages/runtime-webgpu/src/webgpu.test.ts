@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DecodeKernel, fp16Table32, loadFormat } from '@qbench/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computePipeline, grid } from './decode.ts';
+import { computePipeline } from './decode.ts';
 import { getGpu } from './device.ts';
+import { grid } from './launch.ts';
 import { loadWgslFile, webgpuKernels } from './registry.ts';
 import { assembleElementShader, assembleShader, listElementFiles, listShaderFiles } from './shaders.ts';
 

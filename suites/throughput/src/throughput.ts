@@ -15,6 +15,7 @@ import {
   generate,
   type Kernel,
   type KernelOp,
+  type PreparedRun,
 } from '@qbench/core';
 import { familyModule } from '@qbench/runtime-wasm';
 import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
@@ -122,33 +123,29 @@ export async function measureKernel(
 ): Promise<Measurement> {
   if (c.op === 'decode') {
     const k = kernel as DecodeKernel;
-    if (k.prepare) {
-      const p = await k.prepare(c.q, c.elements);
-      const device: number[] = [];
-      const t = await timeRuns(async () => {
-        await p.run();
-        const ns = p.lastDeviceNs?.();
-        if (ns !== undefined) device.push(ns);
-      }, timing);
-      p.dispose();
-      return toMeasurement(c, t, true, median(device));
-    }
+    if (k.prepare) return measurePrepared(c, await k.prepare(c.q, c.elements), timing);
     const out = new Float32Array(c.elements);
     return toMeasurement(c, await timeRuns(() => k.decode(c.q, c.elements, out), timing), false);
   }
   const k = kernel as DotKernel;
-  if (k.prepare) {
-    const p = await k.prepare(c.q, c.y!, c.rows!);
-    const device: number[] = [];
-    const t = await timeRuns(async () => {
-      await p.run();
-      const ns = p.lastDeviceNs?.();
-      if (ns !== undefined) device.push(ns);
-    }, timing);
-    p.dispose();
-    return toMeasurement(c, t, true, median(device));
-  }
+  if (k.prepare) return measurePrepared(c, await k.prepare(c.q, c.y!, c.rows!), timing);
   return toMeasurement(c, await timeRuns(() => k.dot(c.q, c.y!, c.rows!), timing), false);
+}
+
+/** Times run() alone (inputs staged once), with the device time of each run where the backend reports it. */
+async function measurePrepared(
+  c: ThroughputCase,
+  p: PreparedRun,
+  timing: TimingOptions,
+): Promise<Measurement> {
+  const device: number[] = [];
+  const t = await timeRuns(async () => {
+    await p.run();
+    const ns = p.lastDeviceNs?.();
+    if (ns !== undefined) device.push(ns);
+  }, timing);
+  p.dispose();
+  return toMeasurement(c, t, true, median(device));
 }
 
 function median(xs: number[]): number | undefined {

@@ -9,7 +9,12 @@
  * Block layout: d (f16) at 0, dmin (f16) at 2, scales[12] at 4. Scratch arrays are module-level and reused.
  */
 import { readF16, writeF16 } from './float32.ts';
-import { makeQkxQuants, makeQpQuants, nearestInt as nearestIntFast } from './make-qkx-quants.ts';
+import {
+  makeQkx3Quants,
+  makeQkxQuants,
+  makeQpQuants,
+  nearestInt as nearestIntFast,
+} from './make-qkx-quants.ts';
 
 // Module-local bindings: runners that compile imports to property getters (tsx, vite) would otherwise
 // pay a getter call for every use inside the per-element loops below.
@@ -155,22 +160,7 @@ export function kScalesImatrix(
       sumW = fround(sumW + weights[l]!);
     }
     sw[j] = sumW;
-    scales[j] = makeQkxQuants(
-      32,
-      nmax,
-      x,
-      so,
-      weights,
-      L,
-      32 * j,
-      mins,
-      j,
-      laux,
-      fround(-0.9),
-      fround(0.05),
-      36,
-      false,
-    );
+    scales[j] = makeQkx3Quants(32, nmax, x, so, weights, L, 32 * j, mins, j, laux);
   }
   // Scales and mins to 6 bits by a weighted search of their own. q5_K_impl caps them with MIN(63, ·);
   // q4_K_impl packs them as they come (make_qp_quants keeps them ≤ 63 for non-negative inputs).

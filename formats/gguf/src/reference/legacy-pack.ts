@@ -1,9 +1,10 @@
 /**
  * Pieces shared by the legacy 32-element types q4_1, q5_0 and q5_1: C's float→small-int casts as x86
- * executes them, the 5-bit code packing (low nibbles in qs, fifth bits in a little-endian uint32 qh), and
- * the row-level imatrix weights of the quantize_row_*_impl functions.
+ * executes them, the 5-bit code packing (low nibbles in qs, fifth bits in a little-endian uint32 qh), the
+ * row-level imatrix weights of the quantize_row_*_impl functions, and the imatrix path of the types with a min.
  */
-import { fround, sumSquaresF32 } from './float32.ts';
+import { fround, sumSquaresF32, writeF16 } from './float32.ts';
+import { makeQkx3Quants } from './make-qkx-quants.ts';
 
 /**
  * C's (int8_t)(float) / (uint8_t)(float) as gcc on x86-64 compiles them: cvttss2si to int32 (truncation;
@@ -70,5 +71,32 @@ export function legacyWeights(
   for (let j = 0; j < 32; j++) {
     const xj = x[xo + j]!;
     weight[j] = fround(imatrix[xo + j]! * fround(Math.sqrt(fround(sigma2 + fround(xj * xj)))));
+  }
+}
+
+/**
+ * quantize_row_q4_1_impl / quantize_row_q5_1_impl: per block of 32, make_qkx3_quants(nmax, rmin −0.9,
+ * rdelta 0.05, nstep 36) weighted by legacyWeights; writes fp16 d at q[qo] and m = −min at q[qo + 2], then
+ * `pack` stores the block's codes L[0..32) at its own offsets.
+ */
+export function quantizeRowWithMinImatrix(
+  x: Float32Array,
+  q: Uint8Array,
+  imatrix: Float32Array,
+  nmax: number,
+  blockBytes: number,
+  pack: (L: Uint8Array, q: Uint8Array, qo: number) => void,
+): void {
+  const sigma2 = rowSigma2(x);
+  const weight = new Float32Array(32);
+  const L = new Uint8Array(32);
+  const Laux = new Uint8Array(32);
+  const theMin = new Float32Array(1);
+  for (let b = 0; b < x.length / 32; b++) {
+    legacyWeights(x, b * 32, imatrix, sigma2, weight);
+    const d = makeQkx3Quants(32, nmax, x, b * 32, weight, L, 0, theMin, 0, Laux);
+    writeF16(q, b * blockBytes, d);
+    writeF16(q, b * blockBytes + 2, -theMin[0]!);
+    pack(L, q, b * blockBytes);
   }
 }

@@ -486,3 +486,25 @@ export function makeQpQuants(
   }
   return suml2 > 0 ? fround(sumlx / suml2) : 0;
 }
+
+const QKX3_RMIN = Math.fround(-0.9);
+const QKX3_RDELTA = Math.fround(0.05);
+
+/**
+ * make_qkx3_quants as every ggml quantize_row_*_impl with quant_weights calls it (q4_1, q5_1, q2_K, q4_K,
+ * q5_K): rmin −0.9, rdelta 0.05, nstep 36, no MAD. Arguments and result as makeQkxQuants.
+ */
+export function makeQkx3Quants(
+  n: number,
+  nmax: number,
+  x: Float32Array,
+  xo: number,
+  weights: Float32Array,
+  L: Uint8Array,
+  lo: number,
+  mins: Float32Array,
+  mi: number,
+  Laux: Uint8Array,
+): number {
+  return makeQkxQuants(n, nmax, x, xo, weights, L, lo, mins, mi, Laux, QKX3_RMIN, QKX3_RDELTA, 36, false);
+}

@@ -9,7 +9,12 @@
  * for the scales and mins). vec_dot partner: q8_k (ggml_vec_dot_q2_K_q8_K_generic).
  */
 import { readF16, readF32, readI8 as readI8Import, writeF16 } from './float32.ts';
-import { makeQkxQuants, makeQpQuants, nearestInt as nearestIntFast } from './make-qkx-quants.ts';
+import {
+  makeQkx3Quants,
+  makeQkxQuants,
+  makeQpQuants,
+  nearestInt as nearestIntFast,
+} from './make-qkx-quants.ts';
 import { q8kBsum } from './q8_k.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -123,22 +128,7 @@ function quantizeBlockImatrix(
     }
     for (let l = 0; l < 16; l++) s = fround(s + weights[l]!);
     sw[j] = s;
-    scales[j] = makeQkxQuants(
-      16,
-      3,
-      x,
-      so,
-      weights,
-      L,
-      16 * j,
-      mins,
-      j,
-      laux,
-      fround(-0.9),
-      fround(0.05),
-      36,
-      false,
-    );
+    scales[j] = makeQkx3Quants(16, 3, x, so, weights, L, 16 * j, mins, j, laux);
   }
   // The 16 scales and 16 mins to 4 bits by make_qp_quants; the stored fp16 values drive re-quantization.
   const dm = makeQpQuants(16, 15, scales, ls, sw);

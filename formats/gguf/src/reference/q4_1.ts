@@ -6,8 +6,7 @@
  * imatrix[j]·sqrt(sigma2 + x[j]²) with sigma2 = mean x² over the row. vec_dot partner: q8_1.
  */
 import { fround, readF16, readI8, writeF16 } from './float32.ts';
-import { castFloatToByte, legacyWeights, rowSigma2 } from './legacy-pack.ts';
-import { makeQkxQuants } from './make-qkx-quants.ts';
+import { castFloatToByte, quantizeRowWithMinImatrix } from './legacy-pack.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
 const QK = 32;
@@ -40,34 +39,9 @@ function quantizeBlockRef(x: Float32Array, xo: number, q: Uint8Array, qo: number
   }
 }
 
-function quantizeRowImatrix(x: Float32Array, q: Uint8Array, imatrix: Float32Array): void {
-  const sigma2 = rowSigma2(x);
-  const weight = new Float32Array(QK);
-  const L = new Uint8Array(QK);
-  const Laux = new Uint8Array(QK);
-  const theMin = new Float32Array(1);
-  for (let b = 0; b < x.length / QK; b++) {
-    legacyWeights(x, b * QK, imatrix, sigma2, weight);
-    const d = makeQkxQuants(
-      QK,
-      15,
-      x,
-      b * QK,
-      weight,
-      L,
-      0,
-      theMin,
-      0,
-      Laux,
-      fround(-0.9),
-      fround(0.05),
-      36,
-      false,
-    );
-    writeF16(q, b * BYTES, d);
-    writeF16(q, b * BYTES + OFF_M, -theMin[0]!);
-    for (let j = 0; j < 16; j++) q[b * BYTES + OFF_QS + j] = L[j]! | (L[j + 16]! << 4);
-  }
+/** The 32 codes (0..15) of L: element j in the low nibble of qs[j], element j+16 in its high nibble. */
+function packCodes(L: Uint8Array, q: Uint8Array, qo: number): void {
+  for (let j = 0; j < 16; j++) q[qo + OFF_QS + j] = L[j]! | (L[j + 16]! << 4);
 }
 
 export const q4_1: GgmlTypeImpl = {
@@ -76,7 +50,7 @@ export const q4_1: GgmlTypeImpl = {
   blockBytes: BYTES,
   vecDotType: 'q8_1',
   quantizeRow(x, q, imatrix) {
-    if (imatrix) return quantizeRowImatrix(x, q, imatrix);
+    if (imatrix) return quantizeRowWithMinImatrix(x, q, imatrix, 15, BYTES, packCodes);
     for (let b = 0; b < x.length / QK; b++) quantizeBlockRef(x, b * QK, q, b * BYTES);
   },
   dequantizeRow(q, y) {

@@ -9,12 +9,10 @@ import { fround, readF16, readI8, writeF16 } from './float32.ts';
 import {
   castFloatToByte,
   fiveBitCode,
-  legacyWeights,
   packFiveBit,
+  quantizeRowWithMinImatrix,
   readQh,
-  rowSigma2,
 } from './legacy-pack.ts';
-import { makeQkxQuants } from './make-qkx-quants.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
 const QK = 32;
@@ -43,43 +41,16 @@ function quantizeBlockRef(x: Float32Array, xo: number, q: Uint8Array, qo: number
   packFiveBit(L, 0, q, qo + OFF_QH, qo + OFF_QS);
 }
 
-function quantizeRowImatrix(x: Float32Array, q: Uint8Array, imatrix: Float32Array): void {
-  const sigma2 = rowSigma2(x);
-  const weight = new Float32Array(QK);
-  const L = new Uint8Array(QK);
-  const Laux = new Uint8Array(QK);
-  const theMin = new Float32Array(1);
-  for (let b = 0; b < x.length / QK; b++) {
-    legacyWeights(x, b * QK, imatrix, sigma2, weight);
-    const d = makeQkxQuants(
-      QK,
-      31,
-      x,
-      b * QK,
-      weight,
-      L,
-      0,
-      theMin,
-      0,
-      Laux,
-      fround(-0.9),
-      fround(0.05),
-      36,
-      false,
-    );
-    writeF16(q, b * BYTES, d);
-    writeF16(q, b * BYTES + OFF_M, -theMin[0]!);
-    packFiveBit(L, 0, q, b * BYTES + OFF_QH, b * BYTES + OFF_QS);
-  }
-}
-
 export const q5_1: GgmlTypeImpl = {
   name: 'q5_1',
   blockElements: QK,
   blockBytes: BYTES,
   vecDotType: 'q8_1',
   quantizeRow(x, q, imatrix) {
-    if (imatrix) return quantizeRowImatrix(x, q, imatrix);
+    if (imatrix)
+      return quantizeRowWithMinImatrix(x, q, imatrix, 31, BYTES, (L, q, qo) =>
+        packFiveBit(L, 0, q, qo + OFF_QH, qo + OFF_QS),
+      );
     const L = new Uint8Array(QK);
     for (let b = 0; b < x.length / QK; b++) quantizeBlockRef(x, b * QK, q, b * BYTES, L);
   },

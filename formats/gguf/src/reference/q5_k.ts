@@ -6,24 +6,16 @@
  * Quantize: quantize_row_q5_K_ref (no imatrix; make_qkx2_quants(nmax 31, rmin −0.5, rdelta 0.1, nstep 15))
  * or quantize_row_q5_K_impl (imatrix). vec_dot partner: q8_k (ggml_vec_dot_q5_K_q8_K_generic).
  */
-import { readF16, readF32, readI8 as readI8Import } from './float32.ts';
-import { k4Min, k4Scale, kScalesImatrix, kScalesRef, QK_K } from './k4-scales.ts';
-import { q8kBsum } from './q8_k.ts';
+import { fround } from './float32.ts';
+import { dequantizeRowK4, type UnpackCodes, vecDotK4Q8K } from './k4-row.ts';
+import { kScalesImatrix, kScalesRef, QK_K } from './k4-scales.ts';
 import type { GgmlTypeImpl } from './types.ts';
-
-// Module-local bindings: runners that compile imports to property getters (tsx, vite) would otherwise
-// pay a getter call for every use inside the per-element loops below.
-const fround = Math.fround;
-const readI8 = readI8Import;
 
 const BYTES = 176;
 const OFF_QH = 16;
 const OFF_QS = 48;
-const Q8K_BYTES = 292;
 
 const L = new Uint8Array(QK_K);
-const aux32 = new Int32Array(8);
-const sums = new Float32Array(8);
 
 /** Split the 256 codes (0..31) of L into low nibbles (qs) and fifth bits (qh). */
 function packCodes(q: Uint8Array, qo: number): void {
@@ -47,14 +39,17 @@ function packCodes(q: Uint8Array, qo: number): void {
   }
 }
 
-/** The 5-bit code of element e (0..255) of the block at q[qo..]. */
-function code(q: Uint8Array, qo: number, e: number): number {
-  const c = e >>> 6;
-  const r = e & 63;
-  const byte = q[qo + OFF_QS + 32 * c + (r & 31)]!;
-  const high = r < 32 ? 1 << (2 * c) : 2 << (2 * c);
-  return (r < 32 ? byte & 0x0f : byte >>> 4) + (q[qo + OFF_QH + (r & 31)]! & high ? 16 : 0);
-}
+/** The 256 codes (0..31) of the block at q[qo..]: q4_k's nibbles plus 16 where qh[l] has bit 2c (+1 high). */
+const unpackCodes: UnpackCodes = (q, qo, codes) => {
+  for (let c = 0; c < 4; c++) {
+    for (let l = 0; l < 32; l++) {
+      const byte = q[qo + OFF_QS + 32 * c + l]!;
+      const qh = q[qo + OFF_QH + l]!;
+      codes[64 * c + l] = (byte & 0x0f) + (qh & (1 << (2 * c)) ? 16 : 0);
+      codes[64 * c + 32 + l] = (byte >>> 4) + (qh & (2 << (2 * c)) ? 16 : 0);
+    }
+  }
+};
 
 export const q5_k: GgmlTypeImpl = {
   name: 'q5_k',
@@ -69,46 +64,10 @@ export const q5_k: GgmlTypeImpl = {
     }
   },
   dequantizeRow(q, y) {
-    for (let b = 0; b < y.length / QK_K; b++) {
-      const qo = b * BYTES;
-      const d = readF16(q, qo);
-      const min = readF16(q, qo + 2);
-      for (let j = 0; j < 8; j++) {
-        // Sub-block j: scale d·sc and offset dmin·m, each one float32 product.
-        const dl = fround(d * k4Scale(q, qo, j));
-        const ml = fround(min * k4Min(q, qo, j));
-        for (let l = 0; l < 32; l++) {
-          const e = 32 * j + l;
-          y[b * QK_K + e] = fround(fround(dl * code(q, qo, e)) - ml);
-        }
-      }
-    }
+    dequantizeRowK4(q, y, BYTES, unpackCodes);
   },
   vecDot(x, y, n) {
-    // ggml_vec_dot_q5_K_q8_K_generic: as q4_K — per-lane (element mod 8) integer sums with the 6-bit scales,
-    // sums[l] += (d·dy)·aux32[l] per block, sumf −= (dmin·dy)·Σ bsums·m, lanes added to sumf at the end.
-    sums.fill(0);
-    let sumf = 0;
-    for (let b = 0; b < n / QK_K; b++) {
-      const xo = b * BYTES;
-      const yo = b * Q8K_BYTES;
-      aux32.fill(0);
-      for (let j = 0; j < 8; j++) {
-        const sc = k4Scale(x, xo, j);
-        for (let l = 0; l < 32; l++) {
-          const e = 32 * j + l;
-          aux32[l & 7] = aux32[l & 7]! + sc * (readI8(y, yo + 4 + e) * code(x, xo, e));
-        }
-      }
-      let sumi = 0;
-      for (let g = 0; g < 16; g++) sumi += q8kBsum(y, yo, g) * k4Min(x, xo, g >>> 1);
-      const dy = readF32(y, yo);
-      const d = fround(readF16(x, xo) * dy);
-      for (let l = 0; l < 8; l++) sums[l] = fround(sums[l]! + fround(d * fround(aux32[l]!)));
-      const dmin = fround(readF16(x, xo + 2) * dy);
-      sumf = fround(sumf - fround(dmin * fround(sumi)));
-    }
-    for (let l = 0; l < 8; l++) sumf = fround(sumf + sums[l]!);
-    return sumf;
+    // ggml_vec_dot_q5_K_q8_K_generic (k4-row.ts).
+    return vecDotK4Q8K(x, y, n, BYTES, unpackCodes);
   },
 };

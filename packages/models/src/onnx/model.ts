@@ -93,7 +93,7 @@ export interface ModelInit {
   /** Opset of the default ('' = ai.onnx) domain; extra domains (e.g. com.microsoft) in `extraOpsets`. */
   opset: number;
   extraOpsets?: readonly { domain: string; version: number }[];
-  /** ONNX IR version; 8 covers opset 17–18, 10 opset 21, 11 opset 23+ (onnx/onnx helper.py VERSION_TABLE). */
+  /** ONNX IR version; 8 covers opset 17–18, 9 opset 19–20, 10 opset 21–22, 11 opset 23+ (onnx/onnx helper.py VERSION_TABLE). */
   irVersion?: number;
   producer?: string;
 }
@@ -131,6 +131,8 @@ export function encodeTensor(t: TensorInit): Uint8Array {
 /** AttributeProto: name = 1, f = 2, i = 3, s = 4, t = 5, floats = 7, ints = 8, type = 20. */
 function encodeAttribute(a: Attribute): Uint8Array {
   const w = new ProtoWriter().string(1, a.name);
+  if ('int' in a && !Number.isSafeInteger(a.int))
+    throw new QbenchError('onnx.attribute', `attribute ${a.name}: ${a.int} is not an integer; use { float }`);
   if ('int' in a) w.int(3, a.int).int(20, AttrType.INT);
   else if ('float' in a) w.float(2, a.float).int(20, AttrType.FLOAT);
   else if ('string' in a) w.string(4, a.string).int(20, AttrType.STRING);
@@ -177,7 +179,7 @@ function encodeGraph(g: GraphInit): Uint8Array {
 }
 
 export function encodeModel(m: ModelInit): Uint8Array {
-  const ir = m.irVersion ?? (m.opset >= 23 ? 11 : m.opset >= 21 ? 10 : 8);
+  const ir = m.irVersion ?? (m.opset >= 23 ? 11 : m.opset >= 21 ? 10 : m.opset >= 19 ? 9 : 8);
   const w = new ProtoWriter().int(1, ir).string(2, m.producer ?? 'qbench');
   w.bytes(7, encodeGraph(m.graph));
   for (const o of [{ domain: '', version: m.opset }, ...(m.extraOpsets ?? [])]) {

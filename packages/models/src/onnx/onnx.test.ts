@@ -1,7 +1,14 @@
 import { fp32ToFp16Bits, QbenchError } from '@qbench/core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModel, float32Tensor, GraphBuilder, singleNodeModel } from './model.ts';
+import {
+  DataType,
+  encodeModel,
+  encodeTensor,
+  float32Tensor,
+  GraphBuilder,
+  singleNodeModel,
+} from './model.ts';
 import { ProtoWriter, readFields } from './protobuf.ts';
 import { parseOnnxModel, replaceInitializers, tensorToFloat32 } from './read.ts';
 
@@ -39,6 +46,13 @@ describe('protobuf wire format', () => {
     const [f] = [...readFields(neg, 'test')];
     expect(f!.field).toBe(3);
     expect(BigInt.asIntN(64, f!.varint!)).toBe(-1n);
+  });
+
+  it('varint 150 → 08 96 01; negative int64 → ten bytes; float → fixed32; packed varints', () => {
+    expect(Array.from(new ProtoWriter().int(1, 150).finish())).toEqual([0x08, 0x96, 0x01]);
+    expect(Array.from(new ProtoWriter().int(3, -1).finish())).toEqual([0x18, ...Array(9).fill(0xff), 0x01]);
+    expect(Array.from(new ProtoWriter().float(2, 1).finish())).toEqual([0x15, 0, 0, 0x80, 0x3f]);
+    expect(Array.from(new ProtoWriter().packedInts(1, [3, 300]).finish())).toEqual([0x0a, 3, 3, 0xac, 0x02]);
   });
 
   it('names the message and offset of a truncated field', () => {
@@ -145,7 +159,81 @@ describe('ONNX writer and reader', () => {
     expect(parseOnnxModel(model).nodes[0]!.attributes['alpha']).toEqual({ f: 0.25 });
   });
 
+  it('TensorProto: dims, data_type, name, raw_data in field order', () => {
+    const t = encodeTensor({
+      name: 'q',
+      dataType: DataType.FLOAT8E4M3FN,
+      dims: [2],
+      raw: Uint8Array.from([1, 2]),
+    });
+    expect(Array.from(t)).toEqual([0x0a, 1, 2, 0x10, 17, 0x42, 1, 0x71, 0x4a, 2, 1, 2]);
+  });
+
+  it('ModelProto starts with ir_version (from the opset) and names its producer', () => {
+    const empty = { name: 'g', nodes: [], inputs: [], outputs: [] };
+    const m = encodeModel({ opset: 21, graph: empty });
+    expect(Array.from(m.subarray(0, 10))).toEqual([0x08, 10, 0x12, 6, ...new TextEncoder().encode('qbench')]);
+    const ir = (opset: number) => parseOnnxModel(encodeModel({ opset, graph: empty })).irVersion;
+    expect([17, 18, 19, 20, 21, 22, 23, 24].map(ir)).toEqual([8, 8, 9, 9, 10, 10, 11, 11]);
+  });
+
   it('refuses bytes that are not a model', () => {
     expect(() => parseOnnxModel(new TextEncoder().encode('{"not": "onnx"}'))).toThrow(QbenchError);
+  });
+});
+
+describe('onnxruntime evaluates what the writer writes', () => {
+  it('Gemm with float/int attributes, a float initializer and a symbolic dim', async () => {
+    // Y = 2 · A · Bᵀ with B an initializer [3, 2] (transB = 1).
+    const b = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const model = singleNodeModel({
+      opset: 17,
+      node: {
+        opType: 'Gemm',
+        inputs: ['A', 'B'],
+        outputs: ['Y'],
+        attributes: [
+          { name: 'alpha', float: 2 },
+          { name: 'transB', int: 1 },
+        ],
+      },
+      inputs: [{ name: 'A', dataType: DataType.FLOAT, dims: ['M', 2] }],
+      outputs: [{ name: 'Y', dataType: DataType.FLOAT, dims: ['M', 3] }],
+      initializers: [float32Tensor('B', [3, 2], b)],
+    });
+    const session = await ort.InferenceSession.create(model);
+    const out = await session.run({ A: new ort.Tensor('float32', Float32Array.of(1, 1, 1, -1), [2, 2]) });
+    await session.release();
+    expect(Array.from(out['Y']!.data as Float32Array)).toEqual([6, 14, 22, -2, -2, -2]);
+  });
+
+  it('integer-list attributes, uint8 tensors and two opset domains (Transpose perm on uint8)', async () => {
+    const model = singleNodeModel({
+      opset: 17,
+      extraOpsets: [{ domain: 'com.microsoft', version: 1 }],
+      node: {
+        opType: 'Transpose',
+        inputs: ['X'],
+        outputs: ['Y'],
+        attributes: [{ name: 'perm', ints: [1, 0] }],
+      },
+      inputs: [{ name: 'X', dataType: DataType.UINT8, dims: [2, 3] }],
+      outputs: [{ name: 'Y', dataType: DataType.UINT8, dims: [3, 2] }],
+    });
+    const session = await ort.InferenceSession.create(model);
+    const out = await session.run({ X: new ort.Tensor('uint8', Uint8Array.of(1, 2, 3, 4, 5, 6), [2, 3]) });
+    await session.release();
+    expect(Array.from(out['Y']!.data as Uint8Array)).toEqual([1, 4, 2, 5, 3, 6]);
+  });
+
+  it('rejects a non-integer where an INT attribute is meant', () => {
+    expect(() =>
+      singleNodeModel({
+        opset: 17,
+        node: { opType: 'Identity', inputs: ['X'], outputs: ['Y'], attributes: [{ name: 'bad', int: 1.5 }] },
+        inputs: [{ name: 'X', dataType: DataType.FLOAT, dims: [1] }],
+        outputs: [{ name: 'Y', dataType: DataType.FLOAT, dims: [1] }],
+      }),
+    ).toThrow(/attribute bad: 1.5 is not an integer/);
   });
 });

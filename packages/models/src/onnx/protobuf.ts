@@ -5,8 +5,8 @@
  * Wire type 1 (fixed64: double fields such as TensorProto.double_data unpacked) is skipped by the reader.
  * Worked example: field 1 = varint 150 encodes as 08 96 01 (key 1<<3|0 = 0x08; 150 = 0b1_0010110 → 0x96 0x01).
  *
- * Adapted from the two writers teammates wrote for operator tests (formats/minifloat, formats/bnb); this one
- * keeps payloads as chunks so that megabyte initializers are not copied byte by byte.
+ * The project's one writer (formats/minifloat and formats/bnb build their onnxruntime test models with it);
+ * it keeps payloads as chunks so that megabyte initializers are not copied byte by byte.
  */
 import { QbenchError } from '@qbench/core';
 

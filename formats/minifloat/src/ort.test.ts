@@ -6,12 +6,12 @@
  */
 import { createRequire } from 'node:module';
 import { bitsToF32, f32ToBits, generate, type ResolvedSpec, SplitMix64 } from '@qbench/core';
+import { type Attribute, DataType, type DataTypeCode, encodeModel, type NodeInit } from '@qbench/models';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { ElementFormat, type MinifloatParams, type OverflowMode, type RoundingMode } from '../element.ts';
-import { SPECS } from '../generated/specs.ts';
-import family from '../index.ts';
-import { type Attribute, DataType, type DataTypeCode, encodeModel, type NodeInit } from './model.ts';
+import { ElementFormat, type MinifloatParams, type OverflowMode, type RoundingMode } from './element.ts';
+import { SPECS } from './generated/specs.ts';
+import family from './index.ts';
 
 const ORT_VERSION = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string })
   .version;
@@ -24,6 +24,14 @@ const FP8: [string, DataTypeCode][] = [
   ['e5m2', DataType.FLOAT8E5M2],
   ['e5m2fnuz', DataType.FLOAT8E5M2FNUZ],
 ];
+
+/** The second half of every Cast round trip: the quantized value `q` back to float32 `out`. */
+const CAST_Q_TO_FLOAT: NodeInit = {
+  opType: 'Cast',
+  inputs: ['q'],
+  outputs: ['out'],
+  attributes: [{ name: 'to', int: DataType.FLOAT }],
+};
 
 /** A graph input → nodes → one float output model, run once. */
 async function runGraph(
@@ -171,12 +179,7 @@ describe(`onnxruntime-node ${ORT_VERSION} (CPU) cross-check`, () => {
                 { name: 'saturate', int: saturate },
               ],
             },
-            {
-              opType: 'Cast',
-              inputs: ['q'],
-              outputs: ['out'],
-              attributes: [{ name: 'to', int: DataType.FLOAT }],
-            },
+            CAST_Q_TO_FLOAT,
           ],
           [{ name: 'x', data: x, dims: [x.length] }],
           [x.length],
@@ -218,15 +221,7 @@ describe(`onnxruntime-node ${ORT_VERSION} (CPU) cross-check`, () => {
         ];
         const y = await runGraph(
           24,
-          [
-            { opType: 'Cast', inputs: ['x'], outputs: ['q'], attributes },
-            {
-              opType: 'Cast',
-              inputs: ['q'],
-              outputs: ['out'],
-              attributes: [{ name: 'to', int: DataType.FLOAT }],
-            },
-          ],
+          [{ opType: 'Cast', inputs: ['x'], outputs: ['q'], attributes }, CAST_Q_TO_FLOAT],
           [{ name: 'x', data: x, dims: [x.length] }],
           [x.length],
         );
@@ -348,12 +343,7 @@ describe('ONNX-documented behaviour onnxruntime 1.30 does not implement (asserte
         opset,
         [
           { opType: 'Cast', inputs: ['x'], outputs: ['q'], attributes: [{ name: 'to', int: to }] },
-          {
-            opType: 'Cast',
-            inputs: ['q'],
-            outputs: ['out'],
-            attributes: [{ name: 'to', int: DataType.FLOAT }],
-          },
+          CAST_Q_TO_FLOAT,
         ],
         [{ name: 'x', data: new Float32Array([1, 2.5, Number.NaN]), dims: [3] }],
         [3],
@@ -402,12 +392,7 @@ describe('ONNX-documented behaviour onnxruntime 1.30 does not implement (asserte
       21,
       [
         { opType: 'Cast', inputs: ['x'], outputs: ['q'], attributes: [{ name: 'to', int: DataType.INT4 }] },
-        {
-          opType: 'Cast',
-          inputs: ['q'],
-          outputs: ['out'],
-          attributes: [{ name: 'to', int: DataType.FLOAT }],
-        },
+        CAST_Q_TO_FLOAT,
       ],
       [{ name: 'x', data: x, dims: [x.length] }],
       [x.length],
