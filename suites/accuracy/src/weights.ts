@@ -5,17 +5,16 @@
  * GGUF (f32/f16/bf16 and every quantized type qbench decodes, see weights-gguf.ts).
  * Nothing is downloaded.
  *
- * ONNX is protobuf, which has no index to seek by: the file is read into memory once and parsed without
- * copying payloads, and each tensor is converted to float32 only when read — so memory is the file plus the
- * largest tensor, not bounded by the largest tensor as for safetensors. Only weights are listed (MatMul/Gemm
+ * ONNX is protobuf, which has no index to seek by: a streaming index walks the framing through the file
+ * handle and keeps only each initializer's header and payload offset, so memory stays bounded by the largest
+ * tensor here too. Only weights are listed (MatMul/Gemm
  * second inputs and Gather tables, as the model level quantizes them), with rows along the contraction axis:
  * a MatMul weight stored [in, out] is presented as its transpose [out, in]. Initializers stored as external
  * data (models over 2 GiB) are not read.
  */
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { QbenchError } from '@qbench/core';
-import { FLOAT_DTYPES, findWeights, openSafetensors, parseOnnxModel, tensorToFloat32 } from '@qbench/models';
+import { FLOAT_DTYPES, findWeights, openOnnxIndex, openSafetensors } from '@qbench/models';
 import { openGgufWeights } from './weights-gguf.ts';
 
 export interface WeightTensor {
@@ -65,15 +64,8 @@ export async function openWeights(path: string, tensorsGlob?: string): Promise<W
 }
 
 async function openOnnxWeights(path: string, match: RegExp | undefined): Promise<WeightSource> {
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new QbenchError('weights.open', `${path}: ${(e as Error).message}`);
-  }
-  const model = parseOnnxModel(bytes);
-  const inits = new Map(model.initializers.map((t) => [t.name, t]));
-  const tensors = findWeights(model)
+  const index = await openOnnxIndex(path);
+  const tensors = findWeights(index.model)
     .filter((w) => !match || match.test(w.name))
     .map((w): WeightTensor => {
       const [d0, d1] = w.dims;
@@ -83,8 +75,7 @@ async function openOnnxWeights(path: string, match: RegExp | undefined): Promise
         rows: transposed ? d1 : d0,
         cols: transposed ? d0 : d1,
         async read() {
-          if (!bytes) throw new QbenchError('weights.closed', `${path}: read ${w.name} after close()`);
-          const x = tensorToFloat32(inits.get(w.name)!);
+          const x = await index.readFloat32(w.name);
           if (!transposed) return x;
           const t = new Float32Array(x.length);
           for (let r = 0; r < d0; r++) for (let c = 0; c < d1; c++) t[c * d0 + r] = x[r * d1 + c]!;
@@ -92,12 +83,5 @@ async function openOnnxWeights(path: string, match: RegExp | undefined): Promise
         },
       };
     });
-  return {
-    path,
-    tensors,
-    close: async () => {
-      bytes = undefined; // the parse holds views into the bytes; dropping the source frees both
-      inits.clear();
-    },
-  };
+  return { path, tensors, close: () => index.close() };
 }

@@ -26,3 +26,4 @@ export {
   replaceInitializers,
   tensorToFloat32,
 } from './read.ts';
+export { type OnnxIndex, openOnnxIndex } from './stream.ts';

@@ -72,7 +72,7 @@ function parseAttribute(buf: Uint8Array): [string, OnnxAttribute] {
   return [name, a];
 }
 
-function parseNode(buf: Uint8Array): OnnxNode {
+export function parseNode(buf: Uint8Array): OnnxNode {
   const n: OnnxNode = { opType: '', domain: '', name: '', inputs: [], outputs: [], attributes: {} };
   for (const f of readFields(buf, 'NodeProto')) {
     if (f.field === 1) n.inputs.push(utf8(f.bytes!));
