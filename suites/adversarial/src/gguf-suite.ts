@@ -9,7 +9,9 @@ import { CORPUS } from './corpus/cases.ts';
 import { runFuzz } from './fuzz/fuzz.ts';
 import { defaultSeeds } from './fuzz/seeds.ts';
 
-const BASE = { suite: 'adversarial', format: 'gguf', kernel: '-', backend: 'reference' } as const;
+// The corpus and fuzzer test the GGUF container parser, not a quantization format: format '-' keeps them off
+// the per-format leaderboard rows; the dataset names the container.
+const BASE = { suite: 'adversarial', format: '-', kernel: '-', backend: 'reference' } as const;
 
 export const GGUF_ITEMS: readonly WorkItem[] = [
   { id: 'adversarial/gguf/corpus', label: 'gguf corpus' },
@@ -41,7 +43,7 @@ export async function runCorpus(): Promise<ResultRecord[]> {
     met += g.met;
     records.push({
       ...BASE,
-      dataset: `corpus/${group}`,
+      dataset: `gguf-corpus/${group}`,
       metric: 'expected_verdict_rate',
       value: g.met / g.total,
       unit: 'ratio',
@@ -50,7 +52,7 @@ export async function runCorpus(): Promise<ResultRecord[]> {
   }
   records.push({
     ...BASE,
-    dataset: 'corpus',
+    dataset: 'gguf-corpus',
     metric: 'expected_verdict_rate',
     value: met / total,
     unit: 'ratio',
@@ -74,7 +76,7 @@ export async function runFuzzItem(options: SuiteOptions, signal?: AbortSignal): 
     details?: Record<string, unknown>,
   ): ResultRecord => ({
     ...BASE,
-    dataset: 'fuzz',
+    dataset: 'gguf-fuzz',
     metric,
     value,
     unit,

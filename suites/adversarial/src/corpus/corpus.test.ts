@@ -28,7 +28,7 @@ describe('adversarial suite: corpus work item', () => {
   it('reports an expected-verdict rate of 1 per group and overall', async () => {
     const { runCorpus } = await import('../gguf-suite.ts');
     const records = await runCorpus();
-    const overall = records.find((r) => r.dataset === 'corpus')!;
+    const overall = records.find((r) => r.dataset === 'gguf-corpus')!;
     expect(overall).toMatchObject({ suite: 'adversarial', metric: 'expected_verdict_rate', value: 1 });
     for (const r of records) expect(r.value, `${r.dataset}: ${JSON.stringify(r.details)}`).toBe(1);
   });
