@@ -49,7 +49,7 @@ import {
   Q8_K_D_OFFSET,
   Q8_K_QS_OFFSET,
 } from './generated/constants';
-import { iq4xsScale, k4Min, k4Scale, q3Scale } from './kquant-scales';
+import { iq4xsScale, k4Scale, k4ScalesMins, q3Scale } from './kquant-scales';
 import { quantizeRowQ8_K } from './quantize-q8_k';
 
 /** Products of 16 code lanes with 16 q8 lanes folded to eight int16 lanes (lane = element mod 8). */
@@ -94,50 +94,58 @@ let sums1: v128 = f32x4.splat(0);
 }
 
 /**
- * Σ_g bsums[g]·min(g/2) of a q4_k/q5_k block, exact in int32: the eight 6-bit mins, each repeated for its
- * two 16-element groups, against the sixteen int16 group sums with two i32x4.dot_i16x8_s.
+ * Σ_g bsums[g]·min(g/2) of a q4_k/q5_k block, exact in int32: the mins (byte lanes 8..15 of k4ScalesMins),
+ * each repeated for its two 16-element groups, against the sixteen int16 group sums with two dot_i16x8_s.
  */
-@inline function minTerm(scales: usize, yb: usize): i32 {
-  let lo = i16x8.splat(<i16>k4Min(scales, 0));
-  lo = i16x8.replace_lane(lo, 2, <i16>k4Min(scales, 1));
-  lo = i16x8.replace_lane(lo, 3, <i16>k4Min(scales, 1));
-  lo = i16x8.replace_lane(lo, 4, <i16>k4Min(scales, 2));
-  lo = i16x8.replace_lane(lo, 5, <i16>k4Min(scales, 2));
-  lo = i16x8.replace_lane(lo, 6, <i16>k4Min(scales, 3));
-  lo = i16x8.replace_lane(lo, 7, <i16>k4Min(scales, 3));
-  let hi = i16x8.splat(<i16>k4Min(scales, 4));
-  hi = i16x8.replace_lane(hi, 2, <i16>k4Min(scales, 5));
-  hi = i16x8.replace_lane(hi, 3, <i16>k4Min(scales, 5));
-  hi = i16x8.replace_lane(hi, 4, <i16>k4Min(scales, 6));
-  hi = i16x8.replace_lane(hi, 5, <i16>k4Min(scales, 6));
-  hi = i16x8.replace_lane(hi, 6, <i16>k4Min(scales, 7));
-  hi = i16x8.replace_lane(hi, 7, <i16>k4Min(scales, 7));
+@inline function minTermV(sm: v128, yb: usize): i32 {
+  const z = i8x16.splat(0);
+  const lo = i8x16.shuffle(sm, z, 8, 16, 8, 16, 9, 16, 9, 16, 10, 16, 10, 16, 11, 16, 11, 16);
+  const hi = i8x16.shuffle(sm, z, 12, 16, 12, 16, 13, 16, 13, 16, 14, 16, 14, 16, 15, 16, 15, 16);
   const bsums = yb + Q8_K_BSUMS_OFFSET;
   return sumI32x4(i32x4.add(i32x4.dot_i16x8_s(v128.load(bsums), lo), i32x4.dot_i16x8_s(v128.load(bsums, 16), hi)));
 }
 
+/**
+ * q4_k row: per 64 codes (one 32-byte qs chunk: sub-block 2c in the low nibbles, 2c+1 in the high ones) the
+ * products fold to eight int16 lanes per sub-block (lanes16; |lane| ≤ 4·15·128), the two sub-blocks' lanes
+ * are interleaved (lo[l], hi[l]) and one i32x4.dot_i16x8_s against (a, b, a, b, …) applies both 6-bit
+ * scales and adds them: aux[l] += a·lo[l] + b·hi[l], exact in int32. Scales and mins are unpacked once per
+ * block (k4ScalesMins), the min term comes from q8_k's bsums, and the running sums live in locals. The
+ * integer lanes and every float operation are the reference's, in its order, so results are bit-exact.
+ */
 @inline function q4_kRow(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
+  let f0 = f32x4.splat(0);
+  let f1 = f32x4.splat(0);
   const mask = i8x16.splat(0x0f);
   for (let b = 0; b < blocks; b++) {
     const x = w + <usize>b * Q4_K_BLOCK_BYTES;
     const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
-    const scales = x + Q4_K_SCALES_OFFSET;
+    const sm = k4ScalesMins(x + Q4_K_SCALES_OFFSET);
+    const scales = <u64>i64x2.extract_lane(sm, 0);
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
     for (let c = 0; c < 4; c++) {
-      const v0 = v128.load(x + Q4_K_QS_OFFSET + 32 * c);
-      const v1 = v128.load(x + Q4_K_QS_OFFSET + 32 * c + 16);
+      const qs = x + Q4_K_QS_OFFSET + 32 * c;
       const y = yb + Q8_K_QS_OFFSET + 64 * c;
-      // sub-block 2c: low nibbles (elements 64c .. +31); sub-block 2c+1: high nibbles (64c+32 .. +63)
+      const pair = <u32>(scales >> (16 * c));
+      const ab = i32x4.splat((pair & 0xff) | ((pair & 0xff00) << 8));
+      const v0 = v128.load(qs);
+      const v1 = v128.load(qs, 16);
       const lo = i16x8.add(lanes16(v128.and(v0, mask), v128.load(y)), lanes16(v128.and(v1, mask), v128.load(y, 16)));
       const hi = i16x8.add(lanes16(i8x16.shr_u(v0, 4), v128.load(y, 32)), lanes16(i8x16.shr_u(v1, 4), v128.load(y, 48)));
-      accumulate(lo, k4Scale(scales, 2 * c));
-      accumulate(hi, k4Scale(scales, 2 * c + 1));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), ab));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15), ab));
     }
     const dy = load<f32>(yb + Q8_K_D_OFFSET);
-    flush(f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy);
+    const vd = f32x4.splat(f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy);
+    f0 = f32x4.add(f0, f32x4.mul(vd, f32x4.convert_i32x4_s(a0)));
+    f1 = f32x4.add(f1, f32x4.mul(vd, f32x4.convert_i32x4_s(a1)));
     const dmin = f16ToF32(load<u16>(x + Q4_K_DMIN_OFFSET)) * dy;
-    sumf = sumf - dmin * <f32>minTerm(scales, yb);
+    sumf = sumf - dmin * <f32>minTermV(sm, yb);
   }
+  sums0 = f0;
+  sums1 = f1;
   return finish(sumf);
 }
 
@@ -168,7 +176,7 @@ let sums1: v128 = f32x4.splat(0);
     const dy = load<f32>(yb + Q8_K_D_OFFSET);
     flush(f16ToF32(load<u16>(x + Q5_K_D_OFFSET)) * dy);
     const dmin = f16ToF32(load<u16>(x + Q5_K_DMIN_OFFSET)) * dy;
-    sumf = sumf - dmin * <f32>minTerm(scales, yb);
+    sumf = sumf - dmin * <f32>minTermV(k4ScalesMins(scales), yb);
   }
   return finish(sumf);
 }

@@ -25,3 +25,18 @@ import { IQ4_XS_SCALES_H_OFFSET, IQ4_XS_SCALES_L_OFFSET } from './generated/cons
   const h = <i32>load<u16>(src + IQ4_XS_SCALES_H_OFFSET);
   return ((<i32>load<u8>(src + IQ4_XS_SCALES_L_OFFSET + (ib >> 1)) >> (4 * (ib & 1))) & 0xf) | (((h >> (2 * ib)) & 3) << 4);
 }
+
+/**
+ * All eight 6-bit scales and mins of a q4_k/q5_k block at once, as ggml's SIMD vec_dot unpacks them (the
+ * utmp/kmask shuffle): byte lanes 0..7 hold scales 0..7, lanes 8..15 mins 0..7 (same values as k4Scale/k4Min).
+ */
+@inline export function k4ScalesMins(s: usize): v128 {
+  const u0 = load<u32>(s);
+  const u1 = load<u32>(s, 4);
+  const u2 = load<u32>(s, 8);
+  const m3 = ((u2 >> 4) & 0x0f0f0f0f) | (((u1 >> 6) & 0x03030303) << 4);
+  const m2 = u1 & 0x3f3f3f3f;
+  const s1 = (u2 & 0x0f0f0f0f) | (((u0 >> 6) & 0x03030303) << 4);
+  const s0 = u0 & 0x3f3f3f3f;
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, m2), 3, m3);
+}

@@ -14,14 +14,17 @@
   v128.store(dst, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), scale), 48);
 }
 
-/** 16 unsigned bytes → float32 times `scale`, then `+ offset` per lane (a second, separate rounding, as the reference does). */
+/**
+ * 16 unsigned bytes → float32 times `scale`, then `+ offset` per lane (a second, separate rounding, as the reference does).
+ * The lanes are non-negative, so they widen with the unsigned extends (cheaper than the signed high halves on x64).
+ */
 @inline export function storeU8x16ScaledPlus(codes: v128, scale: v128, offset: v128, dst: usize): void {
   const lo = i16x8.extend_low_i8x16_u(codes);
   const hi = i16x8.extend_high_i8x16_u(codes);
-  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), scale), offset));
-  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), scale), offset), 16);
-  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), scale), offset), 32);
-  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), scale), offset), 48);
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), scale), offset));
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), scale), offset), 16);
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), scale), offset), 32);
+  v128.store(dst, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), scale), offset), 48);
 }
 
 /**
@@ -89,8 +92,8 @@
 @inline export function storeU8x16ScaledMinus(codes: v128, scale: v128, offset: v128, dst: usize): void {
   const lo = i16x8.extend_low_i8x16_u(codes);
   const hi = i16x8.extend_high_i8x16_u(codes);
-  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), scale), offset));
-  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), scale), offset), 16);
-  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), scale), offset), 32);
-  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), scale), offset), 48);
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), scale), offset));
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), scale), offset), 16);
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), scale), offset), 32);
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), scale), offset), 48);
 }
