@@ -4,19 +4,7 @@
 // order: within the spec's dot tolerance). Element j (0..15) is the low nibble of byte j, j + 16 the high.
 // Bindings: KERNEL-ABI.md ("WGSL dot kernels").
 
-struct Params {
-  n: u32,
-  rows: u32,
-  blocks_per_row: u32,
-  rows_x: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read> yq: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-override WORKGROUP_SIZE: u32 = 64u;
+// Params, bindings and WORKGROUP_SIZE: common-dot.wgsl (one layout for every dot kernel).
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -5,19 +5,7 @@
 // q8_k block: f32 d at 0, 256 int8 codes at 4, 16 int16 group sums at 260 (292 bytes).
 // Bindings: KERNEL-ABI.md ("WGSL dot kernels").
 
-struct Params {
-  n: u32,
-  rows: u32,
-  blocks_per_row: u32,
-  rows_x: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read> yq: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-override WORKGROUP_SIZE: u32 = 64u;
+// Params, bindings and WORKGROUP_SIZE: common-dot.wgsl (one layout for every dot kernel).
 
 fn scale_min_k4(s: u32, j: u32) -> vec2<u32> {
   if (j < 4u) {

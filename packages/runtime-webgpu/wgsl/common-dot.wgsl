@@ -1,6 +1,22 @@
 // Helpers for dot (matrix · vector) kernels, prepended after common.wgsl: byte reads from the activation
 // row `yq`, already quantized to the format's partner type (q8_0, q8_k, …) by the reference quantizer on
 // the host, and the workgroup reduction that turns per-thread partial sums into one result per row.
+// The binding layout below is the one dot.ts/launch.ts bind for every dot kernel (KERNEL-ABI.md, "WGSL dot
+// kernels"), declared once here rather than in each kernel.
+
+struct Params {
+  n: u32,
+  rows: u32,
+  blocks_per_row: u32,
+  rows_x: u32,
+}
+
+@group(0) @binding(0) var<storage, read> src: array<u32>;
+@group(0) @binding(1) var<storage, read> yq: array<u32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+override WORKGROUP_SIZE: u32 = 64u;
 
 fn y_u8(i: u32) -> u32 {
   return (yq[i >> 2u] >> ((i & 3u) * 8u)) & 0xffu;

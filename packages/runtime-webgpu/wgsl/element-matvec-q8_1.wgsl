@@ -5,19 +5,7 @@
 // and `fn block_min(base) -> f32` (m), next to the `decode_element` the generic decode uses. One workgroup
 // per row, threads over blocks, tree-order workgroup sum. Bindings: KERNEL-ABI.md ("WGSL dot kernels").
 
-struct Params {
-  n: u32,
-  rows: u32,
-  blocks_per_row: u32,
-  rows_x: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read> yq: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-override WORKGROUP_SIZE: u32 = 64u;
+// Params, bindings and WORKGROUP_SIZE: common-dot.wgsl (one layout for every dot kernel).
 
 // mul_rounded's run-time guard: n is never 0xffffffff, so the guard never fires.
 fn rounding_guard() -> u32 {

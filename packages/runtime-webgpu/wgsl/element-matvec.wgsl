@@ -8,19 +8,7 @@
 // spec's tolerance.dot of the reference dot, not bit-exact (summation order).
 // Bindings: KERNEL-ABI.md ("WGSL dot kernels").
 
-struct Params {
-  n: u32,
-  rows: u32,
-  blocks_per_row: u32,
-  rows_x: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read> yq: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-
-override WORKGROUP_SIZE: u32 = 64u;
+// Params, bindings and WORKGROUP_SIZE: common-dot.wgsl (one layout for every dot kernel).
 
 // mul_rounded's run-time guard: n is never 0xffffffff, so the guard never fires (a matvec is not
 // bit-exact anyway; the guard only keeps the element include's code shared with the decode).
