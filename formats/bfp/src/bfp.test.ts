@@ -1,7 +1,7 @@
 import {
   generate,
-  isQbenchError,
   loadFormat,
+  qbenchErrorOf,
   type ReferenceCodec,
   type ResolvedSpec,
   sqnrDb,
@@ -17,15 +17,7 @@ const spec = (id: string) => (SPECS as Record<string, ResolvedSpec>)[id] ?? fami
 const codec = (id: string): ReferenceCodec => bfpCodec(spec(id));
 const roundTrip = (c: ReferenceCodec, x: Float32Array) => c.decode(c.encode(x), x.length);
 
-function throwsQ(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-    expect.unreachable();
-  } catch (e) {
-    expect(isQbenchError(e)).toBe(true);
-    expect((e as Error).message).toMatch(re);
-  }
-}
+const throwsQ = (f: () => unknown, re: RegExp): void => void expect(qbenchErrorOf(f).message).toMatch(re);
 
 describe('BFP block', () => {
   it('worked example (MSFP12): [1.5, −0.3, 0.06, 0 …] → exponent 127, codes 6, 9, 0', () => {

@@ -5,19 +5,11 @@
  * errors that name the problem). A test file calls `itHasCodecProperties` inside its `describe.each` and adds
  * what is particular to its types.
  */
-import { type Format, generate, loadFormat, nmse, QbenchError } from '@qbench/core';
+import { type Format, generate, loadFormat, nmse, qbenchErrorOf } from '@qbench/core';
 import { expect, it } from 'vitest';
 
-/** The QbenchError thrown by f, or a test failure when it does not throw one. */
-export function thrown(f: () => unknown): QbenchError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof QbenchError) return e;
-    throw e;
-  }
-  throw new Error('expected a QbenchError');
-}
+/** The QbenchError a call throws (core's qbenchErrorOf, under the name these tests use). */
+export const thrown = qbenchErrorOf;
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);

@@ -1,5 +1,5 @@
 /** The container codecs (packing, lengths, errors). */
-import { generate, isQbenchError, loadFormat, type ResolvedSpec, sqnrDb } from '@qbench/core';
+import { generate, loadFormat, qbenchErrorOf, type ResolvedSpec, sqnrDb } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { SPECS } from './generated/specs.ts';
 import family from './index.ts';
@@ -7,15 +7,7 @@ import { packCodes, unpackCodes } from './packing.ts';
 
 const spec = (id: string) => (SPECS as Record<string, ResolvedSpec>)[id]!;
 
-function throwsQ(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-    expect.unreachable();
-  } catch (e) {
-    expect(isQbenchError(e)).toBe(true);
-    expect((e as Error).message).toMatch(re);
-  }
-}
+const throwsQ = (f: () => unknown, re: RegExp): void => void expect(qbenchErrorOf(f).message).toMatch(re);
 
 describe('packing', () => {
   it('worked example: width 6, [0x3F, 0x01, 0x00, 0x2A] → 7F 00 A8', () => {

@@ -1,5 +1,5 @@
 /** OCP MX block formats and NVFP4: hand-worked blocks, exhaustive element codes, special blocks, anchors. */
-import { generate, isQbenchError, type ReferenceCodec, type ResolvedSpec, sqnrDb } from '@qbench/core';
+import { generate, qbenchErrorOf, type ReferenceCodec, type ResolvedSpec, sqnrDb } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { ElementFormat, type MinifloatParams } from './element.ts';
 import { SPECS } from './generated/specs.ts';
@@ -15,15 +15,7 @@ const block = (...head: number[]) => {
   return b;
 };
 
-function throwsQ(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-    expect.unreachable();
-  } catch (e) {
-    expect(isQbenchError(e)).toBe(true);
-    expect((e as Error).message).toMatch(re);
-  }
-}
+const throwsQ = (f: () => unknown, re: RegExp): void => void expect(qbenchErrorOf(f).message).toMatch(re);
 
 const MX_FP: [string, string][] = [
   ['mxfp8_e4m3', 'e4m3fn'],

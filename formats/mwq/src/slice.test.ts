@@ -1,4 +1,4 @@
-import { FORMAT_SPECS, generate, isQbenchError, loadFormat, nmse, type ResolvedSpec } from '@qbench/core';
+import { FORMAT_SPECS, generate, loadFormat, nmse, qbenchErrorOf, type ResolvedSpec } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { decodeFromMasterPrefix, MwqCodec, masterPrefixBytes } from './codec.ts';
 import { quantizeMaster, roundHalfEven } from './master.ts';
@@ -8,15 +8,7 @@ import { parseMwqId } from './spec.ts';
 
 const specs = Object.values(FORMAT_SPECS).filter((s) => s.family === 'mwq') as ResolvedSpec[];
 
-function qbenchMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isQbenchError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a QbenchError');
-}
+const qbenchMessage = (fn: () => unknown): string => qbenchErrorOf(fn).message;
 
 describe('slicing the int8 master', () => {
   it('round half up then clamp, for all 256 codes and r = 2..8 (MatGPTQ matryoshka_slice)', () => {

@@ -1,9 +1,9 @@
 import {
   FORMAT_SPECS,
   generate,
-  isQbenchError,
   loadFormat,
   nmse,
+  qbenchErrorOf,
   type ResolvedSpec,
   SplitMix64,
 } from '@qbench/core';
@@ -15,15 +15,7 @@ import { buildPvqSpec, parsePvqId, resolvePvqSpec } from './spec.ts';
 
 const fileSpecs = Object.values(FORMAT_SPECS).filter((s) => s.family === 'pvq') as ResolvedSpec[];
 
-function qbenchMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isQbenchError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a QbenchError');
-}
+const qbenchMessage = (fn: () => unknown): string => qbenchErrorOf(fn).message;
 
 describe('pvq specs', () => {
   it('ship operating points around 2, 3 and 4 bits/weight, derived from the layout', () => {

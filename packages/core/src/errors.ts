@@ -17,3 +17,17 @@ export class QbenchError extends Error {
 export function isQbenchError(e: unknown): e is QbenchError {
   return e instanceof QbenchError;
 }
+
+/**
+ * The QbenchError `f` throws: for tests and callers that assert on an error's code and message. Any other
+ * exception is rethrown, and returning normally is itself an error ('expected a QbenchError').
+ */
+export function qbenchErrorOf(f: () => unknown): QbenchError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof QbenchError) return e;
+    throw e;
+  }
+  throw new Error('expected a QbenchError');
+}

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QbenchError } from './errors.ts';
+import { qbenchErrorOf } from './errors.ts';
 import { listGoldenFolders, openGoldenFolder } from './golden.ts';
 import { goldenDir } from './test-support.ts';
 
@@ -17,16 +17,6 @@ function copyOfQ8(): string {
 afterEach(() => {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function errorOf(f: () => unknown): QbenchError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof QbenchError) return e;
-    throw e;
-  }
-  throw new Error('expected a QbenchError');
-}
 
 describe('golden folders', () => {
   it('reads and verifies every case of the shipped ggml q8_0 set', () => {
@@ -51,7 +41,7 @@ describe('golden folders', () => {
     const bytes = readFileSync(q);
     bytes[100] = bytes[100]! ^ 1;
     writeFileSync(q, bytes);
-    const e = errorOf(() =>
+    const e = qbenchErrorOf(() =>
       openGoldenFolder(dir)
         .cases.find((c) => c.name === 'gaussian')!
         .bytes('q'),
@@ -63,7 +53,7 @@ describe('golden folders', () => {
   it('a truncated file is reported as truncated when the size is known, naming the file', () => {
     const dir = copyOfQ8();
     truncateSync(join(dir, 'gaussian.q'), 10);
-    const e = errorOf(() =>
+    const e = qbenchErrorOf(() =>
       openGoldenFolder(dir)
         .cases.find((c) => c.name === 'gaussian')!
         .bytes('q', 4352),
@@ -75,7 +65,7 @@ describe('golden folders', () => {
   it('a missing file or manifest is an error naming it', () => {
     const dir = copyOfQ8();
     rmSync(join(dir, 'gaussian.out.f32'));
-    const e = errorOf(() =>
+    const e = qbenchErrorOf(() =>
       openGoldenFolder(dir)
         .cases.find((c) => c.name === 'gaussian')!
         .bytes('out'),
@@ -83,7 +73,7 @@ describe('golden folders', () => {
     expect(e.code).toBe('golden.missing');
     expect(e.message).toContain('gaussian.out.f32');
     rmSync(join(dir, 'manifest.json'));
-    expect(errorOf(() => openGoldenFolder(dir)).message).toContain('manifest.json');
+    expect(qbenchErrorOf(() => openGoldenFolder(dir)).message).toContain('manifest.json');
   });
 
   it('a malformed manifest names the case that is wrong', () => {
@@ -92,6 +82,6 @@ describe('golden folders', () => {
       join(dir, 'manifest.json'),
       JSON.stringify({ cases: [{ name: 'x', files: { in: 'x.in.f32' } }] }),
     );
-    expect(errorOf(() => openGoldenFolder(dir)).message).toMatch(/cases\[0\]\.sha256/);
+    expect(qbenchErrorOf(() => openGoldenFolder(dir)).message).toMatch(/cases\[0\]\.sha256/);
   });
 });
