@@ -7,12 +7,23 @@
  *
  * Memory map of `<id>_decode(src, n, dst)`: src n/BLOCK_ELEMENTS blocks of BLOCK_BYTES (exponent byte at
  * EXPONENT_OFFSET, codes packed LSB first at ELEMENTS_OFFSET), dst n float32.
- * bfp12_ksort has no kernel: its channel permutation (side info first) would fit the ABI, but the stored
- * order is a permutation of whole 128-channel rows, so the conformance block counts (1, 2, 3, 7, 31, 33, 257
- * blocks of 32) never form a tensor its reference encodes and no case could check a kernel.
+ *
+ * K-sorted BFP (bfp12_ksort, formats/bfp/src/ksort.ts): src starts with the channel permutation, CHANNELS
+ * entries of ⌈log2 CHANNELS⌉ bits, LSB first (PERMUTATION_HEADER_OFFSET), then the blocks of rows of CHANNELS
+ * values in stored order; each row is decoded into scratch and scattered back, y[perm[j]] = row[j]. A
+ * permutation that is not a bijection, or n that is not whole rows, traps: the reference rejects both
+ * (bfp.permutation, codec.length), and the host reports the trap as a QbenchError.
  */
 import { decodeStream } from '../../../packages/runtime-wasm/assembly/stream';
 import {
+  BFP12_KSORT_BLOCK_BYTES,
+  BFP12_KSORT_BLOCK_ELEMENTS,
+  BFP12_KSORT_ELEMENT_BITS,
+  BFP12_KSORT_ELEMENT_TABLE,
+  BFP12_KSORT_ELEMENTS_OFFSET,
+  BFP12_KSORT_EXPONENT_OFFSET,
+  BFP12_KSORT_PARAM_CHANNELS,
+  BFP12_KSORT_PERMUTATION_HEADER_OFFSET,
   BFP16_BLOCK_BYTES,
   BFP16_BLOCK_ELEMENTS,
   BFP16_ELEMENT_BITS,
@@ -57,4 +68,39 @@ export function msfp16_decode(src: usize, n: i32, dst: usize): void {
 }
 export function msfp12_decode(src: usize, n: i32, dst: usize): void {
   decodeBfp(src, n, dst, MSFP12_ELEMENT_TABLE, MSFP12_ELEMENT_BITS, MSFP12_BLOCK_ELEMENTS, MSFP12_BLOCK_BYTES, MSFP12_EXPONENT_OFFSET, MSFP12_ELEMENTS_OFFSET);
+}
+
+/** Bits per permutation entry: ⌈log2 channels⌉, at least 1 (ksort.ts permutationEntryBits). */
+const KSORT_ENTRY_BITS = BFP12_KSORT_PARAM_CHANNELS > 1 ? 32 - clz<i32>(BFP12_KSORT_PARAM_CHANNELS - 1) : 1;
+const KSORT_PERM_BYTES = (BFP12_KSORT_PARAM_CHANNELS * KSORT_ENTRY_BITS + 7) >> 3;
+/** Scratch: the permutation (one u32 per entry, pre-scaled to a byte offset), a seen mark per channel, one row. */
+const KSORT_PERM: usize = memory.data(BFP12_KSORT_PARAM_CHANNELS * 4, 16);
+const KSORT_SEEN: usize = memory.data(BFP12_KSORT_PARAM_CHANNELS, 16);
+const KSORT_ROW: usize = memory.data(BFP12_KSORT_PARAM_CHANNELS * 4, 16);
+
+export function bfp12_ksort_decode(src: usize, n: i32, dst: usize): void {
+  const channels = BFP12_KSORT_PARAM_CHANNELS;
+  if (channels % BFP12_KSORT_BLOCK_ELEMENTS != 0 || KSORT_ENTRY_BITS > 24) ERROR('bfp12_ksort: rows are whole blocks; entries are read 32 bits at a time');
+  if (n % channels != 0) unreachable(); // not whole rows: the reference rejects the length
+  const perm = src + BFP12_KSORT_PERMUTATION_HEADER_OFFSET;
+  memory.fill(KSORT_SEEN, 0, channels);
+  for (let j = 0; j < channels; j++) {
+    // the entry's ≤ 24 bits lie within 4 bytes from its first byte, read byte by byte (never past the header)
+    const bit = j * KSORT_ENTRY_BITS;
+    let w: u32 = 0;
+    for (let k = 0; (k << 3) < (bit & 7) + KSORT_ENTRY_BITS; k++) w |= <u32>load<u8>(perm + (bit >> 3) + k) << (k << 3);
+    const p = (w >> (bit & 7)) & ((1 << KSORT_ENTRY_BITS) - 1);
+    // not a bijection of 0..channels−1: the reference throws (bfp.permutation)
+    if (p >= <u32>channels || load<u8>(KSORT_SEEN + p) != 0) unreachable();
+    store<u8>(KSORT_SEEN + p, 1);
+    store<u32>(KSORT_PERM + (<usize>j << 2), p << 2);
+  }
+  const first = perm + KSORT_PERM_BYTES;
+  const blocksPerRow = channels / BFP12_KSORT_BLOCK_ELEMENTS;
+  const rows = n / channels;
+  for (let r = 0; r < rows; r++) {
+    decodeBfp(first + <usize>r * blocksPerRow * BFP12_KSORT_BLOCK_BYTES, channels, KSORT_ROW, BFP12_KSORT_ELEMENT_TABLE, BFP12_KSORT_ELEMENT_BITS, BFP12_KSORT_BLOCK_ELEMENTS, BFP12_KSORT_BLOCK_BYTES, BFP12_KSORT_EXPONENT_OFFSET, BFP12_KSORT_ELEMENTS_OFFSET);
+    const out = dst + ((<usize>r * channels) << 2);
+    for (let j = 0; j < channels; j++) store<f32>(out + load<u32>(KSORT_PERM + (<usize>j << 2)), load<f32>(KSORT_ROW + (<usize>j << 2)));
+  }
 }

@@ -67,6 +67,7 @@ import {
   NVFP4_ELEMENT_TABLE,
   NVFP4_ELEMENTS_OFFSET,
   NVFP4_SCALE_OFFSET,
+  NVFP4_TENSOR_SCALE_HEADER_OFFSET,
 } from './generated/constants';
 
 // Plain element streams: scale 1 (an exact multiply, NaN and −0 included).
@@ -129,12 +130,20 @@ export function mxint8_decode(src: usize, n: i32, dst: usize): void {
   decodeMx(src, n, dst, MXINT8_ELEMENT_TABLE, MXINT8_ELEMENT_BITS, MXINT8_BLOCK_ELEMENTS, MXINT8_BLOCK_BYTES, MXINT8_SCALE_OFFSET, MXINT8_ELEMENTS_OFFSET);
 }
 
-export function nvfp4_decode(src: usize, n: i32, dst: usize): void {
-  const t = load<f32>(src); // the per-tensor scale precedes the first block
+/**
+ * n elements of NVFP4 blocks at `first` under tensor scale t: what the decode does after reading t, and
+ * what the dot does per row (the rows of a matrix share the one tensor scale before them).
+ */
+@inline export function nvfp4Blocks(t: f32, first: usize, n: i32, dst: usize): void {
   const blocks = n / NVFP4_BLOCK_ELEMENTS;
   for (let b = 0; b < blocks; b++) {
-    const block = src + 4 + <usize>b * NVFP4_BLOCK_BYTES;
+    const block = first + <usize>b * NVFP4_BLOCK_BYTES;
     const total = t * load<f32>(E4M3FN_ELEMENT_TABLE + (<usize>load<u8>(block + NVFP4_SCALE_OFFSET) << 2));
     decodeStream(block + NVFP4_ELEMENTS_OFFSET, NVFP4_BLOCK_ELEMENTS, dst + ((<usize>b * NVFP4_BLOCK_ELEMENTS) << 2), NVFP4_ELEMENT_TABLE, NVFP4_ELEMENT_BITS, total);
   }
+}
+
+export function nvfp4_decode(src: usize, n: i32, dst: usize): void {
+  // the per-tensor scale precedes the first block
+  nvfp4Blocks(load<f32>(src + NVFP4_TENSOR_SCALE_HEADER_OFFSET), src + NVFP4_TENSOR_SCALE_HEADER_OFFSET + sizeof<f32>(), n, dst);
 }

@@ -2,12 +2,16 @@
  * Dot (matrix · vector, float32 activations) for the minifloat element streams and the OCP MX formats: the
  * sources define no vec_dot, so the reference dot is Σ decode(x)_j·y_j in float64 (the specs'
  * tolerance.dot says so); each row goes through the format's decode and the in-order float64 sum of
- * packages/runtime-wasm/assembly/floatdot.ts. NVFP4 has none: its per-tensor scale is not a row's.
+ * packages/runtime-wasm/assembly/floatdot.ts. NVFP4's matrix is one tensor (as its reference encodes a
+ * rows × n tensor): the float32 tensor scale every row shares, then the rows; each row is decoded with that
+ * scale (nvfp4Blocks, the decode's own loop) and summed the same way.
  *
- * Memory map of `<id>_dot(w, y, rows, n, dst)`: w rows × n/BLOCK_ELEMENTS blocks; y n float32; dst rows
- * float32; scratch n float32 from the module allocator, released before returning.
+ * Memory map of `<id>_dot(w, y, rows, n, dst)`: w rows × n/BLOCK_ELEMENTS blocks (NVFP4: after the tensor
+ * scale at TENSOR_SCALE_HEADER_OFFSET); y n float32; dst rows float32; scratch n float32 from the module
+ * allocator, released before returning.
  */
-import { decodeDotRows } from '../../../packages/runtime-wasm/assembly/floatdot';
+import { decodeDotRows, dotF32F64 } from '../../../packages/runtime-wasm/assembly/floatdot';
+import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
 import {
   e2m1_decode,
   e2m3_decode,
@@ -23,6 +27,7 @@ import {
   mxfp8_e4m3_decode,
   mxfp8_e5m2_decode,
   mxint8_decode,
+  nvfp4Blocks,
 } from './decode-minifloat';
 import {
   E2M1_BLOCK_BYTES,
@@ -53,6 +58,9 @@ import {
   MXFP8_E5M2_BLOCK_ELEMENTS,
   MXINT8_BLOCK_BYTES,
   MXINT8_BLOCK_ELEMENTS,
+  NVFP4_BLOCK_BYTES,
+  NVFP4_BLOCK_ELEMENTS,
+  NVFP4_TENSOR_SCALE_HEADER_OFFSET,
 } from './generated/constants';
 
 export function e2m1_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
@@ -96,4 +104,16 @@ export function mxfp8_e5m2_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize
 }
 export function mxint8_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   decodeDotRows(mxint8_decode, w, y, rows, n, dst, <usize>(n / MXINT8_BLOCK_ELEMENTS) * MXINT8_BLOCK_BYTES);
+}
+export function nvfp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const t = load<f32>(w + NVFP4_TENSOR_SCALE_HEADER_OFFSET);
+  const first = w + NVFP4_TENSOR_SCALE_HEADER_OFFSET + sizeof<f32>();
+  const rowBytes = <usize>(n / NVFP4_BLOCK_ELEMENTS) * NVFP4_BLOCK_BYTES;
+  const m = mark();
+  const x = alloc(<usize>n << 2);
+  for (let r = 0; r < rows; r++) {
+    nvfp4Blocks(t, first + <usize>r * rowBytes, n, x);
+    store<f32>(dst + (<usize>r << 2), dotF32F64(x, y, n));
+  }
+  release(m);
 }

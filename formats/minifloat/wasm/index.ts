@@ -35,4 +35,5 @@ export {
   mxfp8_e4m3_dot,
   mxfp8_e5m2_dot,
   mxint8_dot,
+  nvfp4_dot,
 } from './dot-float';

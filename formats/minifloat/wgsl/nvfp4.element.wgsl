@@ -1,7 +1,8 @@
 // nvfp4 element (generic decode): y = E2M1[code]·fl(t·E4M3[s]), two f32 multiplies in the reference's order;
 // t is the float32 per-tensor scale at byte 0 of the tensor (before the first block), s the block's E4M3
 // scale byte. Codes packed LSB first (element 2i in the low nibble of byte i).
-// No matvec: the tensor scale makes a row's bytes depend on the whole tensor, not on the row alone.
+// The matvec takes the whole matrix as one tensor (the tensor scale, then the rows: HEADER_BYTES in
+// element-matvec.wgsl), so every row reads the same t at byte 0.
 
 // the table as a private variable, copied once per invocation (not once per element) for run-time indexing
 var<private> e4m3fn_element_table_p = E4M3FN_ELEMENT_TABLE;

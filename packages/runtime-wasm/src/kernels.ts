@@ -105,11 +105,14 @@ export function abiDotKernel(mod: AbiModule, exportName: string, fmt: BlockShape
   mod.fn(exportName);
   const prepare = (q: Uint8Array, y: Float32Array, rows: number): PreparedRun => {
     const n = y.length;
-    const rowBytes = encodedBytes(fmt, n, 'row length');
-    if (!Number.isInteger(rows) || rows <= 0 || q.byteLength !== rows * rowBytes) {
+    // per-tensor side info (nvfp4's tensor scale) comes once, before the rows: the matrix is one tensor
+    const header = fmt.headerBytes ?? 0;
+    const rowBytes = encodedBytes(fmt, n, 'row length') - header;
+    const need = header + rows * rowBytes;
+    if (!Number.isInteger(rows) || rows <= 0 || q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
-        `${fmt.id}: ${rows} rows of ${n} elements need ${rows * rowBytes} bytes, got ${q.byteLength}`,
+        `${fmt.id}: ${rows} rows of ${n} elements need ${need} bytes, got ${q.byteLength}`,
       );
     }
     const live = stage(mod);

@@ -64,9 +64,10 @@ const KERNEL_EXPORT = /^(.+)_(decode|dot)$/;
 function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: WasmTarget): KernelTraits {
   const spec = FORMAT_SPECS[format];
   const be = spec.layout.blockElements;
-  // per-tensor side info (nvfp4's tensor scale) precedes the first block; other side info (per group of
-  // blocks, e.g. nf4_dq's absmax2) is not block-local: a decode kernel takes the whole tensor, side info
-  // first, sized by the reference's encodedBytes; a dot kernel's rows could not carry it
+  // per-tensor side info (nvfp4's tensor scale) precedes the first block, and in a dot the first row (the
+  // matrix is one tensor); other side info (per group of blocks, e.g. nf4_dq's absmax2) is not
+  // block-local: a decode kernel takes the whole tensor, side info first, sized by the reference's
+  // encodedBytes; a dot kernel's rows could not carry it
   const side = spec.layout.sideInfo ?? [];
   const perTensorOnly = side.every((x) => x.per === 'tensor');
   const shape = {

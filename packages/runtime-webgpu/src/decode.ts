@@ -19,6 +19,11 @@ export interface DecodeShape {
   blockBytes: number;
   /** Per-tensor side info before the first block (e.g. NVFP4's float32 tensor scale); default 0. */
   headerBytes?: number;
+  /**
+   * Bytes of a tensor of n elements, side info included (the reference's encodedBytes), for formats whose
+   * side info grows with n (nf4_dq's absmax2 per group, mwq's scales); default headerBytes + the blocks.
+   */
+  encodedBytes?: (n: number) => number;
 }
 
 export interface PipelineOptions {
@@ -77,7 +82,7 @@ export function gpuDecodeKernel(
       );
     }
     const blocks = n / fmt.blockElements;
-    const need = (fmt.headerBytes ?? 0) + blocks * fmt.blockBytes;
+    const need = fmt.encodedBytes ? fmt.encodedBytes(n) : (fmt.headerBytes ?? 0) + blocks * fmt.blockBytes;
     if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',

@@ -7,6 +7,8 @@
  * quantizer on the host, inside run(): WGSL division is not correctly rounded (2.5 ulp), so quantizing on
  * the GPU could change codes; doing it per run keeps it inside the timed work, as in a real matmul. A format
  * with no partner type (NF4, MX, minifloats…) gets the raw float32 row (registry.ts identityPartner).
+ * A format with per-tensor side info (nvfp4, ifairy) takes the whole encoded matrix: that side info first,
+ * then the rows (headerBytes), as its reference encodes a rows × n tensor.
  */
 import { type DotKernel, type PreparedRun, QbenchError, type ReferenceCodec } from '@qbench/core';
 import type { GpuContext } from './device.ts';
@@ -16,6 +18,8 @@ export interface DotShape {
   id: string;
   blockElements: number;
   blockBytes: number;
+  /** Per-tensor side info before the first row (nvfp4's tensor scale, ifairy's scales), shared by all rows. */
+  headerBytes?: number;
   /** The partner type's reference encoder (row → bytes). */
   partner: Pick<ReferenceCodec, 'encode'>;
 }
@@ -35,10 +39,11 @@ export function gpuDotKernel(
         `${fmt.id}: row length ${n} is not a positive multiple of ${fmt.blockElements}`,
       );
     const blocksPerRow = n / fmt.blockElements;
-    if (!Number.isInteger(rows) || rows <= 0 || q.byteLength !== rows * blocksPerRow * fmt.blockBytes) {
+    const need = (fmt.headerBytes ?? 0) + rows * blocksPerRow * fmt.blockBytes;
+    if (!Number.isInteger(rows) || rows <= 0 || q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
-        `${fmt.id}: ${rows} rows of ${n} need ${rows * blocksPerRow * fmt.blockBytes} bytes, got ${q.byteLength}`,
+        `${fmt.id}: ${rows} rows of ${n} need ${need} bytes, got ${q.byteLength}`,
       );
     }
     const src = storageInput(device, `${label} weights`, q);

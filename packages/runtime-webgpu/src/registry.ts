@@ -23,10 +23,12 @@ import { gpuDotKernel } from './dot.ts';
 import {
   assembleElementShader,
   assembleShader,
+  assembleTensorShader,
   type ElementFile,
   familyOfFormat,
   listElementFiles,
   listShaderFiles,
+  listTensorFiles,
   type ShaderFile,
 } from './shaders.ts';
 
@@ -48,7 +50,10 @@ interface KernelSource {
   op: KernelOp;
   /** The shader for load(): read and assembled only then (headerBytes: the format's per-tensor side info). */
   source: (headerBytes: number) => string;
-  /** Whether the kernel reads per-tensor side info before the blocks (element includes' decode). */
+  /**
+   * Whether the kernel takes side info before the blocks (element and tensor includes): the input is then
+   * sized by the reference's encodedBytes, and element includes get its per-tensor part as HEADER_BYTES.
+   */
   header?: boolean;
 }
 
@@ -85,12 +90,26 @@ function traits(f: KernelSource): KernelTraits {
       if (!g.ok) throw new QbenchError('webgpu.unavailable', g.reason);
       const headerBytes = f.header ? await headerBytesOf(f.format) : 0;
       const pipeline = await computePipeline(g.gpu, f.source(headerBytes), { label });
-      if (f.op === 'decode') return gpuDecodeKernel(g.gpu, pipeline, { ...shape, headerBytes }, label);
+      if (f.op === 'decode') {
+        // side info that grows with n (nf4_dq's absmax2 per 256 blocks, mwq's per-group scales): the
+        // reference says how many bytes a tensor of n elements takes
+        const ref = f.header ? (await loadFormat(f.format)).reference : undefined;
+        return gpuDecodeKernel(
+          g.gpu,
+          pipeline,
+          { ...shape, headerBytes, ...(ref ? { encodedBytes: (n: number) => ref.encodedBytes(n) } : {}) },
+          label,
+        );
+      }
       const partner = partnerOf(f.format);
       return gpuDotKernel(
         g.gpu,
         pipeline,
-        { ...shape, partner: partner ? (await loadFormat(partner)).reference : identityPartner() },
+        {
+          ...shape,
+          headerBytes,
+          partner: partner ? (await loadFormat(partner)).reference : identityPartner(),
+        },
         label,
       );
     },
@@ -100,7 +119,8 @@ function traits(f: KernelSource): KernelTraits {
 /**
  * Every webgpu kernel: whole-shader files first; an element include adds the generic decode where the
  * format has no .decode.wgsl, and the generic matvec where it has no .dot.wgsl and its spec states a
- * tolerance.dot (the bound the conformance harness holds a matvec to).
+ * tolerance.dot (the bound the conformance harness holds a matvec to); a tensor include adds the generic
+ * decode only (its side info is per group of the whole tensor, which a row of a matvec cannot carry).
  */
 export function webgpuKernelSources(): KernelSource[] {
   const files = listShaderFiles().filter((f): f is ShaderFile & { format: FormatId } => isFormatId(f.format));
@@ -108,6 +128,8 @@ export function webgpuKernelSources(): KernelSource[] {
   const out: KernelSource[] = files.map((f) => ({
     ...f,
     source: () => assembleShader(readFileSync(f.path, 'utf8'), f.family, f.op),
+    // a whole-shader decode takes the tensor as the reference encodes it (pvq: gainMax before the blocks)
+    header: f.op === 'decode',
   }));
   const has = new Set(files.map((f) => `${f.format}.${f.op}`));
   for (const e of listElementFiles().filter((x): x is ElementFile & { format: FormatId } =>
@@ -124,8 +146,24 @@ export function webgpuKernelSources(): KernelSource[] {
       );
     if (!has.has(`${e.format}.decode`))
       out.push({ family: e.family, format: e.format, op: 'decode', source: element('decode'), header: true });
-    if (!has.has(`${e.format}.dot`) && FORMAT_SPECS[e.format].tolerance.dot)
-      out.push({ family: e.family, format: e.format, op: 'dot', source: element('dot') });
+    // a matvec shares side info across rows only where it is per tensor (a per-group statistic would
+    // belong to some rows and not others)
+    const perTensor = (FORMAT_SPECS[e.format].layout.sideInfo ?? []).every((s) => s.per === 'tensor');
+    if (!has.has(`${e.format}.dot`) && FORMAT_SPECS[e.format].tolerance.dot && perTensor)
+      out.push({ family: e.family, format: e.format, op: 'dot', source: element('dot'), header: true });
+    has.add(`${e.format}.decode`);
+  }
+  for (const t of listTensorFiles().filter((x): x is ElementFile & { format: FormatId } =>
+    isFormatId(x.format),
+  )) {
+    if (has.has(`${t.format}.decode`)) continue;
+    out.push({
+      family: t.family,
+      format: t.format,
+      op: 'decode',
+      source: () => assembleTensorShader(readFileSync(t.path, 'utf8'), t.family, t.format),
+      header: true,
+    });
   }
   return out;
 }
@@ -164,7 +202,13 @@ export async function loadWgslFile(
     kernel: gpuDecodeKernel(
       g.gpu,
       pipeline,
-      { id: format.id, blockElements: format.blockElements, blockBytes: format.blockBytes },
+      {
+        id: format.id,
+        blockElements: format.blockElements,
+        blockBytes: format.blockBytes,
+        // side info outside the blocks (nvfp4, nf4_dq, mwq…) comes first, as the reference encodes it
+        encodedBytes: (n: number) => format.reference.encodedBytes(n),
+      },
       label,
     ),
     op,

@@ -5,6 +5,10 @@
  * A format may instead (or as well) have an element include, formats/<family>/wgsl/<format>.element.wgsl,
  * that defines `fn decode_element(base, e) -> f32`: the loader concatenates it with a generic entry point
  * (../wgsl/element-decode.wgsl, ../wgsl/element-matvec*.wgsl), so one decode function serves both ops.
+ * Formats whose side info is not per block (per-group statistics before the blocks, as nf4_dq and mwq store
+ * them) have a tensor include, formats/<family>/wgsl/<format>.tensor.wgsl, defining `fn element_at(j) -> f32`
+ * (element j of the whole tensor, from params.n and the generated constants): decode only, since a matvec
+ * row cannot carry side info shared with the other rows.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,16 +41,21 @@ export function listShaderFiles(): ShaderFile[] {
   return out;
 }
 
-/** Generated constants of a family ('' when it has none) + common helpers (+ dot helpers) + the kernel. */
+/**
+ * Generated constants of a family ('' when it has none) + common helpers (+ dot helpers) + the family's own
+ * helpers (formats/<family>/wgsl/common.wgsl, where several of its formats share one decode written once
+ * over their generated constants) + the kernel.
+ */
 export function assembleShader(
   kernelSource: string,
   family?: string,
   op: 'decode' | 'dot' = 'decode',
 ): string {
-  const constantsPath = family ? `${formatsDir}${family}/wgsl/generated/constants.wgsl` : undefined;
-  const constants = constantsPath && existsSync(constantsPath) ? readFileSync(constantsPath, 'utf8') : '';
+  const read = (path: string | undefined) => (path && existsSync(path) ? readFileSync(path, 'utf8') : '');
+  const constants = read(family && `${formatsDir}${family}/wgsl/generated/constants.wgsl`);
+  const familyCommon = read(family && `${formatsDir}${family}/wgsl/common.wgsl`);
   const dot = op === 'dot' ? readFileSync(commonDotPath, 'utf8') : '';
-  return `${constants}\n${readFileSync(commonPath, 'utf8')}\n${dot}\n${kernelSource}`;
+  return `${constants}\n${readFileSync(commonPath, 'utf8')}\n${dot}\n${familyCommon}\n${kernelSource}`;
 }
 
 /** The family whose generated constants a format's kernels use. */
@@ -80,12 +89,40 @@ export function listElementFiles(): ElementFile[] {
   return out;
 }
 
+const TENSOR = /^([a-z0-9_]+)\.tensor\.wgsl$/;
+
+/** The tensor includes (`<format>.tensor.wgsl`) of every family. */
+export function listTensorFiles(): ElementFile[] {
+  const out: ElementFile[] = [];
+  if (!existsSync(formatsDir)) return out;
+  for (const family of readdirSync(formatsDir).sort()) {
+    const dir = `${formatsDir}${family}/wgsl`;
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) {
+      const m = TENSOR.exec(f);
+      if (m) out.push({ family, format: m[1]!, path: `${dir}/${f}` });
+    }
+  }
+  return out;
+}
+
+function blockAliases(format: string): string {
+  const upper = format.toUpperCase();
+  return `const BLOCK_ELEMENTS: u32 = ${upper}_BLOCK_ELEMENTS;\nconst BLOCK_BYTES: u32 = ${upper}_BLOCK_BYTES;\n`;
+}
+
+/** A decode shader from a tensor include: constants, helpers, BLOCK_* aliases, the include, the entry point. */
+export function assembleTensorShader(tensorSource: string, family: string, format: string): string {
+  const main = readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8');
+  return assembleShader(`${blockAliases(format)}\n${tensorSource}\n${main}`, family, 'decode');
+}
+
 /**
  * A full shader from an element include: constants, helpers, BLOCK_ELEMENTS / BLOCK_BYTES aliased to the
  * format's generated constants, the include, and the generic entry point. For `dot`, `partner` is the
  * spec's vecDotType (the staged activations' type) or undefined for raw float32 activations; q8_1 partners
  * use the affine entry point (min term from q8_1's s, as ggml does). `headerBytes` of per-tensor side info
- * precede the first block (decode only: a matvec's rows are whole tensors of blocks).
+ * precede the first block (for a matvec: before the first row; every row shares it).
  */
 export function assembleElementShader(
   elementSource: string,
@@ -95,12 +132,12 @@ export function assembleElementShader(
   partner?: string,
   headerBytes = 0,
 ): string {
-  const upper = format.toUpperCase();
   // HEADER_BYTES: per-tensor side info before the first block (the reference's encodedBytes less the blocks)
-  const alias = `const BLOCK_ELEMENTS: u32 = ${upper}_BLOCK_ELEMENTS;\nconst BLOCK_BYTES: u32 = ${upper}_BLOCK_BYTES;\nconst HEADER_BYTES: u32 = ${headerBytes}u;\n`;
+  const alias = `${blockAliases(format)}const HEADER_BYTES: u32 = ${headerBytes}u;\n`;
   let main: string;
   let partnerSource = '';
-  if (op === 'decode') main = readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8');
+  if (op === 'decode')
+    main = `${readFileSync(`${wgslDir}element-at.wgsl`, 'utf8')}\n${readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8')}`;
   else {
     const partnerPath = `${wgslDir}partner-${partner ?? 'f32'}.wgsl`;
     if (!existsSync(partnerPath))
@@ -114,4 +151,21 @@ export function assembleElementShader(
     );
   }
   return assembleShader(`${alias}\n${partnerSource}\n${elementSource}\n${main}`, family, op);
+}
+
+/**
+ * Formats a family deliberately has no WebGPU kernel for, with the reason: formats/<family>/wgsl/
+ * unsupported.json maps a format id to why (e.g. pvq's 88-bit indices). The tests show them as visible
+ * skips and fail on a format that has neither a decode kernel nor a reason.
+ */
+export function unsupportedFormats(): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(formatsDir)) return out;
+  for (const family of readdirSync(formatsDir).sort()) {
+    const path = `${formatsDir}${family}/wgsl/unsupported.json`;
+    if (!existsSync(path)) continue;
+    for (const [id, why] of Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>))
+      out.set(id, why);
+  }
+  return out;
 }

@@ -2,8 +2,11 @@
 // (formats/<family>/wgsl/<format>.element.wgsl): the include provides `fn decode_element(base, e) -> f32`
 // (element e of the block whose first byte is `base`), the loader defines BLOCK_ELEMENTS / BLOCK_BYTES from
 // the family's generated constants, and HEADER_BYTES (per-tensor side info before the first block, read by
-// the include at its own offsets, e.g. NVFP4's tensor scale at byte 0). Invocation i writes dst[4i .. 4i+3] (stopping at params.n, so blocks of
-// 1, 2 or any number of elements work). Bindings: KERNEL-ABI.md ("WGSL decode kernels").
+// the include at its own offsets, e.g. NVFP4's tensor scale at byte 0). The same entry point serves tensor
+// includes (<format>.tensor.wgsl, `fn element_at(j) -> f32`) for formats whose side info is per group of
+// the tensor (nf4_dq's absmax2, mwq's scales) or whose layout is not blocks at all (mwq's bit planes).
+// Invocation i writes dst[4i .. 4i+3] (stopping at params.n, so blocks of 1, 2 or any number of elements
+// work). Bindings: KERNEL-ABI.md ("WGSL decode kernels").
 
 struct Params {
   n: u32,
@@ -23,10 +26,9 @@ fn rounding_guard() -> u32 {
   return params._pad;
 }
 
-// Element j of the tensor.
-fn element_at(j: u32) -> f32 {
-  return decode_element(HEADER_BYTES + (j / BLOCK_ELEMENTS) * BLOCK_BYTES, j % BLOCK_ELEMENTS);
-}
+// `fn element_at(j: u32) -> f32` (element j of the tensor) comes before this file: element-at.wgsl for an
+// element include (block j / BLOCK_ELEMENTS after HEADER_BYTES), or the format's own tensor include
+// (<format>.tensor.wgsl) where side info is not per block and the layout depends on params.n.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -18,7 +18,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var acc = 0.0f;
   if (row < params.rows) {
     for (var b = lid; b < params.blocks_per_row; b += WORKGROUP_SIZE) {
-      let xb = (row * params.blocks_per_row + b) * BLOCK_BYTES;
+      let xb = HEADER_BYTES + (row * params.blocks_per_row + b) * BLOCK_BYTES;
       var s = 0.0f;
       for (var e = 0u; e < BLOCK_ELEMENTS; e++) {
         s += element_scaled(xb, e) * y_element(b * BLOCK_ELEMENTS + e);

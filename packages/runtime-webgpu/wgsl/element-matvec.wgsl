@@ -21,7 +21,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row = wid.x + wid.y * params.rows_x;
   var acc = 0.0f;
   if (row < params.rows) {
-    let row_base = row * params.blocks_per_row * BLOCK_BYTES;
+    // HEADER_BYTES: per-tensor side info (nvfp4's tensor scale, ifairy's scales) before the first row
+    let row_base = HEADER_BYTES + row * params.blocks_per_row * BLOCK_BYTES;
     // thread t takes elements 4t .. 4t+3, then 4(t + WORKGROUP_SIZE) …: four decodes in straight-line code
     // (shared block-header reads), neighbouring threads on neighbouring bytes
     for (var j = lid * 4u; j < params.n; j += WORKGROUP_SIZE * 4u) {

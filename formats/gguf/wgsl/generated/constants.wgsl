@@ -6,6 +6,7 @@ const IQ4_NL_BLOCK_ELEMENTS: u32 = 32u;
 const IQ4_NL_BLOCK_BYTES: u32 = 18u;
 const IQ4_NL_D_OFFSET: u32 = 0u;
 const IQ4_NL_QS_OFFSET: u32 = 2u;
+const IQ4_NL_PARAM_GGML_TYPE_ID: u32 = 20u;
 // ggml-common.h kvalues_iq4nl: the 16 codebook values, ascending (shared by IQ4_XS)
 const IQ4_NL_KVALUES_IQ4NL = array<i32, 16>(-127i, -104i, -83i, -65i, -49i, -35i, -22i, -10i, 1i, 13i, 25i, 38i, 53i, 69i, 89i, 113i);
 
@@ -16,12 +17,14 @@ const IQ4_XS_D_OFFSET: u32 = 0u;
 const IQ4_XS_SCALES_H_OFFSET: u32 = 2u;
 const IQ4_XS_SCALES_L_OFFSET: u32 = 4u;
 const IQ4_XS_QS_OFFSET: u32 = 8u;
+const IQ4_XS_PARAM_GGML_TYPE_ID: u32 = 23u;
 
 // mxfp4: 32 elements in 17 bytes
 const MXFP4_BLOCK_ELEMENTS: u32 = 32u;
 const MXFP4_BLOCK_BYTES: u32 = 17u;
 const MXFP4_E_OFFSET: u32 = 0u;
 const MXFP4_QS_OFFSET: u32 = 1u;
+const MXFP4_PARAM_GGML_TYPE_ID: u32 = 39u;
 // ggml-common.h kvalues_fp4 (kvalues_mxfp4): 2 × the E2M1 value of each 4-bit code, code order
 const MXFP4_KVALUES_MXFP4 = array<i32, 16>(0i, 1i, 2i, 3i, 4i, 6i, 8i, 12i, 0i, -1i, -2i, -3i, -4i, -6i, -8i, -12i);
 
@@ -32,6 +35,7 @@ const Q2_K_SCALES_OFFSET: u32 = 0u;
 const Q2_K_QS_OFFSET: u32 = 16u;
 const Q2_K_D_OFFSET: u32 = 80u;
 const Q2_K_DMIN_OFFSET: u32 = 82u;
+const Q2_K_PARAM_GGML_TYPE_ID: u32 = 10u;
 
 // q3_k: 256 elements in 110 bytes
 const Q3_K_BLOCK_ELEMENTS: u32 = 256u;
@@ -40,12 +44,14 @@ const Q3_K_HMASK_OFFSET: u32 = 0u;
 const Q3_K_QS_OFFSET: u32 = 32u;
 const Q3_K_SCALES_OFFSET: u32 = 96u;
 const Q3_K_D_OFFSET: u32 = 108u;
+const Q3_K_PARAM_GGML_TYPE_ID: u32 = 11u;
 
 // q4_0: 32 elements in 18 bytes
 const Q4_0_BLOCK_ELEMENTS: u32 = 32u;
 const Q4_0_BLOCK_BYTES: u32 = 18u;
 const Q4_0_D_OFFSET: u32 = 0u;
 const Q4_0_QS_OFFSET: u32 = 2u;
+const Q4_0_PARAM_GGML_TYPE_ID: u32 = 2u;
 
 // q4_1: 32 elements in 20 bytes
 const Q4_1_BLOCK_ELEMENTS: u32 = 32u;
@@ -53,6 +59,7 @@ const Q4_1_BLOCK_BYTES: u32 = 20u;
 const Q4_1_D_OFFSET: u32 = 0u;
 const Q4_1_M_OFFSET: u32 = 2u;
 const Q4_1_QS_OFFSET: u32 = 4u;
+const Q4_1_PARAM_GGML_TYPE_ID: u32 = 3u;
 
 // q4_k: 256 elements in 144 bytes
 const Q4_K_BLOCK_ELEMENTS: u32 = 256u;
@@ -61,6 +68,7 @@ const Q4_K_D_OFFSET: u32 = 0u;
 const Q4_K_DMIN_OFFSET: u32 = 2u;
 const Q4_K_SCALES_OFFSET: u32 = 4u;
 const Q4_K_QS_OFFSET: u32 = 16u;
+const Q4_K_PARAM_GGML_TYPE_ID: u32 = 12u;
 
 // q5_0: 32 elements in 22 bytes
 const Q5_0_BLOCK_ELEMENTS: u32 = 32u;
@@ -68,6 +76,7 @@ const Q5_0_BLOCK_BYTES: u32 = 22u;
 const Q5_0_D_OFFSET: u32 = 0u;
 const Q5_0_QH_OFFSET: u32 = 2u;
 const Q5_0_QS_OFFSET: u32 = 6u;
+const Q5_0_PARAM_GGML_TYPE_ID: u32 = 6u;
 
 // q5_1: 32 elements in 24 bytes
 const Q5_1_BLOCK_ELEMENTS: u32 = 32u;
@@ -76,6 +85,7 @@ const Q5_1_D_OFFSET: u32 = 0u;
 const Q5_1_M_OFFSET: u32 = 2u;
 const Q5_1_QH_OFFSET: u32 = 4u;
 const Q5_1_QS_OFFSET: u32 = 8u;
+const Q5_1_PARAM_GGML_TYPE_ID: u32 = 7u;
 
 // q5_k: 256 elements in 176 bytes
 const Q5_K_BLOCK_ELEMENTS: u32 = 256u;
@@ -85,6 +95,7 @@ const Q5_K_DMIN_OFFSET: u32 = 2u;
 const Q5_K_SCALES_OFFSET: u32 = 4u;
 const Q5_K_QH_OFFSET: u32 = 16u;
 const Q5_K_QS_OFFSET: u32 = 48u;
+const Q5_K_PARAM_GGML_TYPE_ID: u32 = 13u;
 
 // q6_k: 256 elements in 210 bytes
 const Q6_K_BLOCK_ELEMENTS: u32 = 256u;
@@ -93,12 +104,14 @@ const Q6_K_QL_OFFSET: u32 = 0u;
 const Q6_K_QH_OFFSET: u32 = 128u;
 const Q6_K_SCALES_OFFSET: u32 = 192u;
 const Q6_K_D_OFFSET: u32 = 208u;
+const Q6_K_PARAM_GGML_TYPE_ID: u32 = 14u;
 
 // q8_0: 32 elements in 34 bytes
 const Q8_0_BLOCK_ELEMENTS: u32 = 32u;
 const Q8_0_BLOCK_BYTES: u32 = 34u;
 const Q8_0_D_OFFSET: u32 = 0u;
 const Q8_0_QS_OFFSET: u32 = 2u;
+const Q8_0_PARAM_GGML_TYPE_ID: u32 = 8u;
 
 // q8_1: 32 elements in 36 bytes
 const Q8_1_BLOCK_ELEMENTS: u32 = 32u;
@@ -106,6 +119,7 @@ const Q8_1_BLOCK_BYTES: u32 = 36u;
 const Q8_1_D_OFFSET: u32 = 0u;
 const Q8_1_S_OFFSET: u32 = 2u;
 const Q8_1_QS_OFFSET: u32 = 4u;
+const Q8_1_PARAM_GGML_TYPE_ID: u32 = 9u;
 
 // q8_k: 256 elements in 292 bytes
 const Q8_K_BLOCK_ELEMENTS: u32 = 256u;
@@ -113,6 +127,7 @@ const Q8_K_BLOCK_BYTES: u32 = 292u;
 const Q8_K_D_OFFSET: u32 = 0u;
 const Q8_K_QS_OFFSET: u32 = 4u;
 const Q8_K_BSUMS_OFFSET: u32 = 260u;
+const Q8_K_PARAM_GGML_TYPE_ID: u32 = 15u;
 
 // tq1_0: 256 elements in 54 bytes
 const TQ1_0_BLOCK_ELEMENTS: u32 = 256u;
@@ -120,9 +135,11 @@ const TQ1_0_BLOCK_BYTES: u32 = 54u;
 const TQ1_0_QS_OFFSET: u32 = 0u;
 const TQ1_0_QH_OFFSET: u32 = 48u;
 const TQ1_0_D_OFFSET: u32 = 52u;
+const TQ1_0_PARAM_GGML_TYPE_ID: u32 = 34u;
 
 // tq2_0: 256 elements in 66 bytes
 const TQ2_0_BLOCK_ELEMENTS: u32 = 256u;
 const TQ2_0_BLOCK_BYTES: u32 = 66u;
 const TQ2_0_QS_OFFSET: u32 = 0u;
 const TQ2_0_D_OFFSET: u32 = 64u;
+const TQ2_0_PARAM_GGML_TYPE_ID: u32 = 35u;

@@ -44,6 +44,15 @@ describe('kernel constants', () => {
     expect(Array.from(values)).toEqual(nf4.tables!['lut']!.values.map(Math.fround));
   });
 
+  it('WGSL gets the side-info and param constants AS has (group sizes, header offsets, params)', () => {
+    const wgsl = emitWgsl('bnb', [FORMAT_SPECS.nf4_dq]);
+    expect(wgsl).toContain('const NF4_DQ_ABSMAX2_PER: u32 = 16384u;');
+    expect(wgsl).toContain('const NF4_DQ_OFFSET_HEADER_OFFSET: u32 = 0u;');
+    expect(wgsl).toContain('const NF4_DQ_PARAM_NESTED_BLOCKSIZE: u32 = 256u;');
+    const w2 = emitWgsl('ifairy', [FORMAT_SPECS.ifairy_w2]);
+    expect(w2).toContain('const IFAIRY_W2_S_IM2_HEADER_OFFSET: u32 = 12u;');
+  });
+
   it('integer tables keep their type (i8 → memory.data<i8> in AS, i32 literals in WGSL)', () => {
     const iq4 = FORMAT_SPECS.iq4_nl;
     expect(emitAssemblyScript('gguf', [iq4])).toContain('memory.data<i8>([-127, -104, -83,');

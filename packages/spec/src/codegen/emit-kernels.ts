@@ -13,7 +13,8 @@
  * with a numeric `per`) gets `<ID>_<NAME>_PER` in AS: elements per stored value (e.g. nf4_dq's absmax2).
  * Per-tensor side info stored before the first block gets `<ID>_<NAME>_HEADER_OFFSET` in AS (bytes from the
  * start of the tensor, for entries that start on a byte boundary, in sideInfo order). Integer spec params
- * get `<ID>_PARAM_<NAME>` in AS (e.g. mwq's masterBits), so a kernel never retypes one.
+ * get `<ID>_PARAM_<NAME>` in AS (e.g. mwq's masterBits), so a kernel never retypes one. WGSL gets the same
+ * `_PER`, `_HEADER_OFFSET` and `_PARAM_` constants (u32; i32 for a negative param).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -144,6 +145,24 @@ export function emitWgsl(family: string, specs: ResolvedSpec[]): string {
     lines.push(`const ${constName(s.id, 'BLOCK_BYTES')}: u32 = ${s.layout.blockBytes}u;`);
     for (const f of fieldOffsets(s))
       lines.push(`const ${constName(s.id, f.name, 'OFFSET')}: u32 = ${f.offset}u;`);
+    // the same side-info and param constants as in AS, so kernels for formats whose side info is not per
+    // block (nf4_dq, mwq, ifairy, pvq…) find group sizes, header offsets and params here too
+    for (const [name, v] of Object.entries(s.params ?? {})) {
+      if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31)
+        lines.push(
+          `const ${constName(s.id, 'PARAM', name)}: ${v < 0 ? 'i32' : 'u32'} = ${v}${v < 0 ? 'i' : 'u'};`,
+        );
+    }
+    let headerBits = 0;
+    for (const side of s.layout.sideInfo ?? []) {
+      if (typeof side.per === 'number')
+        lines.push(`const ${constName(s.id, side.name, 'PER')}: u32 = ${side.per}u;`);
+      else if (side.per === 'tensor') {
+        if (headerBits % 8 === 0)
+          lines.push(`const ${constName(s.id, side.name, 'HEADER_OFFSET')}: u32 = ${headerBits / 8}u;`);
+        headerBits += fieldBits(side);
+      }
+    }
     const element = elementTableOf(s, specs);
     if (element) {
       lines.push(`const ${constName(s.id, 'ELEMENT_BITS')}: u32 = ${element.bits}u;`);
