@@ -57,21 +57,34 @@ import { iq4xsScale, k4Min, k4Scale, q3Scale } from './kquant-scales';
 
 const OUT_BYTES: usize = 1024; // 256 float32 per super-block
 
+/**
+ * Bits 2k..2k+1 of every byte of v, for a constant k (0..3): an int16 shift (one native instruction; V8
+ * emulates byte-lane shifts, and with a variable count also rebuilds the shift mask each time) and a mask
+ * of 3 per byte, which drops whatever the int16 shift moved in from the neighbouring byte. Callers pass a
+ * literal k, so after inlining the count is a constant.
+ */
+@inline function crumb(v: v128, k: i32): v128 {
+  return v128.and(i16x8.shr_u(v, 2 * k), i8x16.splat(3));
+}
+
+/** One q2_k sub-block of 16 outputs: (d·sc)·code − dmin·m, with sc, m the nibbles of scale byte `sub`. */
+@inline function q2_kSub(src: usize, d: f32, dmin: f32, codes: v128, sub: i32, dst: usize): void {
+  const sc = <u32>load<u8>(src + Q2_K_SCALES_OFFSET + sub);
+  storeU8x16ScaledMinus(codes, f32x4.splat(d * <f32>(sc & 0x0f)), f32x4.splat(dmin * <f32>(sc >> 4)), dst + (<usize>sub << 6));
+}
+
 @inline function q2_kBlock(src: usize, dst: usize): void {
   const d = f16ToF32(load<u16>(src + Q2_K_D_OFFSET));
   const dmin = f16ToF32(load<u16>(src + Q2_K_DMIN_OFFSET));
-  const three = i8x16.splat(3);
   for (let h = 0; h < 2; h++) {
     for (let half16 = 0; half16 < 2; half16++) {
       const v = v128.load(src + Q2_K_QS_OFFSET + 32 * h + 16 * half16);
-      for (let s = 0; s < 4; s++) {
-        const sub = 8 * h + 2 * s + half16;
-        const sc = <u32>load<u8>(src + Q2_K_SCALES_OFFSET + sub);
-        const dl = f32x4.splat(d * <f32>(sc & 0x0f));
-        const ml = f32x4.splat(dmin * <f32>(sc >> 4));
-        const codes = v128.and(i8x16.shr_u(v, 2 * s), three);
-        storeU8x16ScaledMinus(codes, dl, ml, dst + (<usize>sub << 6));
-      }
+      // sub-block 8h + 2s + half16 holds bits 2s..2s+1 of these 16 bytes; s written out so shifts are constant
+      const sub = 8 * h + half16;
+      q2_kSub(src, d, dmin, crumb(v, 0), sub, dst);
+      q2_kSub(src, d, dmin, crumb(v, 1), sub + 2, dst);
+      q2_kSub(src, d, dmin, crumb(v, 2), sub + 4, dst);
+      q2_kSub(src, d, dmin, crumb(v, 3), sub + 6, dst);
     }
   }
 }
@@ -80,25 +93,32 @@ export function q2_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q2_kBlock(src + <usize>b * Q2_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
 }
 
+/**
+ * 16 q3_k outputs: low two bits (crumb j of qs), minus 4 unless the hmask bit is set, times d·(scale − 32).
+ * `bit` is the hmask bit of this group (1 << (4·half + j)), e its first element.
+ */
+@inline function q3_kGroup(src: usize, d: f32, low: v128, hm: v128, bit: i32, e: i32, dst: usize): void {
+  const four = i8x16.splat(4);
+  const b = i8x16.splat(<i8>bit);
+  // code = low − 4 when the hmask bit is clear, low when it is set
+  const codes = i8x16.sub(i8x16.add(low, v128.and(i8x16.eq(v128.and(hm, b), b), four)), four);
+  const dl = f32x4.splat(d * <f32>(q3Scale(src + Q3_K_SCALES_OFFSET, e >> 4) - 32));
+  storeI8x16Scaled(codes, dl, dst + (<usize>e << 2));
+}
+
 @inline function q3_kBlock(src: usize, dst: usize): void {
   const d = f16ToF32(load<u16>(src + Q3_K_D_OFFSET));
-  const three = i8x16.splat(3);
-  const four = i8x16.splat(4);
   for (let half = 0; half < 2; half++) {
     for (let l0 = 0; l0 < 32; l0 += 16) {
       const qs = v128.load(src + Q3_K_QS_OFFSET + 32 * half + l0);
       const hm = v128.load(src + Q3_K_HMASK_OFFSET + l0);
-      for (let j = 0; j < 4; j++) {
-        const e = 128 * half + 32 * j + l0;
-        const low = v128.and(i8x16.shr_u(qs, 2 * j), three);
-        const bitIndex: i32 = 4 * half + j;
-        const bit = i8x16.splat(<i8>(<i32>1 << bitIndex));
-        // code = low − 4 when the hmask bit is clear, low when it is set
-        const high = v128.and(i8x16.eq(v128.and(hm, bit), bit), four);
-        const codes = i8x16.sub(i8x16.add(low, high), four);
-        const dl = f32x4.splat(d * <f32>(q3Scale(src + Q3_K_SCALES_OFFSET, e >> 4) - 32));
-        storeI8x16Scaled(codes, dl, dst + (<usize>e << 2));
-      }
+      // the four 32-element groups j written out, so each crumb shift is a constant
+      const e = 128 * half + l0;
+      const bit = 1 << (4 * half);
+      q3_kGroup(src, d, crumb(qs, 0), hm, bit, e, dst);
+      q3_kGroup(src, d, crumb(qs, 1), hm, bit << 1, e + 32, dst);
+      q3_kGroup(src, d, crumb(qs, 2), hm, bit << 2, e + 64, dst);
+      q3_kGroup(src, d, crumb(qs, 3), hm, bit << 3, e + 96, dst);
     }
   }
 }
@@ -160,11 +180,19 @@ export function q5_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q5_kBlock(src + <usize>b * Q5_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
 }
 
+/**
+ * 16 q6_k outputs: (low4 | high2 << 4) − 32 times d·scale. high2 is bits 2k..2k+1 of the qh bytes, moved to
+ * bits 4..5 by a constant int16 shift and masked per byte (the mask drops bits from the neighbouring byte).
+ */
+@inline function q6_kGroup(src: usize, d: f32, low: v128, high: v128, e: i32, dst: usize): void {
+  const codes = i8x16.sub(v128.or(low, v128.and(high, i8x16.splat(0x30))), i8x16.splat(32));
+  const sc = f32x4.splat(d * <f32>load<i8>(src + Q6_K_SCALES_OFFSET + (e >> 4)));
+  storeI8x16Scaled(codes, sc, dst + (<usize>e << 2));
+}
+
 @inline function q6_kBlock(src: usize, dst: usize): void {
   const d = f16ToF32(load<u16>(src + Q6_K_D_OFFSET));
   const mask = i8x16.splat(0x0f);
-  const three = i8x16.splat(3);
-  const bias = i8x16.splat(32);
   for (let half = 0; half < 2; half++) {
     const ql = src + Q6_K_QL_OFFSET + 64 * half;
     const qh = src + Q6_K_QH_OFFSET + 32 * half;
@@ -172,17 +200,12 @@ export function q5_k_decode(src: usize, n: i32, dst: usize): void {
       const a = v128.load(ql + l0);
       const b = v128.load(ql + l0 + 32);
       const h = v128.load(qh + l0);
-      const base = 128 * half + l0;
-      // four 16-lane groups: elements base + 32k + (0..15), high bits at qh bit 2k
-      for (let k = 0; k < 4; k++) {
-        const nib = k & 1 ? b : a;
-        const low = k < 2 ? v128.and(nib, mask) : i8x16.shr_u(nib, 4);
-        const high = i8x16.shl(v128.and(i8x16.shr_u(h, 2 * k), three), 4);
-        const codes = i8x16.sub(v128.or(low, high), bias);
-        const e = base + 32 * k;
-        const sc = f32x4.splat(d * <f32>load<i8>(src + Q6_K_SCALES_OFFSET + (e >> 4)));
-        storeI8x16Scaled(codes, sc, dst + (<usize>e << 2));
-      }
+      const e = 128 * half + l0;
+      // four 16-lane groups k (elements e + 32k), high bits at qh bit 2k, written out: constant shifts
+      q6_kGroup(src, d, v128.and(a, mask), i16x8.shl(h, 4), e, dst);
+      q6_kGroup(src, d, v128.and(b, mask), i16x8.shl(h, 2), e + 32, dst);
+      q6_kGroup(src, d, v128.and(i16x8.shr_u(a, 4), mask), h, e + 64, dst);
+      q6_kGroup(src, d, v128.and(i16x8.shr_u(b, 4), mask), i16x8.shr_u(h, 2), e + 96, dst);
     }
   }
 }

@@ -8,7 +8,8 @@
  * block, and the eight lanes join sumf in lane order at the end. So results are bit-identical.
  *
  * Memory map of `<id>_dot(w, y, rows, n, dst)`: w rows × n/256 blocks; y n float32; dst rows float32;
- * scratch n/256 q8_k blocks from the module allocator, released before returning.
+ * scratch n/256 q8_k blocks from the module allocator (q4_k adds the int16-widened codes, 2n bytes, and the
+ * paired bsums, n/16 bytes), released before returning.
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
@@ -45,6 +46,7 @@ import {
   Q6_K_QL_OFFSET,
   Q6_K_SCALES_OFFSET,
   Q8_K_BLOCK_BYTES,
+  Q8_K_BLOCK_ELEMENTS,
   Q8_K_BSUMS_OFFSET,
   Q8_K_D_OFFSET,
   Q8_K_QS_OFFSET,
@@ -106,43 +108,123 @@ let sums1: v128 = f32x4.splat(0);
 }
 
 /**
- * q4_k row: per 64 codes (one 32-byte qs chunk: sub-block 2c in the low nibbles, 2c+1 in the high ones) the
- * products fold to eight int16 lanes per sub-block (lanes16; |lane| ≤ 4·15·128), the two sub-blocks' lanes
- * are interleaved (lo[l], hi[l]) and one i32x4.dot_i16x8_s against (a, b, a, b, …) applies both 6-bit
- * scales and adds them: aux[l] += a·lo[l] + b·hi[l], exact in int32. Scales and mins are unpacked once per
- * block (k4ScalesMins), the min term comes from q8_k's bsums, and the running sums live in locals. The
- * integer lanes and every float operation are the reference's, in its order, so results are bit-exact.
+ * 0x000f in every int16 lane, loaded where used: V8 rebuilds a v128 constant in every loop iteration with
+ * three instructions, a load is one (and leaves the vector ALUs alone).
  */
-@inline function q4_kRow(w: usize, yq: usize, blocks: i32): f32 {
+const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f], 16);
+
+/** Horizontal sum of four i32 lanes with two in-register swaps (cheaper than four lane extracts). */
+@inline function hsumI32x4(v: v128): i32 {
+  const t = i32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return i32x4.extract_lane(i32x4.add(t, i32x4.shuffle(t, t, 1, 0, 3, 2)), 0);
+}
+
+/**
+ * The q8_k group sums added in pairs (bsums[2j] + bsums[2j+1], the sum of sub-block j's 32 codes), eight
+ * int16 per block, 16 bytes each at pairs: computed once per activation row, so each weight row's min term
+ * is one dot_i16x8_s against its eight mins. |pair| ≤ 32·128 fits int16.
+ */
+function bsumPairs(yq: usize, blocks: i32, pairs: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const bsums = yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_BSUMS_OFFSET;
+    const lo = i32x4.extadd_pairwise_i16x8_s(v128.load(bsums));
+    const hi = i32x4.extadd_pairwise_i16x8_s(v128.load(bsums, 16));
+    v128.store(pairs + (<usize>b << 4), i16x8.narrow_i32x4_s(lo, hi));
+  }
+}
+
+/** Σ_j pairs[j]·min(j) of a q4_k/q5_k block, exact in int32: the mins are byte lanes 8..15 of k4ScalesMins. */
+@inline function minTermPairs(sm: v128, pairs: usize): i32 {
+  return hsumI32x4(i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pairs)));
+}
+
+/**
+ * The q8_k codes of an activation row widened to int16 once per call (2 bytes per element, element order),
+ * so the weight rows multiply them with plain loads instead of widening the same bytes again per row.
+ */
+const Y16_BLOCK_BYTES: usize = <usize>Q8_K_BLOCK_ELEMENTS << 1;
+
+function widenQ8(yq: usize, blocks: i32, y16: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_QS_OFFSET;
+    const dst = y16 + <usize>b * Y16_BLOCK_BYTES;
+    for (let g = 0; g < 16; g++) {
+      const v = v128.load(src + (<usize>g << 4));
+      v128.store(dst + (<usize>g << 5), i16x8.extend_low_i8x16_s(v));
+      v128.store(dst + (<usize>g << 5), i16x8.extend_high_i8x16_s(v), 16);
+    }
+  }
+}
+
+/**
+ * A q4_k sub-block's eight int16 lanes (lane = element mod 8) for its 32 elements: its codes as four int16
+ * vectors (elements 0..7, 8..15, …) times the widened q8 values at y. |lane| ≤ 4·15·128 fits int16.
+ */
+@inline function q4Lanes(c0: v128, c1: v128, c2: v128, c3: v128, y: usize): v128 {
+  const p0 = i16x8.mul(c0, v128.load(y, 0));
+  const p1 = i16x8.mul(c1, v128.load(y, 16));
+  const p2 = i16x8.mul(c2, v128.load(y, 32));
+  const p3 = i16x8.mul(c3, v128.load(y, 48));
+  return i16x8.add(i16x8.add(p0, p1), i16x8.add(p2, p3));
+}
+
+/** Residues 0..3 of a0·lo + b·hi: lanes (lo[l], hi[l]) against the scale pair (a, b, a, b, …). */
+@inline function pairLow(lo: v128, hi: v128, ab: v128): v128 {
+  return i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), ab);
+}
+
+/** Residues 4..7 of a·lo + b·hi. */
+@inline function pairHigh(lo: v128, hi: v128, ab: v128): v128 {
+  return i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15), ab);
+}
+
+/**
+ * q4_k row: per 64 codes (one 32-byte qs chunk: sub-block 2c in the low nibbles, 2c+1 in the high ones) the
+ * bytes are widened to int16 once, split by a mask and a constant int16 shift (no byte-lane shifts, which V8
+ * emulates), multiplied with the pre-widened q8 (widenQ8) and folded to eight int16 lanes per sub-block
+ * (q4Lanes); the two sub-blocks' lanes are interleaved (lo[l], hi[l]) and one i32x4.dot_i16x8_s against
+ * (a, b, a, b, …) applies both 6-bit scales and adds them: aux[l] += a·lo[l] + b·hi[l], exact in int32.
+ * Scales and mins are unpacked once per block (k4ScalesMins), the min term is one dot against the paired
+ * bsums (bsumPairs), and the running sums live in locals. The integer lanes and every float operation are
+ * the reference's, in its order, so results are bit-exact.
+ */
+@inline function q4_kRow(w: usize, yq: usize, y16: usize, pairs: usize, abBuf: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   let f0 = f32x4.splat(0);
   let f1 = f32x4.splat(0);
-  const mask = i8x16.splat(0x0f);
   for (let b = 0; b < blocks; b++) {
     const x = w + <usize>b * Q4_K_BLOCK_BYTES;
     const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
     const sm = k4ScalesMins(x + Q4_K_SCALES_OFFSET);
-    const scales = <u64>i64x2.extract_lane(sm, 0);
+    // int32 c = scale 2c | scale 2c+1 << 16, the (a, b) pair of chunk c: staged in memory, because a splat
+    // load (load unit only) is cheaper than a register shuffle per chunk
+    v128.store(abBuf, i16x8.extend_low_i8x16_u(sm));
     let a0 = i32x4.splat(0);
     let a1 = i32x4.splat(0);
+    let qs = x + Q4_K_QS_OFFSET;
+    let y = y16 + <usize>b * Y16_BLOCK_BYTES;
     for (let c = 0; c < 4; c++) {
-      const qs = x + Q4_K_QS_OFFSET + 32 * c;
-      const y = yb + Q8_K_QS_OFFSET + 64 * c;
-      const pair = <u32>(scales >> (16 * c));
-      const ab = i32x4.splat((pair & 0xff) | ((pair & 0xff00) << 8));
       const v0 = v128.load(qs);
       const v1 = v128.load(qs, 16);
-      const lo = i16x8.add(lanes16(v128.and(v0, mask), v128.load(y)), lanes16(v128.and(v1, mask), v128.load(y, 16)));
-      const hi = i16x8.add(lanes16(i8x16.shr_u(v0, 4), v128.load(y, 32)), lanes16(i8x16.shr_u(v1, 4), v128.load(y, 48)));
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), ab));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15), ab));
+      const w0 = i16x8.extend_low_i8x16_u(v0);
+      const w1 = i16x8.extend_high_i8x16_u(v0);
+      const w2 = i16x8.extend_low_i8x16_u(v1);
+      const w3 = i16x8.extend_high_i8x16_u(v1);
+      const mask = v128.load(LOW_NIBBLES16);
+      const lo = q4Lanes(v128.and(w0, mask), v128.and(w1, mask), v128.and(w2, mask), v128.and(w3, mask), y);
+      const hi = q4Lanes(i16x8.shr_u(w0, 4), i16x8.shr_u(w1, 4), i16x8.shr_u(w2, 4), i16x8.shr_u(w3, 4), y + 64);
+      const ab = v128.load32_splat(abBuf + 4 * c);
+      a0 = i32x4.add(a0, pairLow(lo, hi, ab));
+      a1 = i32x4.add(a1, pairHigh(lo, hi, ab));
+      qs += 32;
+      y += 128;
     }
     const dy = load<f32>(yb + Q8_K_D_OFFSET);
     const vd = f32x4.splat(f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy);
     f0 = f32x4.add(f0, f32x4.mul(vd, f32x4.convert_i32x4_s(a0)));
     f1 = f32x4.add(f1, f32x4.mul(vd, f32x4.convert_i32x4_s(a1)));
     const dmin = f16ToF32(load<u16>(x + Q4_K_DMIN_OFFSET)) * dy;
-    sumf = sumf - dmin * <f32>minTermV(sm, yb);
+    sumf = sumf - dmin * <f32>minTermPairs(sm, pairs + (<usize>b << 4));
   }
   sums0 = f0;
   sums1 = f1;
@@ -181,10 +263,18 @@ let sums1: v128 = f32x4.splat(0);
   return finish(sumf);
 }
 
+/**
+ * 16 q6_k codes ((low4 | high2 << 4) − 32, high2 already at bits 4..5 before the 0x30 mask, which also drops
+ * what an int16 shift moved in from the neighbouring byte) against q8 elements e.., weighted by scale e/16.
+ */
+@inline function q6Group(x: usize, yb: usize, low: v128, high: v128, e: i32): void {
+  const codes = i8x16.sub(v128.or(low, v128.and(high, i8x16.splat(0x30))), i8x16.splat(32));
+  const sc = <i32>load<i8>(x + Q6_K_SCALES_OFFSET + (e >> 4));
+  accumulate(lanes16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), sc);
+}
+
 @inline function q6_kRow(w: usize, yq: usize, blocks: i32): f32 {
   const mask = i8x16.splat(0x0f);
-  const three = i8x16.splat(3);
-  const bias = i8x16.splat(32);
   for (let b = 0; b < blocks; b++) {
     const x = w + <usize>b * Q6_K_BLOCK_BYTES;
     const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
@@ -195,15 +285,12 @@ let sums1: v128 = f32x4.splat(0);
         const a = v128.load(ql + l0);
         const bb = v128.load(ql + l0 + 32);
         const h = v128.load(qh + l0);
-        for (let k = 0; k < 4; k++) {
-          const nib = k & 1 ? bb : a;
-          const low = k < 2 ? v128.and(nib, mask) : i8x16.shr_u(nib, 4);
-          const high = i8x16.shl(v128.and(i8x16.shr_u(h, 2 * k), three), 4);
-          const codes = i8x16.sub(v128.or(low, high), bias);
-          const e = 128 * half + 32 * k + l0;
-          const sc = <i32>load<i8>(x + Q6_K_SCALES_OFFSET + (e >> 4));
-          accumulate(lanes16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), sc);
-        }
+        // the four groups k (elements e + 32k, qh bits 2k..2k+1) written out, so every shift is a constant
+        const e = 128 * half + l0;
+        q6Group(x, yb, v128.and(a, mask), i16x8.shl(h, 4), e);
+        q6Group(x, yb, v128.and(bb, mask), i16x8.shl(h, 2), e + 32);
+        q6Group(x, yb, v128.and(i16x8.shr_u(a, 4), mask), h, e + 64);
+        q6Group(x, yb, v128.and(i16x8.shr_u(bb, 4), mask), i16x8.shr_u(h, 2), e + 96);
       }
     }
     flush(f16ToF32(load<u16>(x + Q6_K_D_OFFSET)) * load<f32>(yb + Q8_K_D_OFFSET));
@@ -212,9 +299,23 @@ let sums1: v128 = f32x4.splat(0);
 }
 
 /** ggml_vec_dot_q3_K_q8_K: the eight-lane scheme with weights (scale − 32) per 16 elements, no min term. */
-@inline function q3_kRow(w: usize, yq: usize, blocks: i32): f32 {
-  const three = i8x16.splat(3);
+/**
+ * Bits 2k..2k+1 of every byte of v for a literal k: an int16 shift (native, where V8 emulates byte-lane shifts
+ * and rebuilds the mask for a variable count) and a per-byte mask of 3 that drops bits from the neighbour byte.
+ */
+@inline function crumb(v: v128, k: i32): v128 {
+  return v128.and(i16x8.shr_u(v, 2 * k), i8x16.splat(3));
+}
+
+/** 16 q3_k codes (crumb − 4 unless hmask has `bit`) against q8 elements e.., weighted by scale e/16 − 32. */
+@inline function q3Group(x: usize, yb: usize, low: v128, hm: v128, bit: i32, e: i32): void {
   const four = i8x16.splat(4);
+  const b = i8x16.splat(<i8>bit);
+  const codes = i8x16.sub(i8x16.add(low, v128.and(i8x16.eq(v128.and(hm, b), b), four)), four);
+  accumulate(lanes16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), q3Scale(x + Q3_K_SCALES_OFFSET, e >> 4) - 32);
+}
+
+@inline function q3_kRow(w: usize, yq: usize, blocks: i32): f32 {
   for (let b = 0; b < blocks; b++) {
     const x = w + <usize>b * Q3_K_BLOCK_BYTES;
     const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
@@ -222,14 +323,13 @@ let sums1: v128 = f32x4.splat(0);
       for (let l0 = 0; l0 < 32; l0 += 16) {
         const qs = v128.load(x + Q3_K_QS_OFFSET + 32 * half + l0);
         const hm = v128.load(x + Q3_K_HMASK_OFFSET + l0);
-        for (let j = 0; j < 4; j++) {
-          const e = 128 * half + 32 * j + l0;
-          const bitIndex: i32 = 4 * half + j;
-          const bit = i8x16.splat(<i8>(<i32>1 << bitIndex));
-          const low = v128.and(i8x16.shr_u(qs, 2 * j), three);
-          const codes = i8x16.sub(i8x16.add(low, v128.and(i8x16.eq(v128.and(hm, bit), bit), four)), four);
-          accumulate(lanes16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), q3Scale(x + Q3_K_SCALES_OFFSET, e >> 4) - 32);
-        }
+        // the four groups j (elements e + 32j, crumb j of qs, hmask bit 4·half + j) written out: constant shifts
+        const e = 128 * half + l0;
+        const bit = 1 << (4 * half);
+        q3Group(x, yb, crumb(qs, 0), hm, bit, e);
+        q3Group(x, yb, crumb(qs, 1), hm, bit << 1, e + 32);
+        q3Group(x, yb, crumb(qs, 2), hm, bit << 2, e + 64);
+        q3Group(x, yb, crumb(qs, 3), hm, bit << 3, e + 96);
       }
     }
     flush(f16ToF32(load<u16>(x + Q3_K_D_OFFSET)) * load<f32>(yb + Q8_K_D_OFFSET));
@@ -241,9 +341,14 @@ let sums1: v128 = f32x4.splat(0);
  * ggml_vec_dot_q2_K_q8_K: isum = Σ_j (sc_j & 15)·Σ q8·code over the 16 sub-blocks, summs = Σ_j bsums_j·(sc_j >> 4),
  * then sumf += (dy·d)·isum − (dy·dmin)·summs, each product rounded, blocks in order.
  */
+/** (sc & 15)·Σ q8·code over 16 q2_k codes at element e, as four int32 partial sums. */
+@inline function q2Group(x: usize, yb: usize, codes: v128, e: i32): v128 {
+  const scale = <i32>load<u8>(x + Q2_K_SCALES_OFFSET + (e >> 4)) & 0x0f;
+  return i32x4.mul(dotI8x16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), i32x4.splat(scale));
+}
+
 @inline function q2_kRow(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
-  const three = i8x16.splat(3);
   for (let b = 0; b < blocks; b++) {
     const x = w + <usize>b * Q2_K_BLOCK_BYTES;
     const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
@@ -260,12 +365,12 @@ let sums1: v128 = f32x4.splat(0);
     for (let h = 0; h < 2; h++) {
       for (let m0 = 0; m0 < 32; m0 += 16) {
         const v = v128.load(x + Q2_K_QS_OFFSET + 32 * h + m0);
-        for (let k = 0; k < 4; k++) {
-          const e = 128 * h + 32 * k + m0;
-          const codes = v128.and(i8x16.shr_u(v, 2 * k), three);
-          const scale = <i32>load<u8>(x + Q2_K_SCALES_OFFSET + (e >> 4)) & 0x0f;
-          acc = i32x4.add(acc, i32x4.mul(dotI8x16(codes, v128.load(yb + Q8_K_QS_OFFSET + e)), i32x4.splat(scale)));
-        }
+        // the four crumbs k (elements e + 32k) written out, so every shift is a constant
+        const e = 128 * h + m0;
+        acc = i32x4.add(acc, q2Group(x, yb, crumb(v, 0), e));
+        acc = i32x4.add(acc, q2Group(x, yb, crumb(v, 1), e + 32));
+        acc = i32x4.add(acc, q2Group(x, yb, crumb(v, 2), e + 64));
+        acc = i32x4.add(acc, q2Group(x, yb, crumb(v, 3), e + 96));
       }
     }
     const isum = sumI32x4(acc);
@@ -309,8 +414,15 @@ export function q4_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const m = mark();
   const yq = prepare(y, n);
   const blocks = n >>> 8;
+  const pairs = alloc(<usize>blocks << 4);
+  bsumPairs(yq, blocks, pairs);
+  const y16 = alloc(<usize>blocks * Y16_BLOCK_BYTES);
+  widenQ8(yq, blocks, y16);
   const rowBytes = <usize>blocks * Q4_K_BLOCK_BYTES;
-  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, blocks));
+  const abBuf = alloc(16);
+  for (let r = 0; r < rows; r++) {
+    store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, y16, pairs, abBuf, blocks));
+  }
   release(m);
 }
 

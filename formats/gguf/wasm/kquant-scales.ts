@@ -38,5 +38,8 @@ import { IQ4_XS_SCALES_H_OFFSET, IQ4_XS_SCALES_L_OFFSET } from './generated/cons
   const m2 = u1 & 0x3f3f3f3f;
   const s1 = (u2 & 0x0f0f0f0f) | (((u0 >> 6) & 0x03030303) << 4);
   const s0 = u0 & 0x3f3f3f3f;
-  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, m2), 3, m3);
+  // joined as two 64-bit lanes: two scalar→vector moves instead of four (V8's i32 replace_lane is a pinsrd each)
+  const scales = <u64>s0 | (<u64>s1 << 32);
+  const mins = <u64>m2 | (<u64>m3 << 32);
+  return i64x2.replace_lane(i64x2.splat(scales), 1, mins);
 }
