@@ -1,15 +1,16 @@
 /**
  * Dot (matrix · vector) for the k-quants against q8_k activations: q4_k, q5_k, q6_k, q3_k (eight-lane
  * scheme below) and q2_k, iq4_xs (per-block integer sums, see their row functions). The activation row is
- * quantized once (quantize-q8_k.ts); every weight row then runs ggml's generic vec_dot, reproduced lane for
+ * quantized once (quantize-q8_k.ts); q5_k, q6_k and q3_k then run ggml's generic vec_dot, reproduced lane for
  * lane: integer products accumulate into eight int32 lanes (lane = element index mod 8) weighted by the
  * sub-block scale, each block adds (dx·dy)·lane to eight float32 running sums (two f32x4, the same
- * roundings as the reference's scalar loop), the min term (q4_k, q5_k) is subtracted from sumf block by
- * block, and the eight lanes join sumf in lane order at the end. So results are bit-identical.
+ * roundings as the reference's scalar loop), the min term (q5_k) is subtracted from sumf block by block,
+ * and the eight lanes join sumf in lane order at the end. So their results are bit-identical. q4_k is the
+ * exception: it sums in its own order (see q4_kRow), within the spec's tolerance.dot.
  *
  * Memory map of `<id>_dot(w, y, rows, n, dst)`: w rows × n/256 blocks; y n float32; dst rows float32;
- * scratch n/256 q8_k blocks from the module allocator (q4_k adds the int16-widened codes, 2n bytes, and the
- * paired bsums, n/16 bytes), released before returning.
+ * scratch n/256 q8_k blocks from the module allocator (q4_k adds the int16-widened codes, 2n bytes, the
+ * paired bsums, n/16 bytes, and 96 bytes of per-block staging), released before returning.
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
@@ -108,18 +109,6 @@ let sums1: v128 = f32x4.splat(0);
 }
 
 /**
- * 0x000f in every int16 lane, loaded where used: V8 rebuilds a v128 constant in every loop iteration with
- * three instructions, a load is one (and leaves the vector ALUs alone).
- */
-const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f], 16);
-
-/** Horizontal sum of four i32 lanes with two in-register swaps (cheaper than four lane extracts). */
-@inline function hsumI32x4(v: v128): i32 {
-  const t = i32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  return i32x4.extract_lane(i32x4.add(t, i32x4.shuffle(t, t, 1, 0, 3, 2)), 0);
-}
-
-/**
  * The q8_k group sums added in pairs (bsums[2j] + bsums[2j+1], the sum of sub-block j's 32 codes), eight
  * int16 per block, 16 bytes each at pairs: computed once per activation row, so each weight row's min term
  * is one dot_i16x8_s against its eight mins. |pair| ≤ 32·128 fits int16.
@@ -133,14 +122,11 @@ function bsumPairs(yq: usize, blocks: i32, pairs: usize): void {
   }
 }
 
-/** Σ_j pairs[j]·min(j) of a q4_k/q5_k block, exact in int32: the mins are byte lanes 8..15 of k4ScalesMins. */
-@inline function minTermPairs(sm: v128, pairs: usize): i32 {
-  return hsumI32x4(i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pairs)));
-}
-
 /**
- * The q8_k codes of an activation row widened to int16 once per call (2 bytes per element, element order),
- * so the weight rows multiply them with plain loads instead of widening the same bytes again per row.
+ * The q8_k codes of an activation row widened to int16 once per call, 2 bytes per element, so the weight
+ * rows multiply them with plain loads. Each 16 codes are stored as their 8 even-indexed values then their 8
+ * odd-indexed ones: q4_kRow reads a weight byte pair as one int16 lane and splits it with shifts and masks
+ * into the even and the odd element's nibbles, which this order lines up with (the dot is order-free).
  */
 const Y16_BLOCK_BYTES: usize = <usize>Q8_K_BLOCK_ELEMENTS << 1;
 
@@ -150,85 +136,90 @@ function widenQ8(yq: usize, blocks: i32, y16: usize): void {
     const dst = y16 + <usize>b * Y16_BLOCK_BYTES;
     for (let g = 0; g < 16; g++) {
       const v = v128.load(src + (<usize>g << 4));
-      v128.store(dst + (<usize>g << 5), i16x8.extend_low_i8x16_s(v));
-      v128.store(dst + (<usize>g << 5), i16x8.extend_high_i8x16_s(v), 16);
+      v128.store(dst + (<usize>g << 5), i16x8.shr_s(i16x8.shl(v, 8), 8));
+      v128.store(dst + (<usize>g << 5), i16x8.shr_s(v, 8), 16);
     }
   }
 }
 
-/**
- * A q4_k sub-block's eight int16 lanes (lane = element mod 8) for its 32 elements: its codes as four int16
- * vectors (elements 0..7, 8..15, …) times the widened q8 values at y. |lane| ≤ 4·15·128 fits int16.
- */
-@inline function q4Lanes(c0: v128, c1: v128, c2: v128, c3: v128, y: usize): v128 {
-  const p0 = i16x8.mul(c0, v128.load(y, 0));
-  const p1 = i16x8.mul(c1, v128.load(y, 16));
-  const p2 = i16x8.mul(c2, v128.load(y, 32));
-  const p3 = i16x8.mul(c3, v128.load(y, 48));
-  return i16x8.add(i16x8.add(p0, p1), i16x8.add(p2, p3));
-}
-
-/** Residues 0..3 of a0·lo + b·hi: lanes (lo[l], hi[l]) against the scale pair (a, b, a, b, …). */
-@inline function pairLow(lo: v128, hi: v128, ab: v128): v128 {
-  return i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 0, 8, 1, 9, 2, 10, 3, 11), ab);
-}
-
-/** Residues 4..7 of a·lo + b·hi. */
-@inline function pairHigh(lo: v128, hi: v128, ab: v128): v128 {
-  return i32x4.dot_i16x8_s(i16x8.shuffle(lo, hi, 4, 12, 5, 13, 6, 14, 7, 15), ab);
-}
+/** 0x000f in every int16 lane, loaded where used (a load is one instruction, a rebuilt constant three). */
+const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f], 16);
 
 /**
- * q4_k row: per 64 codes (one 32-byte qs chunk: sub-block 2c in the low nibbles, 2c+1 in the high ones) the
- * bytes are widened to int16 once, split by a mask and a constant int16 shift (no byte-lane shifts, which V8
- * emulates), multiplied with the pre-widened q8 (widenQ8) and folded to eight int16 lanes per sub-block
- * (q4Lanes); the two sub-blocks' lanes are interleaved (lo[l], hi[l]) and one i32x4.dot_i16x8_s against
- * (a, b, a, b, …) applies both 6-bit scales and adds them: aux[l] += a·lo[l] + b·hi[l], exact in int32.
- * Scales and mins are unpacked once per block (k4ScalesMins), the min term is one dot against the paired
- * bsums (bsumPairs), and the running sums live in locals. The integer lanes and every float operation are
- * the reference's, in its order, so results are bit-exact.
+ * One 32-byte qs chunk c of a q4_k block (sub-blocks 2c and 2c+1) against the widened q8 at y: the scaled
+ * int32 partial sums of both sub-blocks, stored at scBuf + 32 + 16c (scale pairs at scBuf + 8c; scBuf + 96
+ * holds the first half's int16 lanes). Exact:
+ * int16 lanes ≤ 4·15·128, each dot lane ≤ 2·7680·63.
  */
-@inline function q4_kRow(w: usize, yq: usize, y16: usize, pairs: usize, abBuf: usize, blocks: i32): f32 {
-  let sumf: f32 = 0;
-  let f0 = f32x4.splat(0);
-  let f1 = f32x4.splat(0);
+@inline function q4Chunk(qs: usize, y: usize, scBuf: usize, c: i32): void {
+  const mask = v128.load(LOW_NIBBLES16);
+  const v0 = v128.load(qs);
+  const lo0 = i16x8.add(i16x8.mul(v128.and(v0, mask), v128.load(y)), i16x8.mul(v128.and(i16x8.shr_u(v0, 8), mask), v128.load(y, 16)));
+  const hi0 = i16x8.add(i16x8.mul(v128.and(i16x8.shr_u(v0, 4), mask), v128.load(y, 64)), i16x8.mul(i16x8.shr_u(v0, 12), v128.load(y, 80)));
+  // the first half's int16 lanes go through scratch: the store keeps V8 from hoisting the second half's
+  // loads above the first half's arithmetic (fewer live registers, no spills)
+  v128.store(scBuf + 96, lo0);
+  v128.store(scBuf + 112, hi0);
+  const mask1 = v128.load(LOW_NIBBLES16);
+  const v1 = v128.load(qs, 16);
+  const lo1 = i16x8.add(i16x8.mul(v128.and(v1, mask1), v128.load(y, 32)), i16x8.mul(v128.and(i16x8.shr_u(v1, 8), mask1), v128.load(y, 48)));
+  const hi1 = i16x8.add(i16x8.mul(v128.and(i16x8.shr_u(v1, 4), mask1), v128.load(y, 96)), i16x8.mul(i16x8.shr_u(v1, 12), v128.load(y, 112)));
+  const s = i32x4.add(
+    i32x4.dot_i16x8_s(i16x8.add(v128.load(scBuf + 96), lo1), v128.load32_splat(scBuf + 8 * c)),
+    i32x4.dot_i16x8_s(i16x8.add(v128.load(scBuf + 112), hi1), v128.load32_splat(scBuf + 8 * c + 4)),
+  );
+  v128.store(scBuf + 32 + 16 * c, s);
+}
+
+/**
+ * q4_k row. Summation order: NOT the reference's. ggml_vec_dot_q4_K_q8_K_generic keeps eight float lanes and
+ * subtracts the min term from a scalar per block; reproducing that costs lane bookkeeping (interleaving the
+ * two sub-blocks of a chunk, two int32 and two float32 accumulators). Here, as in ggml's own AVX2 kernel,
+ * every integer sum of a block is finished exactly in int32 first (|sum| ≤ 8·32·15·63·128 < 2^31), the
+ * scale sum and the min sum are converted once per block, multiplied by dx·dy and dmin·dy into one
+ * float32x4 accumulator, and the four lanes are joined at the end. The result differs from the reference
+ * by float rounding only, well within the spec's tolerance.dot (absolute + relative·Σ|x·y|); conformance
+ * (suites/throughput) holds q4_k to that tolerance instead of bit-exactness.
+ *
+ * Per 64 codes (one 32-byte qs chunk: sub-block 2c in the low nibbles, 2c+1 in the high ones; q4Chunk)
+ * each byte pair is read as one int16 lane and split by constant int16 shifts and a mask into the even
+ * and the odd byte's nibbles (no widening, no byte-lane shifts, which V8 emulates), multiplied with the
+ * pre-widened q8 (widenQ8's even/odd order) and added into eight int16 lanes per sub-block
+ * (|lane| ≤ 4·15·128); one dot_i16x8_s per sub-block against its 6-bit scale repeated in every int16 lane
+ * (staged in memory as scale | scale << 16 per int32: a 32-bit splat load is a load, a register shuffle an
+ * ALU op) gives its int32 partial sums.
+ * Each chunk stores its sums to scratch instead of adding them to a loop-carried vector: V8 hoists a
+ * chunk's loads ahead of its arithmetic, the register pressure sends a loop-carried accumulator to the
+ * stack, and its store→load round trip every chunk became the critical path; the per-chunk stores
+ * carry no dependency, keep the four unrolled chunks apart in V8's schedule (no spills across chunks),
+ * and are summed once per block.
+ */
+@inline function q4_kRow(w: usize, yq: usize, y16: usize, pairs: usize, scBuf: usize, blocks: i32): f32 {
+  let acc = f32x4.splat(0);
   for (let b = 0; b < blocks; b++) {
     const x = w + <usize>b * Q4_K_BLOCK_BYTES;
-    const yb = yq + <usize>b * Q8_K_BLOCK_BYTES;
     const sm = k4ScalesMins(x + Q4_K_SCALES_OFFSET);
-    // int32 c = scale 2c | scale 2c+1 << 16, the (a, b) pair of chunk c: staged in memory, because a splat
-    // load (load unit only) is cheaper than a register shuffle per chunk
-    v128.store(abBuf, i16x8.extend_low_i8x16_u(sm));
-    let a0 = i32x4.splat(0);
-    let a1 = i32x4.splat(0);
-    let qs = x + Q4_K_QS_OFFSET;
-    let y = y16 + <usize>b * Y16_BLOCK_BYTES;
-    for (let c = 0; c < 4; c++) {
-      const v0 = v128.load(qs);
-      const v1 = v128.load(qs, 16);
-      const w0 = i16x8.extend_low_i8x16_u(v0);
-      const w1 = i16x8.extend_high_i8x16_u(v0);
-      const w2 = i16x8.extend_low_i8x16_u(v1);
-      const w3 = i16x8.extend_high_i8x16_u(v1);
-      const mask = v128.load(LOW_NIBBLES16);
-      const lo = q4Lanes(v128.and(w0, mask), v128.and(w1, mask), v128.and(w2, mask), v128.and(w3, mask), y);
-      const hi = q4Lanes(i16x8.shr_u(w0, 4), i16x8.shr_u(w1, 4), i16x8.shr_u(w2, 4), i16x8.shr_u(w3, 4), y + 64);
-      const ab = v128.load32_splat(abBuf + 4 * c);
-      a0 = i32x4.add(a0, pairLow(lo, hi, ab));
-      a1 = i32x4.add(a1, pairHigh(lo, hi, ab));
-      qs += 32;
-      y += 128;
-    }
-    const dy = load<f32>(yb + Q8_K_D_OFFSET);
-    const vd = f32x4.splat(f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy);
-    f0 = f32x4.add(f0, f32x4.mul(vd, f32x4.convert_i32x4_s(a0)));
-    f1 = f32x4.add(f1, f32x4.mul(vd, f32x4.convert_i32x4_s(a1)));
+    const s16 = i16x8.extend_low_i8x16_u(sm);
+    v128.store(scBuf, i16x8.shuffle(s16, s16, 0, 0, 1, 1, 2, 2, 3, 3));
+    v128.store(scBuf, i16x8.shuffle(s16, s16, 4, 4, 5, 5, 6, 6, 7, 7), 16);
+    const qs = x + Q4_K_QS_OFFSET;
+    const y = y16 + <usize>b * Y16_BLOCK_BYTES;
+    q4Chunk(qs, y, scBuf, 0);
+    q4Chunk(qs + 32, y + 128, scBuf, 1);
+    q4Chunk(qs + 64, y + 256, scBuf, 2);
+    q4Chunk(qs + 96, y + 384, scBuf, 3);
+    const isum = i32x4.add(
+      i32x4.add(v128.load(scBuf, 32), v128.load(scBuf, 48)),
+      i32x4.add(v128.load(scBuf, 64), v128.load(scBuf, 80)),
+    );
+    const dy = load<f32>(yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_D_OFFSET);
+    const d = f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy;
     const dmin = f16ToF32(load<u16>(x + Q4_K_DMIN_OFFSET)) * dy;
-    sumf = sumf - dmin * <f32>minTermPairs(sm, pairs + (<usize>b << 4));
+    const msum = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pairs + (<usize>b << 4)));
+    acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(isum), f32x4.splat(d)));
+    acc = f32x4.sub(acc, f32x4.mul(f32x4.convert_i32x4_s(msum), f32x4.splat(dmin)));
   }
-  sums0 = f0;
-  sums1 = f1;
-  return finish(sumf);
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
 }
 
 @inline function q5_kRow(w: usize, yq: usize, blocks: i32): f32 {
@@ -419,9 +410,9 @@ export function q4_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const y16 = alloc(<usize>blocks * Y16_BLOCK_BYTES);
   widenQ8(yq, blocks, y16);
   const rowBytes = <usize>blocks * Q4_K_BLOCK_BYTES;
-  const abBuf = alloc(16);
+  const scBuf = alloc(128);
   for (let r = 0; r < rows; r++) {
-    store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, y16, pairs, abBuf, blocks));
+    store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, y16, pairs, scBuf, blocks));
   }
   release(m);
 }

@@ -104,3 +104,86 @@ fn u64_add(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
   let lo = a.x + b.x;
   return vec2<u32>(lo, a.y + b.y + select(0u, 1u, lo < a.x));
 }
+
+// 128-bit unsigned integers as vec4<u32> limbs (x least significant), for the CWRS indices and U(n, k)
+// counts of the formats whose indices do not fit 64 bits (pvq_d32_k41: 88 bits, pvq_d32_k87: 120).
+fn u128_ge(a: vec4<u32>, b: vec4<u32>) -> bool {
+  if (a.w != b.w) {
+    return a.w > b.w;
+  }
+  if (a.z != b.z) {
+    return a.z > b.z;
+  }
+  if (a.y != b.y) {
+    return a.y > b.y;
+  }
+  return a.x >= b.x;
+}
+
+fn u128_add(a: vec4<u32>, b: vec4<u32>) -> vec4<u32> {
+  let x = a.x + b.x;
+  let cx = select(0u, 1u, x < a.x);
+  let y0 = a.y + b.y;
+  let y = y0 + cx;
+  let cy = select(0u, 1u, y0 < a.y) + select(0u, 1u, y < y0);
+  let z0 = a.z + b.z;
+  let z = z0 + cy;
+  let cz = select(0u, 1u, z0 < a.z) + select(0u, 1u, z < z0);
+  return vec4<u32>(x, y, z, a.w + b.w + cz);
+}
+
+fn u128_sub(a: vec4<u32>, b: vec4<u32>) -> vec4<u32> {
+  let x = a.x - b.x;
+  let bx = select(0u, 1u, a.x < b.x);
+  let y0 = a.y - b.y;
+  let y = y0 - bx;
+  let by = select(0u, 1u, a.y < b.y) + select(0u, 1u, y0 < bx);
+  let z0 = a.z - b.z;
+  let z = z0 - by;
+  let bz = select(0u, 1u, a.z < b.z) + select(0u, 1u, z0 < by);
+  return vec4<u32>(x, y, z, a.w - b.w - bz);
+}
+
+// `width` ≤ 128 bits of the LSB-first bit stream at byte `off` from stream bit `bit`, as 128-bit limbs.
+fn pvq_bits128(off: u32, bit: u32, width: u32) -> vec4<u32> {
+  var v = vec4<u32>();
+  for (var l = 0u; l < 4u; l++) {
+    let w = min(32u, max(width, 32u * l) - 32u * l); // bits of limb l
+    if (w > 0u) {
+      v[l] = pvq_bits(off, bit + 32u * l, w);
+    }
+  }
+  return v;
+}
+
+// a·b as (low, high) 32-bit halves, from 16-bit partial products (WGSL has no widening multiply).
+fn pvq_mul_wide(a: u32, b: u32) -> vec2<u32> {
+  let ll = (a & 0xffffu) * (b & 0xffffu);
+  let lh = (a & 0xffffu) * (b >> 16u);
+  let hl = (a >> 16u) * (b & 0xffffu);
+  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+  return vec2<u32>((ll & 0xffffu) | (mid << 16u), (a >> 16u) * (b >> 16u) + (lh >> 16u) + (hl >> 16u) + (mid >> 16u));
+}
+
+// The low 64 bits of a·b for 64-bit (lo, hi) operands.
+fn pvq_mul64(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  let p = pvq_mul_wide(a.x, b.x);
+  return vec2<u32>(p.x, p.y + a.x * b.y + a.y * b.x);
+}
+
+// The randomized Hadamard rotation's sign s_j of block element j (hadamard.ts): −1 when the lowest bit of
+// the j-th output of core's SplitMix64(seed) is 1. Output j mixes state seed + (j + 1)·γ, so every element
+// finds its sign directly, without the j − 1 outputs before it. The multipliers are SplitMix64's own
+// (Steele, Lea, Flood 2014; packages/core/src/prng.ts), not format constants. The lowest output bit is
+// bit 0 ^ bit 31 of (z' · M2) with z' = z ^ (z >> 27): only the low 32 bits of that last product matter.
+fn pvq_rht_sign(seed: u32, j: u32) -> f32 {
+  let gamma = vec2<u32>(0x7f4a7c15u, 0x9e3779b9u);
+  let m1 = vec2<u32>(0x1ce4e5b9u, 0xbf58476du);
+  let m2_lo = 0x133111ebu;
+  let step = pvq_mul64(vec2<u32>(j + 1u, 0u), gamma);
+  let lo = seed + step.x;
+  let state = vec2<u32>(lo, step.y + select(0u, 1u, lo < seed));
+  let z = pvq_mul64(vec2<u32>(state.x ^ ((state.x >> 30u) | (state.y << 2u)), state.y ^ (state.y >> 30u)), m1);
+  let z2 = (z.x ^ ((z.x >> 27u) | (z.y << 5u))) * m2_lo;
+  return select(1.0, -1.0, ((z2 ^ (z2 >> 31u)) & 1u) == 1u);
+}

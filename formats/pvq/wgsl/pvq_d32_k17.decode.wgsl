@@ -2,8 +2,9 @@
 // celt/cwrs.c order) is unranked into a pulse vector y with Σ|y_j| = K over the U(n, k) counting table,
 // then ŵ_j = y_j·s, s = fl(fl(c·step) / fl(√Σy²)), step = fl(gainMax / (2^gainBits − 1)); s = 0 gives +0
 // (not −0 for negative pulses). Division and sqrt are correctly rounded in integer arithmetic (common.wgsl),
-// so the result is bit-exact. The 55-bit indices and U(32, 18) < 2^64 fit vec2<u32> arithmetic; the
-// 88- and 120-bit indices of pvq_d32_k41(_rht) and pvq_d32_k87 would need wider unranking (no kernel).
+// so the result is bit-exact. The 55-bit indices and U(32, 18) < 2^64 fit vec2<u32> arithmetic, and the
+// whole U table fits workgroup memory; the 88- and 120-bit formats (pvq_d32_k41.decode.wgsl and its
+// siblings) unrank in vec4<u32> limbs over one private table row instead.
 // Stream: float32 gainMax (GAIN_MAX_HEADER_OFFSET), then n/256 blocks, each an LSB-first bit stream of the
 // 8 gain codes then the 8 indices. Invocation i writes dst[4i .. 4i+3], four elements of one group: it
 // unranks the whole group (the sum of squares needs every pulse) and keeps its four.

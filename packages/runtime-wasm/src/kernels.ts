@@ -2,7 +2,13 @@
  * Decode and dot kernels over the wasm ABI (abi.ts). The same wrappers serve qbench's own modules and
  * external `.wasm` kernels, so both are checked the same way: input length, trap → QbenchError, canaries.
  */
-import { type DecodeKernel, type DotKernel, type PreparedRun, QbenchError } from '@qbench/core';
+import {
+  type DecodeKernel,
+  type DotKernel,
+  type PreparedRun,
+  QbenchError,
+  type ResolvedSpec,
+} from '@qbench/core';
 import type { AbiModule } from './abi.ts';
 
 export interface BlockShape {
@@ -16,6 +22,29 @@ export interface BlockShape {
    * absmax2 per 256 blocks): the reference codec's encodedBytes.
    */
   encodedBytes?: (n: number) => number;
+}
+
+/**
+ * How the ABI host sizes a format's inputs (KERNEL-ABI.md), the same for qbench's own modules and external
+ * `.wasm` kernels, so that an external kernel is held to the layout qbench's kernels use: per-tensor side
+ * info (nvfp4's and ifairy's tensor scales) is `headerBytes` before the first block, and in a dot before the
+ * first row (the matrix is one tensor). Side info per group of blocks (nf4_dq's absmax2, mwq's scales) is
+ * not block-local: `encodedBytes` (the reference's) sizes a decode input, and `perTensorOnly` is false
+ * (such a format has no dot: a row could not carry statistics shared with other rows).
+ */
+export function abiShape(
+  spec: ResolvedSpec,
+  encodedBytes?: (n: number) => number,
+): BlockShape & { perTensorOnly: boolean } {
+  const perTensorOnly = (spec.layout.sideInfo ?? []).every((x) => x.per === 'tensor');
+  return {
+    id: spec.id,
+    blockElements: spec.layout.blockElements,
+    blockBytes: spec.layout.blockBytes,
+    headerBytes: perTensorOnly ? spec.derived.tensorOverheadBits / 8 : 0,
+    ...(encodedBytes && !perTensorOnly ? { encodedBytes } : {}),
+    perTensorOnly,
+  };
 }
 
 function encodedBytes(fmt: BlockShape, n: number, what: string): number {

@@ -17,7 +17,7 @@ import {
   type Shape,
 } from '@qbench/core';
 import { type AbiModule, instantiateAbi } from './abi.ts';
-import { abiDecodeKernel, abiDotKernel } from './kernels.ts';
+import { abiDecodeKernel, abiDotKernel, abiShape } from './kernels.ts';
 
 export type WasmTarget = 'release' | 'debug';
 
@@ -64,18 +64,9 @@ const KERNEL_EXPORT = /^(.+)_(decode|dot)$/;
 function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: WasmTarget): KernelTraits {
   const spec = FORMAT_SPECS[format];
   const be = spec.layout.blockElements;
-  // per-tensor side info (nvfp4's tensor scale) precedes the first block, and in a dot the first row (the
-  // matrix is one tensor); other side info (per group of blocks, e.g. nf4_dq's absmax2) is not
-  // block-local: a decode kernel takes the whole tensor, side info first, sized by the reference's
-  // encodedBytes; a dot kernel's rows could not carry it
-  const side = spec.layout.sideInfo ?? [];
-  const perTensorOnly = side.every((x) => x.per === 'tensor');
-  const shape = {
-    id: format,
-    blockElements: be,
-    blockBytes: spec.layout.blockBytes,
-    headerBytes: perTensorOnly ? spec.derived.tensorOverheadBits / 8 : 0,
-  };
+  // per-tensor side info precedes the first block (and in a dot the first row); side info per group of
+  // blocks makes a decode input the reference's encodedBytes, and leaves no dot (abiShape)
+  const { perTensorOnly, ...shape } = abiShape(spec);
   const exportName = `${format}_${op}`;
   return {
     id: kernelId(format, op, 'wasm-simd128'),
@@ -92,7 +83,11 @@ function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: 
       const mod = await familyModule(family, target);
       if (op === 'decode' && !perTensorOnly) {
         const ref = (await loadFormat(format)).reference;
-        return abiDecodeKernel(mod, exportName, { ...shape, encodedBytes: (n) => ref.encodedBytes(n) });
+        return abiDecodeKernel(
+          mod,
+          exportName,
+          abiShape(spec, (n) => ref.encodedBytes(n)),
+        );
       }
       return op === 'decode' ? abiDecodeKernel(mod, exportName, shape) : abiDotKernel(mod, exportName, shape);
     },

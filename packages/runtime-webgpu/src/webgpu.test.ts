@@ -6,7 +6,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DecodeKernel, FORMAT_IDS, fp16Table32, generate, loadFormat, SplitMix64 } from '@qbench/core';
+import {
+  type DecodeKernel,
+  FORMAT_IDS,
+  FORMAT_SPECS,
+  fp16Table32,
+  generate,
+  loadFormat,
+  SplitMix64,
+} from '@qbench/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computePipeline } from './decode.ts';
 import { getGpu } from './device.ts';
@@ -65,9 +73,7 @@ describe('element includes', () => {
 describe('tensor includes', () => {
   it('define element_at (no entry point) and assemble into a decode shader', () => {
     const files = listTensorFiles();
-    expect(files.map((f) => f.format)).toEqual(
-      expect.arrayContaining(['nf4_dq', 'fp4_dq', 'mwq_r4', 'bfp12_ksort']),
-    );
+    expect(files.map((f) => f.format)).toEqual(expect.arrayContaining(['nf4_dq', 'fp4_dq', 'mwq_r4']));
     for (const f of files) {
       const src = readFileSync(f.path, 'utf8');
       expect(src, f.path).toMatch(/fn element_at\(j: u32\) -> f32/);
@@ -141,27 +147,83 @@ describe.skipIf(reason !== undefined)(`WebGPU device${reason ? ` (skipped: ${rea
     expect((await ok.kernel.decode(new Uint8Array(34 * 4), 128)).length).toBe(128);
   });
 
-  it('pvq_d32_k17: correctly rounded step and gain division for every kind of gainMax (subnormal too)', async () => {
-    // the conformance cases have one gainMax each; the integer division and sqrt (pvq common.wgsl) are
-    // checked here over gainMax bit patterns from the smallest subnormal to near float32 max
-    const format = await loadFormat('pvq_d32_k17');
-    const n = 2 * format.blockElements;
-    const q = format.reference.encode(generate({ kind: 'gaussian' }, n, 7));
-    const { kernels } = await webgpuKernels();
-    const k = (await kernels.find((t) => t.id === 'pvq_d32_k17/decode/webgpu')!.load()) as DecodeKernel;
-    const rng = new SplitMix64(11);
-    const patterns = [0x1, 0x3, 0x7fffff, 0x800000, 0x800001, 0x3f800000, 0x7f7fffff];
-    for (let i = 0; i < 41; i++) patterns.push((rng.nextHalves()[1]! >>> 0) % 0x7f800000);
-    const bad: string[] = [];
-    for (const bits of patterns) {
-      new DataView(q.buffer, q.byteOffset).setUint32(0, bits, true);
+  const pvq = FORMAT_IDS.filter((id) => FORMAT_SPECS[id].family === 'pvq');
+  it.each(pvq)(
+    '%s: correctly rounded step and gain division for every kind of gainMax (subnormal too)',
+    async (id) => {
+      // the conformance cases have one gainMax each; the integer division and sqrt (pvq common.wgsl) are
+      // checked here over gainMax bit patterns from the smallest subnormal to near float32 max (through the
+      // inverse rotation too, for the _rht variant)
+      const format = await loadFormat(id);
+      const n = 2 * format.blockElements;
+      const q = format.reference.encode(generate({ kind: 'gaussian' }, n, 7));
+      const { kernels } = await webgpuKernels();
+      const k = (await kernels.find((t) => t.id === `${id}/decode/webgpu`)!.load()) as DecodeKernel;
+      const rng = new SplitMix64(11);
+      const patterns = [0x1, 0x3, 0x7fffff, 0x800000, 0x800001, 0x3f800000, 0x7f7fffff];
+      for (let i = 0; i < 41; i++) patterns.push((rng.nextHalves()[1]! >>> 0) % 0x7f800000);
+      const bad: string[] = [];
+      for (const bits of patterns) {
+        new DataView(q.buffer, q.byteOffset).setUint32(0, bits, true);
+        const want = format.reference.decode(q, n);
+        const got = await k.decode(q, n);
+        const i = want.findIndex((w, j) => !Object.is(w, got[j]));
+        if (i >= 0) bad.push(`gainMax 0x${bits.toString(16)}: element ${i} ${want[i]} → ${got[i]}`);
+      }
+      expect(bad).toEqual([]);
+    },
+  );
+
+  it.each(pvq)(
+    '%s: uniform valid indices (0, V − 1, around 2^32 and 2^64) decode bit-exactly',
+    async (id) => {
+      // reference encodings rarely reach the ends of [0, V(N,K)) or the limb boundaries of the 128-bit
+      // unranking's carries and borrows: indices drawn here (the stream packed as the spec lays it out) do
+      const format = await loadFormat(id);
+      const p = FORMAT_SPECS[id].params as Record<string, number>;
+      const [d, k, gainBits, indexBits, g] = [
+        p['groupSize']!,
+        p['pulses']!,
+        p['gainBits']!,
+        p['indexBits']!,
+        p['groupsPerBlock']!,
+      ];
+      // V(N,K) by Fischer's recurrence, independent of the kernel's U table
+      let row: bigint[] = Array.from({ length: k + 1 }, (_, j) => (j === 0 ? 1n : 0n));
+      for (let l = 1; l <= d; l++) {
+        const next = [1n];
+        for (let j = 1; j <= k; j++) next.push(row[j]! + row[j - 1]! + next[j - 1]!);
+        row = next;
+      }
+      const v = row[k]!;
+      const blocks = 9;
+      const rng = new SplitMix64(0x9e37 + k);
+      const edges = [0n, v - 1n, (1n << 32n) - 1n, 1n << 32n, (1n << 64n) - 1n, 1n << 64n, (1n << 64n) + 1n];
+      const valid = edges.filter((x) => x < v);
+      const q = new Uint8Array(format.reference.encodedBytes(blocks * format.blockElements));
+      new DataView(q.buffer).setFloat32(0, 1.75, true);
+      for (let b = 0; b < blocks; b++) {
+        let stream = 0n;
+        let at = 0n;
+        for (let t = 0; t < g; t++, at += BigInt(gainBits))
+          stream |=
+            BigInt(t === 0 ? 0 : t === 1 ? 2 ** gainBits - 1 : rng.nextHalves()[1]! % 2 ** gainBits) << at;
+        for (let t = 0; t < g; t++, at += BigInt(indexBits)) {
+          const i = b * g + t;
+          stream |= (i < valid.length ? valid[i]! : ((rng.nextBigInt() << 64n) | rng.nextBigInt()) % v) << at;
+        }
+        for (let i = 0; i < format.blockBytes; i++)
+          q[4 + b * format.blockBytes + i] = Number((stream >> BigInt(8 * i)) & 0xffn);
+      }
+      const n = blocks * format.blockElements;
       const want = format.reference.decode(q, n);
-      const got = await k.decode(q, n);
+      const { kernels } = await webgpuKernels();
+      const kernel = (await kernels.find((t) => t.id === `${id}/decode/webgpu`)!.load()) as DecodeKernel;
+      const got = await kernel.decode(q, n);
       const i = want.findIndex((w, j) => !Object.is(w, got[j]));
-      if (i >= 0) bad.push(`gainMax 0x${bits.toString(16)}: element ${i} ${want[i]} → ${got[i]}`);
-    }
-    expect(bad).toEqual([]);
-  });
+      expect(i < 0 ? 'bit-exact' : `element ${i}: ${want[i]} → ${got[i]}`).toBe('bit-exact');
+    },
+  );
 
   it("pvq's integer division and sqrt are correctly rounded (not only where the device's own are)", async () => {
     if (!gpu.ok) return;

@@ -8,6 +8,12 @@ import { atOddOffset, conformKernel, summarizeFailures } from './conformance.ts'
 import { listKernels, referenceKernels } from './kernels.ts';
 
 const listing = await listKernels({ backends: ['wasm-simd128', 'webgpu'] });
+/**
+ * wasm dots whose kernel documents its own summation order (as ggml's SIMD kernels have theirs): held to
+ * the spec's tolerance.dot like every kernel, but not to bit-exactness with the reference. q4_k: block
+ * sums finished in int32, one float accumulator (formats/gguf/wasm/dot-q8_k-partner.ts, q4_kRow).
+ */
+const WASM_DOTS_REORDERED = new Set(['q4_k']);
 const unavailable = (backend: string) => listing.unavailable.find((u) => u.backend === backend)?.reason;
 
 for (const backend of ['wasm-simd128', 'webgpu'] as const) {
@@ -23,7 +29,7 @@ for (const backend of ['wasm-simd128', 'webgpu'] as const) {
           expect(r.ok).toBe(true);
           // the case list really ran: block counts, odd offset, random bytes (decode) or rows (dot), golden
           expect(r.cases.length).toBeGreaterThanOrEqual(k.op === 'decode' ? 9 : 6);
-          if (k.op === 'dot' && backend === 'wasm-simd128') {
+          if (k.op === 'dot' && backend === 'wasm-simd128' && !WASM_DOTS_REORDERED.has(k.format)) {
             // the wasm dots reproduce the reference's float order exactly: bit-exact, not just within tolerance
             const vsReference = r.cases.filter((c) => !c.case.startsWith('golden'));
             expect(vsReference.map((c) => `${c.case}: ${c.checks[0]!.detail}`)).toEqual(

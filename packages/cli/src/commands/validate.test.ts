@@ -2,11 +2,65 @@
  * `qbench validate` end to end: the worked example passes (exit 0, its throughput beside qbench's own
  * kernels), the deliberately buggy one fails (exit 1) naming the first bad element, bad arguments are errors.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { wasmBuildPath } from '@qbench/runtime-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.ts';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+
+function leb(v: number): number[] {
+  const out: number[] = [];
+  let x = v;
+  do {
+    out.push((x & 0x7f) | (x >= 0x80 ? 0x80 : 0));
+    x >>>= 7;
+  } while (x > 0);
+  return out;
+}
+
+/**
+ * A copy of a wasm module whose export `from` is renamed `to`, every other section as it was: qbench's own
+ * family modules export `<format>_<op>`, the external ABI names the kernel `decode` or `dot`.
+ */
+function renameExport(wasm: Uint8Array, from: string, to: string): Uint8Array {
+  const out: number[] = [...wasm.subarray(0, 8)]; // magic and version
+  const u = (at: { p: number }) => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = wasm[at.p++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+  };
+  for (const at = { p: 8 }; at.p < wasm.length; ) {
+    const id = wasm[at.p++]!;
+    const size = u(at);
+    const end = at.p + size;
+    if (id !== 7) {
+      out.push(id, ...leb(size), ...wasm.subarray(at.p, end));
+    } else {
+      const body: number[] = [];
+      const count = u(at);
+      body.push(...leb(count));
+      for (let i = 0; i < count; i++) {
+        const len = u(at);
+        const name = new TextDecoder().decode(wasm.subarray(at.p, at.p + len));
+        at.p += len;
+        const kind = wasm[at.p++]!;
+        const index = u(at);
+        const bytes = new TextEncoder().encode(name === from ? to : name);
+        body.push(...leb(bytes.length), ...bytes, kind, ...leb(index));
+      }
+      out.push(7, ...leb(body.length), ...body);
+    }
+    at.p = end;
+  }
+  return new Uint8Array(out);
+}
 
 describe('qbench validate', () => {
   it('passes examples/q8_0-decode.mjs and times it beside qbench kernels that passed conformance', async () => {
@@ -53,4 +107,30 @@ describe('qbench validate', () => {
     const op = await runCli(['validate', '--kernel', `${examples}q8_0-decode.mjs`, '--op', 'encode']);
     expect(op.err + op.out).toMatch(/--op must be decode or dot/);
   });
+
+  const minifloat = wasmBuildPath('minifloat');
+  it.skipIf(!existsSync(minifloat))(
+    `passes qbench's own nvfp4 wasm dot as an external .wasm (per-tensor scale once, before the rows)${existsSync(minifloat) ? '' : ' (skipped: run `pnpm build`)'}`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'qbench-validate-'));
+      afterAll(() => rmSync(dir, { recursive: true, force: true }));
+      const path = join(dir, 'nvfp4-dot.wasm');
+      writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_dot', 'dot'));
+      const r = await runCli([
+        'validate',
+        '--kernel',
+        path,
+        '--format',
+        'nvfp4',
+        '--op',
+        'dot',
+        '--quick',
+        '--skip-throughput',
+      ]);
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
+      expect(r.out).toMatch(/3 rows × 33 blocks/);
+      expect(r.code).toBe(0);
+    },
+  );
 });

@@ -8,8 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { type DecodeKernel, type DotKernel, isQbenchError, type KernelOp, QbenchError } from '@qbench/core';
-import { abiDecodeKernel, abiDotKernel, instantiateAbi } from '@qbench/runtime-wasm';
+import {
+  type DecodeKernel,
+  type DotKernel,
+  isQbenchError,
+  type KernelOp,
+  loadFormat,
+  QbenchError,
+} from '@qbench/core';
+import { abiDecodeKernel, abiDotKernel, abiShape, instantiateAbi } from '@qbench/runtime-wasm';
 import { timeRuns } from '../measure.ts';
 import type { Reply, Request } from './protocol.ts';
 
@@ -47,12 +54,16 @@ async function init(m: Extract<Request, { type: 'init' }>): Promise<void> {
       );
     const mod = await instantiateAbi(new Uint8Array(readFileSync(m.path)), m.path);
     const op: KernelOp = m.op ?? (mod.has('decode') ? 'decode' : 'dot');
+    // sized as qbench's own modules are: per-tensor side info once before the blocks (and before the first
+    // row of a dot), per-group side info by the reference's encodedBytes
+    const format = await loadFormat(m.format.id);
+    const shape = abiShape(format.spec, (n) => format.reference.encodedBytes(n));
     if (op === 'decode') {
-      const k = abiDecodeKernel(mod, 'decode', m.format);
+      const k = abiDecodeKernel(mod, 'decode', shape);
       decodeFn = (q, n) => k.decode(q, n);
       staged = k;
     } else {
-      const k = abiDotKernel(mod, 'dot', m.format);
+      const k = abiDotKernel(mod, 'dot', shape);
       dotFn = (q, y, rows) => k.dot(q, y, rows);
       staged = k;
     }
