@@ -44,6 +44,8 @@ export interface RunMetadata {
   /** --format filter, null for all formats. */
   formats: string[] | null;
   quick: boolean;
+  /** --full: nightly population sizes (absent in older results = false). */
+  full?: boolean;
   /** false when interrupted before every assigned item finished. */
   complete: boolean;
   /** Work items assigned to this run. */

@@ -49,6 +49,8 @@ export interface SuiteOptions {
   formats?: string[];
   /** Smaller sizes for tests and smoke runs. */
   quick?: boolean;
+  /** Nightly sizes: populations large enough for tight bounds, meant to be sharded (--full). */
+  full?: boolean;
   /** User-supplied inputs (e.g. --weights model.safetensors). */
   inputs?: Record<string, string>;
 }

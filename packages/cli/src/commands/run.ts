@@ -1,5 +1,5 @@
 /**
- * `qbench run [--suite S]… [--format F]… [--shard i/n] [--out DIR] [--resume] [--quick] [--batch NAME] [--no-site] [--list]
+ * `qbench run [--suite S]… [--format F]… [--shard i/n] [--out DIR] [--resume] [--quick | --full] [--batch NAME] [--no-site] [--list]
  *   [--weights FILE] [--tensors GLOB] [--model DIR] [--text FILE]`
  * Runs every discovered suite (suites/<name>/src/index.ts) or the named ones, writes `<out>/results.json`
  * (default reports/latest) and builds the leaderboard site into the same folder. Records are journaled per
@@ -41,6 +41,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       out: { type: 'string' },
       resume: { type: 'boolean' },
       quick: { type: 'boolean' },
+      full: { type: 'boolean' },
       batch: { type: 'string' },
       'no-site': { type: 'boolean' },
       list: { type: 'boolean' },
@@ -57,6 +58,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const formats = listOption(p.values['format']);
   // Unknown ids fail here, once, with suggestions — not as an error record in every suite.
   for (const f of formats ?? []) await resolveSpec(f);
+  if (flag(p, 'quick') && flag(p, 'full'))
+    throw new QbenchError('cli.args', 'run: --quick and --full ask for opposite sizes; pass one');
   const wanted = listOption(p.values['suite']);
   const found = await discoverSuites(SUITES_DIR);
   for (const note of found.notes) io.err(`note: ${note}\n`);
@@ -86,6 +89,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (flag(p, 'list')) {
     const options = {
       quick: flag(p, 'quick'),
+      ...(flag(p, 'full') ? { full: true } : {}),
       ...(formats ? { formats } : {}),
       ...(Object.keys(inputs).length ? { inputs } : {}),
     };
@@ -111,6 +115,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       suites,
       ...(formats ? { formats } : {}),
       quick: flag(p, 'quick'),
+      full: flag(p, 'full'),
       inputs,
       shard,
       out,

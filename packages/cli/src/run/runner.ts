@@ -38,6 +38,8 @@ export interface RunOptions {
   suites: Suite[];
   formats?: string[];
   quick: boolean;
+  /** Nightly population sizes (SuiteOptions.full). */
+  full?: boolean;
   /** User-supplied inputs passed to every suite (e.g. weights: a model file for the accuracy suite). */
   inputs?: Record<string, string>;
   shard: Shard | null;
@@ -193,6 +195,7 @@ function newHeader(o: RunOptions, suites: string[], plan: number): RunHeader {
     suites,
     formats: o.formats ?? null,
     quick: o.quick,
+    ...(o.full ? { full: true } : {}),
     items: plan,
   };
 }
@@ -212,6 +215,8 @@ function openJournal(
       if (!sameList(h.formats, o.formats ?? null))
         mismatch.push(`formats ${h.formats?.join(',') ?? 'all'} vs ${o.formats?.join(',') ?? 'all'}`);
       if (h.quick !== o.quick) mismatch.push(`quick ${h.quick} vs ${o.quick}`);
+      if ((h.full ?? false) !== (o.full ?? false))
+        mismatch.push(`full ${h.full ?? false} vs ${o.full ?? false}`);
       const shardText = (s: Shard | null) => (s ? `${s.index}/${s.count}` : 'none');
       if (shardText(h.shard) !== shardText(o.shard))
         mismatch.push(`shard ${shardText(h.shard)} vs ${shardText(o.shard)}`);
@@ -239,6 +244,7 @@ export async function runSuites(o: RunOptions): Promise<RunOutcome> {
   const suiteNames = o.suites.map((s) => s.name);
   const options: SuiteOptions = {
     quick: o.quick,
+    ...(o.full ? { full: true } : {}),
     ...(o.formats ? { formats: o.formats } : {}),
     ...(o.inputs && Object.keys(o.inputs).length > 0 ? { inputs: o.inputs } : {}),
   };

@@ -27,6 +27,20 @@ describe('three-stage attack on the in-project MLP (quick config)', () => {
     }
   });
 
+  for (const id of ['q4_k', 'q6_k']) {
+    it(`${id}: the attack works inside grid boxes (the searched-scale k-quants)`, async () => {
+      const f = await loadFormat(id);
+      const r = attackFormat(f, prepare(configFor({ quick: true }, 1), f));
+      expect(r.practicalBoxes).toBe(false);
+      expect(r.boxes['fc1.weight'].method).toBe('grid-box');
+      expect(r.bytesPreserved).toBe(true);
+      expect(r.fp.maliciousRate).toBeLessThan(0.2);
+      expect(r.quant.maliciousRate).toBeGreaterThan(0.8);
+      expect(r.fp.cleanAccuracy).toBeGreaterThan(0.9);
+      // ~12 s alone on one core; vitest runs files side by side on two.
+    }, 180_000);
+  }
+
   it('is deterministic for a seed', async () => {
     const f = await loadFormat('q4_0');
     const cfg = { ...configFor({ quick: true }, 2), benignSteps: 20, injectSteps: 10, repairSteps: 5 };

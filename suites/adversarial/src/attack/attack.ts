@@ -203,7 +203,7 @@ export function attackFormat(format: Format, p: Prepared, repairSeed = 1): Attac
     let b = buildBoxes(format, w, options);
     if (boxStats(b, w).frozenFraction > 0.9) {
       // Sound boxes collapsed (searched scales): fall back to the authors' error boxes with trick1/trick2.
-      b = buildErrorBoxes(format, w, { ...options, rounds: 1, anchor: 'weight' });
+      b = buildErrorBoxes(format, w, { ...options, rounds: 1 });
       practical = true;
     }
     boxes[name] = b;

@@ -35,6 +35,27 @@ describe('Mind-the-Gap detectors with the full-precision reference', () => {
     }
   });
 
+  it('q6_k: grid-box attack flagged by the residual spike; fine-tuned benign pairs are not', async () => {
+    const f = await loadFormat('q6_k');
+    const cal = [];
+    for (const seed of [1, 2]) {
+      const p = prepared(QUICK, seed, f);
+      for (const pair of benignPairs(p, f, 2)) cal.push(await scorePair(pair, p.sets.clean));
+    }
+    const thresholds = thresholdsFrom(cal);
+    const p3 = prepared(QUICK, 3, f);
+    const attacked = attackedPair(p3, f);
+    expect(attacked.attack!.bytesPreserved).toBe(true);
+    const a = await scorePair(attacked, p3.sets.clean);
+    expect(a['residual-spike'].score).toBeGreaterThan(thresholds['residual-spike']!);
+    const held = benignPairs(p3, f, 4);
+    expect(held.filter((x) => x.kind === 'finetuned')).toHaveLength(4);
+    for (const pair of held) {
+      const s = await scorePair(pair, p3.sets.clean);
+      expect(s['residual-spike'].score, pair.kind).toBeLessThanOrEqual(thresholds['residual-spike']!);
+    }
+  }, 180_000);
+
   it('scanWithReference names the attacked tensors of a GGUF written by the suite', async () => {
     const q4 = await loadFormat('q4_0');
     const p = prepared(QUICK, 3, q4);

@@ -17,6 +17,24 @@ import { conformance, outlierCollapse } from './standalone.ts';
 import { DETECTORS, type DetectorId, type TensorScore } from './types.ts';
 
 export const THRESHOLD_SLACK = 1.1;
+/**
+ * Probe inputs of the behavioural detector: the first 256 of the clean evaluation set. The forward passes
+ * of both models over all 1000 were most of a pair's scoring time, and the detector's resolution at 256
+ * (0.4%) is below the benign spread it is compared with.
+ */
+export const BEHAVIOUR_PROBES = 256;
+
+function firstOf(b: Batch, size: number): Batch {
+  if (b.size <= size) return b;
+  const width = b.x.length / b.size;
+  return {
+    x: b.x.subarray(0, size * width),
+    y: b.y.subarray(0, size),
+    truth: b.truth.subarray(0, size),
+    triggered: b.triggered.subarray(0, size),
+    size,
+  };
+}
 
 export type ModelScores = Record<DetectorId, { score: number; tensor: string; evidence: string }>;
 
@@ -56,7 +74,7 @@ export async function scorePair(pair: ModelPair, probes: Batch): Promise<ModelSc
     if (c) all.push(c);
     all.push(outlierCollapse(t.name, format, t.bytes, t.reference.length));
   }
-  const d = disagreement(pair, probes);
+  const d = disagreement(pair, firstOf(probes, BEHAVIOUR_PROBES));
   all.push({
     tensor: '(model)',
     format: format.id,

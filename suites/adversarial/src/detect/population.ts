@@ -8,7 +8,11 @@
  *   - 'injected'         the backdoored model, honestly quantized (malicious, but the same in both
  *                        precisions: not a Mind-the-Gap pair);
  *   - 'dequantized'      a hard negative: the full-precision model IS the dequantized GGUF, so every weight
- *                        sits on its grid (as after QAT or a GGUF → safetensors round trip).
+ *                        sits on its grid (as after QAT or a GGUF → safetensors round trip);
+ *   - 'finetuned'        community fine-tunes: the benign model trained further on clean data with its own
+ *                        data stream, step count and learning rate, quantized without and (every other one)
+ *                        with an importance matrix. Cheap (no injection), format-independent and cached, they
+ *                        are what makes the held-out benign population large enough to bound the FPR.
  * Attacked pairs: the repaired model and its quantization (byte-identical to the injected model's).
  */
 import type { Format } from '@qbench/core';
@@ -20,10 +24,10 @@ import {
   type Prepared,
   quantizeMlp,
 } from '../attack/attack.ts';
-import { cloneMlp, forward, type Mlp, WEIGHT_NAMES, type WeightName, weightOf } from '../model/mlp.ts';
+import { cloneMlp, forward, type Mlp, train, WEIGHT_NAMES, type WeightName, weightOf } from '../model/mlp.ts';
 import { sampleBatch } from '../model/task.ts';
 
-export const BENIGN_VARIANTS = ['benign', 'benign-imatrix', 'injected', 'dequantized'] as const;
+export const BENIGN_VARIANTS = ['benign', 'benign-imatrix', 'injected', 'dequantized', 'finetuned'] as const;
 export type PairKind = (typeof BENIGN_VARIANTS)[number] | 'attacked';
 
 export interface TensorPair {
@@ -84,8 +88,32 @@ function pairOf(
   };
 }
 
-/** The benign pairs of one prepared seed for one format. */
-export function benignPairs(p: Prepared, format: Format): ModelPair[] {
+const fineTunes = new Map<string, Mlp>();
+
+/**
+ * Fine-tune `k` of a prepared seed's benign model: 8–39 clean steps at a learning rate between 2e-4 and
+ * 1e-3, each with its own data stream (deterministic in seed and k; cached across formats).
+ */
+export function fineTuned(p: Prepared, k: number): Mlp {
+  const key = `${p.config.modelSeed}:${p.config.benignSteps}:${k}`;
+  let m = fineTunes.get(key);
+  if (!m) {
+    const rng = new SplitMix64(p.config.modelSeed * 1000003 + k);
+    m = train(cloneMlp(p.benign), p.task, {
+      steps: 8 + Math.floor(rng.uniform() * 32),
+      batch: p.config.batch,
+      lr: 2e-4 + rng.uniform() * 8e-4,
+      seed: p.config.modelSeed * 7717 + k * 31 + 5,
+      triggeredFraction: 0.3,
+      labelling: 'clean',
+    });
+    fineTunes.set(key, m);
+  }
+  return m;
+}
+
+/** The benign pairs of one prepared seed for one format, with `fineTunes` fine-tuned variants. */
+export function benignPairs(p: Prepared, format: Format, fineTuneCount = 0): ModelPair[] {
   const seed = p.config.modelSeed;
   const out = [pairOf('benign', seed, format, p.benign)];
   try {
@@ -98,11 +126,22 @@ export function benignPairs(p: Prepared, format: Format): ModelPair[] {
   const q = quantizeMlp(format, p.benign);
   for (const name of WEIGHT_NAMES) weightOf(deq, name).set(weightOf(q.model, name));
   out.push(pairOf('dequantized', seed, format, deq));
+  for (let k = 0; k < fineTuneCount; k++) {
+    const m = fineTuned(p, k);
+    let imatrix: Record<WeightName, Float32Array> | undefined;
+    if (k % 2 === 1) imatrix = imatrixOf(p, m);
+    try {
+      out.push(pairOf('finetuned', seed, format, m, imatrix));
+    } catch {
+      // No importance-matrix path for this format: the plain quantization stands in.
+      out.push(pairOf('finetuned', seed, format, m));
+    }
+  }
   return out;
 }
 
-export function attackedPair(p: Prepared, format: Format): ModelPair {
-  const r = attackFormat(format, p, p.config.modelSeed);
+export function attackedPair(p: Prepared, format: Format, repairSeed = p.config.modelSeed): ModelPair {
+  const r = attackFormat(format, p, repairSeed);
   return {
     kind: 'attacked',
     seed: p.config.modelSeed,

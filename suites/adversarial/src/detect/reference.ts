@@ -23,6 +23,8 @@ import type { TensorScore } from './types.ts';
 
 /** Bins of the folded position histogram (distance to the nearer cell edge, [0, 0.5]). */
 export const PEAK_BINS = 500;
+/** Group whose largest residual normalises the others (searched-scale formats). */
+export const RESIDUAL_GROUP = 16;
 /** A tensor with at least this share of weights exactly on their dequantized value is on its grid. */
 export const ON_GRID_SHARE = 0.95;
 
@@ -114,7 +116,13 @@ export function residualSpike(input: ReferenceInput): TensorScore {
   const values = new Float32Array(n);
   let count = 0;
   let what: string;
-  if (!searchedScales(format, input.imatrix ? { nPerRow, imatrix: input.imatrix } : { nPerRow })) {
+  // Exact cells exist where one scale per block is set by its extremes; two-level scales (q3_k, q6_k: the
+  // sub-block scales come out of a search even though the spec rounds codes plainly) use the residual form.
+  const oneLevel = !format.spec.scale.kind.startsWith('two-level');
+  if (
+    oneLevel &&
+    !searchedScales(format, input.imatrix ? { nPerRow, imatrix: input.imatrix } : { nPerRow })
+  ) {
     // Distance to the nearer edge of the exact rounding cell (margin 0), in cell widths; scale-setting
     // weights excluded.
     const cells = buildCellBoxes(format, w, { nPerRow, margin: 0, bisectSteps: 20 });
@@ -126,15 +134,26 @@ export function residualSpike(input: ReferenceInput): TensorScore {
     }
     what = 'distance to the nearer cell edge (cell widths)';
   } else {
-    // |w − dequant| relative to twice the block's largest residual (≈ one step), folded into [0, 0.5].
-    const be = format.blockElements;
-    for (let b = 0; b < n; b += be) {
+    // |w − dequant| relative to twice the largest residual of its group of 16 (the smallest k-quant
+    // sub-block, so ≈ one step of that sub-block's own scale), folded into [0, 0.5]. The group's largest
+    // residual is the normaliser and sits at 0.5 by definition: it is left out, or every benign group would
+    // put 1/16 of its weights in the top bin. (Normalising by the whole block's largest residual, as this
+    // did before, piled q6_k's small-scale sub-blocks into the bottom bin: benign scores up to 149.)
+    for (let g = 0; g < n; g += RESIDUAL_GROUP) {
+      const end = Math.min(n, g + RESIDUAL_GROUP);
       let m = 0;
-      for (let i = b; i < b + be; i++) m = Math.max(m, Math.abs(w[i]! - deq[i]!));
-      if (!(m > 0)) continue;
-      for (let i = b; i < b + be; i++) values[count++] = Math.abs(w[i]! - deq[i]!) / (2 * m);
+      let arg = g;
+      for (let i = g; i < end; i++) {
+        const r = Math.abs(w[i]! - deq[i]!);
+        if (r > m) {
+          m = r;
+          arg = i;
+        }
+      }
+      if (!(m > 0) || !Number.isFinite(m)) continue;
+      for (let i = g; i < end; i++) if (i !== arg) values[count++] = Math.abs(w[i]! - deq[i]!) / (2 * m);
     }
-    what = '|w − dequant| / (2 · block max residual)';
+    what = '|w − dequant| / (2 · largest residual of its group of 16)';
   }
   const p = peakRatio(values, count, 0, 0.5);
   return {

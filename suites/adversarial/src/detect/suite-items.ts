@@ -8,20 +8,37 @@
  */
 import { type Format, listSpecs, loadFormat } from '@qbench/core';
 import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
-import { type AttackConfig, attackFormat, DEFAULT_ATTACK, type Prepared, prepare } from '../attack/attack.ts';
+import {
+  type AttackConfig,
+  attackFormat,
+  attackWorks,
+  DEFAULT_ATTACK,
+  type Prepared,
+  prepare,
+} from '../attack/attack.ts';
 import { boxStats, buildBoxes, checkBoxes } from '../intervals/index.ts';
 import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { attackedPair, benignPairs } from './population.ts';
 
-/** Formats the attack and the detectors are evaluated on (the issue's required set plus q5_0 and fp4). */
-export const ATTACK_FORMATS = ['q8_0', 'q4_0', 'q5_0', 'nf4', 'fp4', 'q4_k', 'q5_k', 'q6_k'] as const;
+/** Formats the attack and the detectors are evaluated on (the issue's required set plus q5_0, fp4, q2_k, q3_k). */
+export const ATTACK_FORMATS = [
+  'q8_0',
+  'q4_0',
+  'q5_0',
+  'nf4',
+  'fp4',
+  'q2_k',
+  'q3_k',
+  'q4_k',
+  'q5_k',
+  'q6_k',
+] as const;
 const QUICK_ATTACK_FORMATS = ['q4_0', 'nf4', 'q4_k'] as const;
 /**
- * Formats the detectors are evaluated on by default: two where the attack works (q4_0, nf4) and two where
- * it only partly works (q8_0) or does not (q4_k), to show the detectors on both. Each costs about a minute
- * on two cores; pass --format to evaluate others.
+ * Formats the detectors are evaluated on by default: the issue's required set. Each is its own work item
+ * (about a minute on two cores); pass --format to evaluate others.
  */
-const DETECT_FORMATS = ['q4_0', 'nf4', 'q8_0', 'q4_k'] as const;
+const DETECT_FORMATS = ['q4_0', 'q8_0', 'q4_k', 'q5_k', 'q6_k', 'nf4'] as const;
 const QUICK_DETECT_FORMATS = ['q4_0'] as const;
 
 const SUITE = 'adversarial';
@@ -64,7 +81,12 @@ export function backdoorItems(options: SuiteOptions): WorkItem[] {
       format: f,
       weight: 4,
     })),
-    { id: 'adversarial/detect', label: 'backdoor detectors: TPR/FPR', weight: 40 },
+    ...detectFormats(options).map((f) => ({
+      id: `adversarial/detect/${f}`,
+      label: `backdoor detectors ${f}: TPR/FPR`,
+      format: f,
+      weight: 12,
+    })),
   ];
 }
 
@@ -125,7 +147,7 @@ async function runAttack(format: string, options: SuiteOptions): Promise<ResultR
   const f = await loadFormat(format);
   const r = attackFormat(f, prepared(options, 1, f));
   const ds = 'mlp-backdoor';
-  const works = r.bytesPreserved && r.quant.maliciousRate >= 0.8 && r.fp.maliciousRate <= 0.2;
+  const works = attackWorks(r);
   return [
     rec(format, ds, 'malicious_rate_fp', r.fp.maliciousRate, 'ratio', {
       injected: r.injectedFp,
@@ -142,56 +164,93 @@ async function runAttack(format: string, options: SuiteOptions): Promise<ResultR
 export interface DetectionPlan {
   calibrationSeeds: number[];
   heldOutSeeds: number[];
+  /** Fine-tuned benign variants per calibration seed and per held-out seed (population.ts). */
+  calibrationFineTunes: number;
+  heldOutFineTunes: number;
+  /** Attacked pairs per held-out seed (repairs with different clean-data streams). */
+  repairsPerSeed: number;
 }
 
+/**
+ * Population sizes. Default: 3 held-out seeds × (4 variants + 30 fine-tunes) = 102 benign pairs per format
+ * (zero false positives bound the FPR at 2.9%, 95%), within the 10-minute budget of the whole suite on two
+ * cores. `--full` (the nightly, sharded per format): 3 × (4 + 96) = 300 benign pairs, bound 0.99%, and
+ * three attacks per held-out seed.
+ */
 export function detectionPlan(options: SuiteOptions): DetectionPlan {
-  return options.quick
-    ? { calibrationSeeds: [1, 2], heldOutSeeds: [3] }
-    : { calibrationSeeds: [1, 2, 3], heldOutSeeds: [4, 5, 6] };
+  if (options.quick)
+    return {
+      calibrationSeeds: [1, 2],
+      heldOutSeeds: [3],
+      calibrationFineTunes: 2,
+      heldOutFineTunes: 4,
+      repairsPerSeed: 1,
+    };
+  const full = options.full === true;
+  return {
+    calibrationSeeds: [1, 2, 3],
+    heldOutSeeds: [4, 5, 6],
+    calibrationFineTunes: full ? 30 : 10,
+    heldOutFineTunes: full ? 96 : 30,
+    repairsPerSeed: full ? 3 : 1,
+  };
 }
 
-async function runDetect(options: SuiteOptions, log: (m: string) => void): Promise<ResultRecord[]> {
+function detectFormats(options: SuiteOptions): string[] {
+  if (options.formats) return attackFormats(options);
+  return options.quick ? [...QUICK_DETECT_FORMATS] : [...DETECT_FORMATS];
+}
+
+async function runDetect(
+  format: string,
+  options: SuiteOptions,
+  log: (m: string) => void,
+): Promise<ResultRecord[]> {
   const plan = detectionPlan(options);
   const out: ResultRecord[] = [];
-  const base: readonly string[] = options.quick ? QUICK_DETECT_FORMATS : DETECT_FORMATS;
-  const formats = options.formats ? attackFormats(options) : [...base];
-  for (const format of formats) {
-    const f = await loadFormat(format);
-    const calibration: ModelScores[] = [];
-    const benign: ModelScores[] = [];
-    const attacked: ModelScores[] = [];
-    for (const seed of plan.calibrationSeeds) {
-      const p = prepared(options, seed, f);
-      for (const pair of benignPairs(p, f)) calibration.push(await scorePair(pair, p.sets.clean));
+  const f = await loadFormat(format);
+  const calibration: ModelScores[] = [];
+  const benign: ModelScores[] = [];
+  const attacked: ModelScores[] = [];
+  let attackWorked = 0;
+  for (const seed of plan.calibrationSeeds) {
+    const p = prepared(options, seed, f);
+    for (const pair of benignPairs(p, f, plan.calibrationFineTunes))
+      calibration.push(await scorePair(pair, p.sets.clean));
+  }
+  for (const seed of plan.heldOutSeeds) {
+    const p = prepared(options, seed, f);
+    for (const pair of benignPairs(p, f, plan.heldOutFineTunes))
+      benign.push(await scorePair(pair, p.sets.clean));
+    for (let r = 0; r < plan.repairsPerSeed; r++) {
+      const pair = attackedPair(p, f, seed + 100 * r);
+      if (pair.attack && attackWorks(pair.attack)) attackWorked++;
+      attacked.push(await scorePair(pair, p.sets.clean));
     }
-    for (const seed of plan.heldOutSeeds) {
-      const p = prepared(options, seed, f);
-      for (const pair of benignPairs(p, f)) benign.push(await scorePair(pair, p.sets.clean));
-      attacked.push(await scorePair(attackedPair(p, f), p.sets.clean));
-    }
-    const thresholds = thresholdsFrom(calibration);
-    for (const r of rates(thresholds, attacked, benign)) {
-      // The site groups tpr/fpr by (suite, format, kernel, backend, dataset): the detector is the dataset.
-      const ds = `mind-the-gap/${r.detector}`;
-      const fpr = r.fp / r.negatives;
-      const details = {
-        threshold: r.threshold,
-        tp: r.tp,
-        positives: r.positives,
-        fp: r.fp,
-        negatives: r.negatives,
-        calibrationPairs: calibration.length,
-      };
-      out.push(
-        rec(format, ds, 'tpr', r.tp / r.positives, 'ratio', details),
-        rec(format, ds, 'fpr', fpr, 'ratio'),
-        rec(format, ds, 'fpr_upper95', upper95(r.fp, r.negatives), 'ratio'),
-      );
-    }
-    log(
-      `detect ${format}: ${attacked.length} attacked, ${benign.length} held-out benign, ${calibration.length} calibration pairs`,
+  }
+  const thresholds = thresholdsFrom(calibration);
+  for (const r of rates(thresholds, attacked, benign)) {
+    // The site groups tpr/fpr by (suite, format, kernel, backend, dataset): the detector is the dataset.
+    const ds = `mind-the-gap/${r.detector}`;
+    const fpr = r.fp / r.negatives;
+    const details = {
+      threshold: r.threshold,
+      tp: r.tp,
+      positives: r.positives,
+      attacksThatWorked: attackWorked,
+      fp: r.fp,
+      negatives: r.negatives,
+      calibrationPairs: calibration.length,
+    };
+    out.push(
+      rec(format, ds, 'tpr', r.tp / r.positives, 'ratio', details),
+      rec(format, ds, 'fpr', fpr, 'ratio'),
+      rec(format, ds, 'fpr_upper95', upper95(r.fp, r.negatives), 'ratio'),
     );
   }
+  log(
+    `detect ${format}: ${attacked.length} attacked (${attackWorked} with the attack working), ${benign.length} held-out benign, ${calibration.length} calibration pairs`,
+  );
   return out;
 }
 
@@ -204,6 +263,7 @@ export async function runBackdoorItem(
     return runBoxes(item.id.slice('adversarial/boxes/'.length), options);
   if (item.id.startsWith('adversarial/attack/'))
     return runAttack(item.id.slice('adversarial/attack/'.length), options);
-  if (item.id === 'adversarial/detect') return runDetect(options, log);
+  if (item.id.startsWith('adversarial/detect/'))
+    return runDetect(item.id.slice('adversarial/detect/'.length), options, log);
   return undefined;
 }

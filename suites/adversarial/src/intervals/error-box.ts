@@ -12,7 +12,8 @@
  *    moved (the authors instead freeze whole blocks found sensitive by sampling). Groups that never change
  *    keep their full error box, so boxes are wider than the authors' wherever that is safe.
  */
-import { type Format, fieldBits, SplitMix64 } from '@qbench/core';
+import { type Format, SplitMix64 } from '@qbench/core';
+import { groupChanged, sharedScaleBytes, sharedScaleChanged } from './fields.ts';
 import { markChangedBlocks, SAMPLE_KINDS, samplePoint } from './sample.ts';
 import { type Boxes, type BoxOptions, encodeWith } from './types.ts';
 
@@ -29,55 +30,27 @@ export function buildErrorBoxes(format: Format, w: Float32Array, options: BoxOpt
   const hi = new Float32Array(n);
   const frozen = new Uint8Array(n);
   const group = Math.min(FREEZE_GROUP, be);
-  // The point the boxes shrink toward (and freeze at): the weight itself, or its dequantized value.
+  // The point the boxes shrink toward (and freeze at): the weight itself.
   const anchor = Float32Array.from(w);
-  if (options.anchor === 'dequant') {
-    // Grid-anchored boxes: a radius around the dequantized value, `radius` × the group's largest
-    // residual (about half a step). The grid point itself re-encodes to the same bytes (checked below per
-    // block; blocks where it does not keep the weight and are frozen), and nearby points mostly do too.
-    const radius = options.radius ?? 0.5;
-    const qd = encodeWith(format, deq, options);
-    for (let g = 0; g < n; g += group) {
-      let m = 0;
-      for (let i = g; i < g + group; i++) m = Math.max(m, Math.abs(w[i]! - deq[i]!));
-      for (let i = g; i < g + group; i++) {
-        anchor[i] = deq[i]!;
-        lo[i] = Math.fround(deq[i]! - radius * m);
-        hi[i] = Math.fround(deq[i]! + radius * m);
-      }
+  for (let i = 0; i < n; i++) {
+    const d = Number.isFinite(deq[i]!) ? deq[i]! : w[i]!;
+    lo[i] = Math.min(w[i]!, d);
+    hi[i] = Math.max(w[i]!, d);
+  }
+  for (let g = 0; g < n; g += group) {
+    let iMin = g;
+    let iMax = g;
+    for (let i = g + 1; i < g + group; i++) {
+      if (w[i]! < w[iMin]!) iMin = i;
+      if (w[i]! > w[iMax]!) iMax = i;
     }
-    for (let blk = 0; blk < nBlocks; blk++) {
-      let same = true;
-      for (let k = blk * bb; k < (blk + 1) * bb && same; k++) same = qd[k] === bytes[k];
-      if (same) continue;
-      for (let i = blk * be; i < (blk + 1) * be; i++) {
-        anchor[i] = w[i]!;
-        lo[i] = w[i]!;
-        hi[i] = w[i]!;
-        frozen[i] = 1;
-      }
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const d = Number.isFinite(deq[i]!) ? deq[i]! : w[i]!;
-      lo[i] = Math.min(w[i]!, d);
-      hi[i] = Math.max(w[i]!, d);
-    }
-    for (let g = 0; g < n; g += group) {
-      let iMin = g;
-      let iMax = g;
-      for (let i = g + 1; i < g + group; i++) {
-        if (w[i]! < w[iMin]!) iMin = i;
-        if (w[i]! > w[iMax]!) iMax = i;
-      }
-      frozen[iMin] = 1;
-      frozen[iMax] = 1;
-    }
-    for (let i = 0; i < n; i++) {
-      if (frozen[i]) {
-        lo[i] = w[i]!;
-        hi[i] = w[i]!;
-      }
+    frozen[iMin] = 1;
+    frozen[iMax] = 1;
+  }
+  for (let i = 0; i < n; i++) {
+    if (frozen[i]) {
+      lo[i] = w[i]!;
+      hi[i] = w[i]!;
     }
   }
 
@@ -175,34 +148,4 @@ export function buildErrorBoxes(format: Format, w: Float32Array, options: BoxOpt
   }
   const shrunkBlocks = everShrunk.reduce((s, v) => s + v, 0);
   return { lo, hi, frozen, anchor, method: 'error-box', bytes, shrunkBlocks, frozenBlocks };
-}
-
-/** True when any decoded value of the group differs (bitwise: −0 and +0 are different codes). */
-function groupChanged(a: Float32Array, b: Float32Array, from: number, len: number): boolean {
-  for (let i = from; i < from + len; i++) if (!Object.is(a[i], b[i])) return true;
-  return false;
-}
-
-/** [offset, length] of each byte-aligned float field of the block layout: the block's shared scales. */
-function sharedScaleBytes(format: Format): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let bits = 0;
-  for (const f of format.spec.layout.fields) {
-    const float = f.type === 'f16' || f.type === 'bf16' || f.type === 'f32' || f.type === 'e8m0';
-    if (float && bits % 8 === 0) out.push([bits / 8, fieldBits(f) / 8]);
-    bits += fieldBits(f);
-  }
-  return out;
-}
-
-function sharedScaleChanged(
-  a: Uint8Array,
-  b: Uint8Array,
-  at: number,
-  fields: Array<[number, number]>,
-): boolean {
-  for (const [off, len] of fields) {
-    for (let k = at + off; k < at + off + len; k++) if (a[k] !== b[k]) return true;
-  }
-  return false;
 }

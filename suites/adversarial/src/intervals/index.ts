@@ -3,19 +3,22 @@
  *
  * Which construction a format gets is decided from its spec and then by its own encoder, never by a list of
  * format ids: a format whose spec says its scales come from a search, or any encode under an importance
- * matrix (ggml then searches even for q4_0), gets error boxes; every other format first gets exact cells,
- * and if a quick sampling probe finds the cells unsound (the scale is searched although the spec's rounding
- * mode is plain, as in q3_k/q6_k) it falls back to error boxes.
+ * matrix (ggml then searches even for q4_0), gets grid boxes (grid-box.ts: a radius around each dequantized
+ * value, shrunk by the encoder; wider than the authors' error boxes, error-box.ts, which stay available for
+ * comparison); every other format first gets exact cells, and if a quick sampling probe finds the cells
+ * unsound (the scale is searched although the spec's rounding mode is plain, as in q3_k/q6_k) it falls back
+ * to grid boxes.
  */
 import { type Format, SplitMix64 } from '@qbench/core';
 import { buildCellBoxes } from './cells.ts';
-import { buildErrorBoxes } from './error-box.ts';
-import { markChangedBlocks, SAMPLE_KINDS, samplePoint } from './sample.ts';
+import { buildGridBoxes } from './grid-box.ts';
+import { markChangedBlocks, SAMPLE_KINDS, samplePoint, searchKind } from './sample.ts';
 import { type Boxes, type BoxOptions, encodeWith } from './types.ts';
 import { checkBoxes } from './verify.ts';
 
 export { buildCellBoxes, extremesRange } from './cells.ts';
 export { buildErrorBoxes, FREEZE_GROUP } from './error-box.ts';
+export { buildGridBoxes, GRID_RADIUS } from './grid-box.ts';
 export { markChangedBlocks, SAMPLE_KINDS, type SampleKind, samplePoint } from './sample.ts';
 export { type Boxes, type BoxMethod, type BoxOptions, boxStats, encodeWith } from './types.ts';
 export { type BoxCheck, checkBoxes } from './verify.ts';
@@ -42,11 +45,25 @@ function freezeBlocks(format: Format, boxes: Boxes, bad: Uint8Array): void {
   }
 }
 
+/** Halve every box of the given blocks toward its anchor (float32 edges that still contain the anchor). */
+function halveBlocks(format: Format, boxes: Boxes, bad: Uint8Array): void {
+  const be = format.blockElements;
+  for (let blk = 0; blk < bad.length; blk++) {
+    if (!bad[blk]) continue;
+    for (let i = blk * be; i < (blk + 1) * be; i++) {
+      const a = boxes.anchor[i]!;
+      boxes.lo[i] = Math.min(a, Math.fround(a - (a - boxes.lo[i]!) / 2));
+      boxes.hi[i] = Math.max(a, Math.fround(a + (boxes.hi[i]! - a) / 2));
+    }
+  }
+}
+
 /**
  * Boxes for one tensor (row-major, `options.nPerRow` per row). A confirmation pass (its own seed, not the
- * one the suite's reported check uses) freezes any block it still sees change; if blocks keep changing — a
- * format with a per-tensor scale, where moving one weight re-encodes every block — everything is frozen:
- * an empty box is the only sound one there, and it is reported as such (frozen fraction 1).
+ * one the suite's reported check uses) halves the boxes of any block it sees change, and freezes a block
+ * seen changing a second time. If a change hits a block whose weights are all frozen — a format with a
+ * per-tensor scale, where moving one weight re-encodes every block — or changes never stop, everything is
+ * frozen: an empty box is the only sound one there, and it is reported as such (frozen fraction 1).
  */
 export function buildBoxes(format: Format, w: Float32Array, options: BoxOptions): Boxes {
   let boxes: Boxes | undefined;
@@ -55,10 +72,11 @@ export function buildBoxes(format: Format, w: Float32Array, options: BoxOptions)
     const probe = checkBoxes(format, w, cells, options, { samples: 6, seed: (options.seed ?? 1) ^ 0xc311 });
     if (probe.violations === 0) boxes = cells;
   }
-  boxes ??= buildErrorBoxes(format, w, options);
+  boxes ??= buildGridBoxes(format, w, options);
   const nBlocks = w.length / format.blockElements;
-  // Searched scales can flip under rare combinations, so the confirmation keeps sampling until three
-  // consecutive rounds are clean; a block seen changing even once is frozen whole.
+  // Searched scales can flip under rare combinations (near-ties of the scale search), so the confirmation
+  // keeps sampling until three consecutive rounds are clean.
+  const offences = new Uint8Array(nBlocks);
   let clean = 0;
   for (let attempt = 0; attempt < CONFIRM_ROUNDS && clean < CLEAN_ROUNDS; attempt++) {
     const bad = new Uint8Array(nBlocks);
@@ -68,11 +86,20 @@ export function buildBoxes(format: Format, w: Float32Array, options: BoxOptions)
       continue;
     }
     clean = 0;
-    // Violations that keep turning up after several freezing rounds, or that hit a block whose weights are
-    // all frozen (its bytes depend on other blocks), mean the construction does not hold for this format:
-    // no box is claimed at all.
-    if (attempt >= PERSISTENT_AFTER || hitsFrozenBlock(format, boxes, bad)) break;
-    freezeBlocks(format, boxes, bad);
+    // A violation in a block whose weights are all frozen (its bytes depend on other blocks) means the
+    // construction does not hold for this format: no box is claimed at all.
+    if (hitsFrozenBlock(format, boxes, bad)) break;
+    const again = new Uint8Array(nBlocks);
+    for (let blk = 0; blk < nBlocks; blk++) {
+      if (!bad[blk]) continue;
+      offences[blk]!++;
+      if (offences[blk]! > 1) {
+        again[blk] = 1;
+        bad[blk] = 0;
+      }
+    }
+    halveBlocks(format, boxes, bad);
+    freezeBlocks(format, boxes, again);
   }
   if (clean < CLEAN_ROUNDS) {
     freezeBlocks(format, boxes, new Uint8Array(nBlocks).fill(1));
@@ -81,8 +108,7 @@ export function buildBoxes(format: Format, w: Float32Array, options: BoxOptions)
   return boxes;
 }
 
-const CONFIRM_ROUNDS = 16;
-const PERSISTENT_AFTER = 3;
+const CONFIRM_ROUNDS = 24;
 const CLEAN_ROUNDS = 3;
 
 function confirm(
@@ -97,7 +123,8 @@ function confirm(
   const point = new Float32Array(w.length);
   let found = 0;
   for (let s = 0; s < 24; s++) {
-    samplePoint(SAMPLE_KINDS[s % SAMPLE_KINDS.length]!, boxes.anchor, boxes.lo, boxes.hi, rng, point);
+    const kind = searchKind(s, s);
+    samplePoint(kind, boxes.anchor, boxes.lo, boxes.hi, rng, point);
     found += markChangedBlocks(boxes.bytes, encodeWith(format, point, options), format.blockBytes, bad);
   }
   return found;

@@ -22,14 +22,38 @@ describe('boxes for every format with a reference encoder', () => {
       const boxes = buildBoxes(format, w, options);
       const check = checkBoxes(format, w, boxes, options, { samples: 24, seed: 11 });
       expect(check.violations).toBe(0);
-      // Boxes contain the weight and are not all frozen: an attacker has room to move.
+      // Boxes contain their anchor: the weight (cells), or for grid boxes the weight's dequantized value
+      // or, where the grid does not re-encode, the weight itself.
+      const deq = format.reference.decode(boxes.bytes, w.length);
       for (let i = 0; i < w.length; i++) {
-        expect(boxes.lo[i]! <= w[i]! && w[i]! <= boxes.hi[i]!).toBe(true);
+        const a = boxes.anchor[i]!;
+        expect(boxes.lo[i]! <= a && a <= boxes.hi[i]!).toBe(true);
+        if (boxes.method === 'grid-box') expect(Object.is(a, w[i]) || Object.is(a, deq[i])).toBe(true);
+        else expect(a).toBe(w[i]);
       }
       // Rounding formats keep real room: exact cells, only the block extremes frozen.
       if (boxes.method === 'cell') expect(boxStats(boxes, w).frozenFraction).toBeLessThan(0.3);
     });
   }
+
+  it("k-quant grid boxes are wider than the sound part of the authors' error boxes and cross the grid point", async () => {
+    for (const id of ['q4_k', 'q6_k']) {
+      const format = await loadFormat(id);
+      const w = weights(5);
+      const options = { nPerRow: N_PER_ROW, seed: 2 };
+      const grid = buildBoxes(format, w, options);
+      expect(grid.method).toBe('grid-box');
+      // Sound on many more points than the construction itself sampled (other seed, 96 points).
+      expect(checkBoxes(format, w, grid, options, { samples: 96, seed: 4242 }).violations).toBe(0);
+      const s = boxStats(grid, w);
+      expect(s.frozenFraction, id).toBeLessThan(0.5);
+      // Unlike [w, dequant(w)], a grid box extends past the grid point on both sides.
+      const deq = format.reference.decode(grid.bytes, w.length);
+      let both = 0;
+      for (let i = 0; i < w.length; i++) if (grid.lo[i]! < deq[i]! && deq[i]! < grid.hi[i]!) both++;
+      expect(both / w.length, id).toBeGreaterThan(0.4);
+    }
+  });
 
   it('q8_0 cells are the rounding cells of the frozen absmax scale, shrunk by the margin', async () => {
     const format = await loadFormat('q8_0');

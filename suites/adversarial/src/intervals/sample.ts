@@ -2,7 +2,9 @@
  * Points inside a set of boxes, and the per-block byte comparison that says whether a point kept the
  * encoding. The sample kinds cover where an attacker's repaired weights actually end up: projected
  * gradient descent leaves most weights on a box edge (corners), some in the interior (uniform), and the
- * error-box's far corner is the dequantized tensor itself.
+ * error-box's far corner is the dequantized tensor itself. The tilt corner pushes each group of 16 up where
+ * its anchor is above the group mean and down elsewhere, with a random sign per group: the direction that
+ * moves a least-squares scale (k-quant sub-block searches) the most.
  */
 import type { SplitMix64 } from '@qbench/core';
 
@@ -13,6 +15,7 @@ export const SAMPLE_KINDS = [
   'low-corner',
   'sparse-corner',
   'high-corner',
+  'tilt-corner',
 ] as const;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
 
@@ -25,6 +28,7 @@ export function samplePoint(
   rng: SplitMix64,
   out: Float32Array,
 ): Float32Array {
+  if (kind === 'tilt-corner') return tiltCorner(w, lo, hi, rng, out);
   for (let i = 0; i < w.length; i++) {
     const a = lo[i]!;
     const b = hi[i]!;
@@ -57,6 +61,38 @@ export function samplePoint(
         break;
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The kind of the `s`-th point of a soundness search: two in three are random corners or uniform interior
+ * points, where a scale search's near-ties flip; the rest rotate through every kind (`rotation`).
+ */
+export function searchKind(s: number, rotation: number): SampleKind {
+  return s % 3 === 0
+    ? 'random-corner'
+    : s % 3 === 1
+      ? 'uniform'
+      : SAMPLE_KINDS[rotation % SAMPLE_KINDS.length]!;
+}
+
+const TILT_GROUP = 16;
+
+function tiltCorner(
+  w: Float32Array,
+  lo: Float32Array,
+  hi: Float32Array,
+  rng: SplitMix64,
+  out: Float32Array,
+): Float32Array {
+  for (let g = 0; g < w.length; g += TILT_GROUP) {
+    const end = Math.min(w.length, g + TILT_GROUP);
+    let mean = 0;
+    for (let i = g; i < end; i++) mean += w[i]!;
+    mean /= end - g;
+    const sign = rng.uniform() < 0.5;
+    for (let i = g; i < end; i++) out[i] = w[i]! >= mean === sign ? hi[i]! : lo[i]!;
   }
   return out;
 }

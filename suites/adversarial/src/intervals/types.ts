@@ -4,7 +4,7 @@
  */
 import type { Format } from '@qbench/core';
 
-export type BoxMethod = 'cell' | 'error-box';
+export type BoxMethod = 'cell' | 'error-box' | 'grid-box';
 
 export interface Boxes {
   /** Lower and upper edge per weight, float32 values that are themselves inside the box. */
@@ -28,12 +28,7 @@ export interface BoxOptions {
   imatrix?: Float32Array;
   /** Fraction of each measured cell's width removed at both ends (cell method). Default 0.02. */
   margin?: number;
-  /**
-   * Error boxes: 'weight' (default, the authors' construction: each box spans the weight and its
-   * dequantized value) or 'dequant' (a box of `radius` around the dequantized value; it need not contain
-   * the weight — the repair's first projection moves the model onto it).
-   */
-  anchor?: 'weight' | 'dequant';
+  /** Grid boxes: starting radius as a fraction of each group's largest |w − dequant(w)| (grid-box.ts). */
   radius?: number;
   /** Bisection steps of the cell method (default 28; detectors that only need positions use fewer). */
   bisectSteps?: number;
