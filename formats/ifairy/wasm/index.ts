@@ -1,6 +1,6 @@
 /**
- * The ifairy family's wasm-simd128 module (kernels named `<format>_decode`, discovered by runtime-wasm), plus
- * the allocator of KERNEL-ABI.md.
+ * The ifairy family's wasm-simd128 module (kernels named `<format>_decode` / `<format>_dot`, discovered by
+ * runtime-wasm), plus the allocator of KERNEL-ABI.md. The multiplication-free dots are in dot.ts.
  *
  * Decode of iFairy's complex phase codes: every complex weight t has a 2-bit code k per stage, decoding to
  * s_re·Re(i^k) + i·s_im·Im(i^k) (k = 0: +s_re, 1: +i·s_im, 2: −s_re, 3: −i·s_im; the other part +0); stages
@@ -28,6 +28,7 @@ import {
 } from './generated/constants';
 
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
+export { ifairy_dot, ifairy_w2_dot } from './dot';
 
 /** Real part of stage code k's value (+s_re, +0, −s_re, +0). */
 @inline function re(k: u32, sRe: f32): f32 {

@@ -11,9 +11,11 @@ const listing = await listKernels({ backends: ['wasm-simd128', 'webgpu'] });
 /**
  * wasm dots whose kernel documents its own summation order (as ggml's SIMD kernels have theirs): held to
  * the spec's tolerance.dot like every kernel, but not to bit-exactness with the reference. q4_k: block
- * sums finished in int32, one float accumulator (formats/gguf/wasm/dot-q8_k-partner.ts, q4_kRow).
+ * sums finished in int32, one float accumulator (formats/gguf/wasm/dot-q8_k-partner.ts, q4_kRow). ifairy,
+ * ifairy_w2: multiplication-free, the ±Re/±Im sums A and C per stage in float64, then s_re·A + s_im·C
+ * (formats/ifairy/wasm/dot.ts), not the reference's in-order sum of products.
  */
-const WASM_DOTS_REORDERED = new Set(['q4_k']);
+const WASM_DOTS_REORDERED = new Set(['q4_k', 'ifairy', 'ifairy_w2']);
 const unavailable = (backend: string) => listing.unavailable.find((u) => u.backend === backend)?.reason;
 
 for (const backend of ['wasm-simd128', 'webgpu'] as const) {
