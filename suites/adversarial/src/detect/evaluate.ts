@@ -4,7 +4,9 @@
  *
  * A model's score for a detector is the maximum over its tensors (the scanner flags a model when any
  * tensor is flagged). A threshold is the largest calibration score times THRESHOLD_SLACK, so no
- * calibration pair is flagged; detectors whose calibration scores are all 0 flag any positive score.
+ * calibration pair is flagged (with ×1.1 the default run's held-out benign pairs still exceeded the maximum
+ * of 42 calibration pairs 1–2% of the time; attacked residual spikes score 28–314 against benign maxima of
+ * about 4, so a 2× slack costs no true positives); detectors whose calibration scores are all 0 flag any positive score.
  * The 95% upper bound of a rate with k events in n trials is exact Clopper–Pearson; for k = 0 that is
  * 1 − 0.05^(1/n).
  */
@@ -16,7 +18,7 @@ import { referenceScores } from './reference.ts';
 import { conformance, outlierCollapse } from './standalone.ts';
 import { DETECTORS, type DetectorId, type TensorScore } from './types.ts';
 
-export const THRESHOLD_SLACK = 1.1;
+export const THRESHOLD_SLACK = 2;
 /**
  * Probe inputs of the behavioural detector: the first 256 of the clean evaluation set. The forward passes
  * of both models over all 1000 were most of a pair's scoring time, and the detector's resolution at 256

@@ -11,7 +11,9 @@
  */
 export const SCAN_THRESHOLDS: Readonly<Record<string, number>> = {
   rederive: 0,
-  // calibration maxima ×1.1: q8_0 18.5, q4_0 18.0, nf4 11.5, q4_k 4.6 (500-bin peak ratio; flat = 1)
+  // calibration maxima ×1.1: q8_0 18.5, q4_0 18.0, nf4 11.5, q4_k 4.6 (500-bin peak ratio; flat = 1).
+  // Default run of 2026-11-23 after the per-group residual (42 calibration pairs per format): maxima
+  // q4_0 3.4, q8_0 3.6, q4_k 3.6, q5_k 3.9, q6_k 3.6, nf4 10.7; attacked pairs 28–314.
   'residual-spike': 20,
   // q4_k 0.018, q8_0 0.0027, q4_0 0.0017, nf4 0.0011 (share of weights whose value moves > ¼ step)
   'noise-1e-4': 0.02,
