@@ -8,7 +8,8 @@
  * Formats whose side info is not per block (per-group statistics before the blocks, as nf4_dq and mwq store
  * them) have a tensor include, formats/<family>/wgsl/<format>.tensor.wgsl, defining `fn element_at(j) -> f32`
  * (element j of the whole tensor, from params.n and the generated constants): decode only, since a matvec
- * row cannot carry side info shared with the other rows.
+ * row cannot carry side info shared with the other rows. A whole kernel may end with `// @append
+ * <name>.body.wgsl`: formats whose kernels differ only in their constant aliases share one body file.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,27 @@ export function assembleShader(
   const constants = read(family && `${formatsDir}${family}/wgsl/generated/constants.wgsl`);
   const familyCommon = read(family && `${formatsDir}${family}/wgsl/common.wgsl`);
   const dot = op === 'dot' ? readFileSync(commonDotPath, 'utf8') : '';
-  return `${constants}\n${readFileSync(commonPath, 'utf8')}\n${dot}\n${familyCommon}\n${kernelSource}`;
+  const appended = appendedBodies(kernelSource, family);
+  return `${constants}\n${readFileSync(commonPath, 'utf8')}\n${dot}\n${familyCommon}\n${kernelSource}${appended}`;
+}
+
+const APPEND = /^\/\/ @append ([a-z0-9_-]+\.body\.wgsl)$/gm;
+
+/**
+ * The family files a kernel names with `// @append <name>.body.wgsl` lines: a body several formats share
+ * whose kernels differ only in the constant aliases they declare before it (pvq's wide-index decode). WGSL
+ * has no includes, so the loader concatenates; a named body that does not exist is an error, not a shader
+ * that fails later with an unknown identifier.
+ */
+function appendedBodies(kernelSource: string, family: string | undefined): string {
+  let out = '';
+  for (const m of kernelSource.matchAll(APPEND)) {
+    const path = `${formatsDir}${family ?? '?'}/wgsl/${m[1]}`;
+    if (!family || !existsSync(path))
+      throw new Error(`WGSL kernel appends ${m[1]}, which family ${family ?? '(none)'} does not have`);
+    out += `\n${readFileSync(path, 'utf8')}`;
+  }
+  return out;
 }
 
 /** The family whose generated constants a format's kernels use. */

@@ -41,13 +41,22 @@ describe('shader files', () => {
     );
     for (const f of files) {
       const src = readFileSync(f.path, 'utf8');
-      expect(src.match(/@compute/g)?.length, f.path).toBe(1);
-      expect(src).toMatch(/fn main\(/);
+      // Counted in the assembled shader: a kernel may take its entry point from an appended body.
       const full = assembleShader(src, f.family, f.op);
+      expect(full.match(/@compute/g)?.length, f.path).toBe(1);
+      expect(full).toMatch(/fn main\(/);
       // Tuned through the override: declared once, by the kernel (decode) or by common-dot.wgsl (dot).
       expect(full.match(/override WORKGROUP_SIZE/g)?.length, f.path).toBe(1);
       expect(full).toMatch(/const [A-Z0-9_]+_BLOCK_BYTES: u32/);
     }
+  });
+});
+
+describe('appended bodies', () => {
+  it('joins a named family body after the kernel, and names a missing one', () => {
+    const full = assembleShader('// @append wide-index.body.wgsl\n', 'pvq');
+    expect(full).toMatch(/fn main\(/);
+    expect(() => assembleShader('// @append missing.body.wgsl\n', 'pvq')).toThrow(/missing\.body\.wgsl/);
   });
 });
 
