@@ -17,7 +17,7 @@
  * Memory map of every `<id>_decode(src, n, dst)`: src holds n/256 blocks of BLOCK_BYTES, dst n float32.
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
-import { storeI8x16Scaled, storeU8x16ScaledMinus } from '../../../packages/runtime-wasm/assembly/simd';
+import { crumb, storeI8x16Scaled, storeU8x16ScaledMinus } from '../../../packages/runtime-wasm/assembly/simd';
 import {
   IQ4_NL_KVALUES_IQ4NL,
   IQ4_XS_BLOCK_BYTES,
@@ -56,16 +56,6 @@ import {
 import { iq4xsScale, k4Min, k4Scale, q3Scale } from './kquant-scales';
 
 const OUT_BYTES: usize = 1024; // 256 float32 per super-block
-
-/**
- * Bits 2k..2k+1 of every byte of v, for a constant k (0..3): an int16 shift (one native instruction; V8
- * emulates byte-lane shifts, and with a variable count also rebuilds the shift mask each time) and a mask
- * of 3 per byte, which drops whatever the int16 shift moved in from the neighbouring byte. Callers pass a
- * literal k, so after inlining the count is a constant.
- */
-@inline function crumb(v: v128, k: i32): v128 {
-  return v128.and(i16x8.shr_u(v, 2 * k), i8x16.splat(3));
-}
 
 /** One q2_k sub-block of 16 outputs: (d·sc)·code − dmin·m, with sc, m the nibbles of scale byte `sub`. */
 @inline function q2_kSub(src: usize, d: f32, dmin: f32, codes: v128, sub: i32, dst: usize): void {

@@ -14,7 +14,7 @@
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
-import { dotI8x16, sumI32x4 } from '../../../packages/runtime-wasm/assembly/simd';
+import { crumb, dotI8x16, sumI32x4 } from '../../../packages/runtime-wasm/assembly/simd';
 import {
   IQ4_NL_KVALUES_IQ4NL,
   IQ4_XS_BLOCK_BYTES,
@@ -290,14 +290,6 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
 }
 
 /** ggml_vec_dot_q3_K_q8_K: the eight-lane scheme with weights (scale − 32) per 16 elements, no min term. */
-/**
- * Bits 2k..2k+1 of every byte of v for a literal k: an int16 shift (native, where V8 emulates byte-lane shifts
- * and rebuilds the mask for a variable count) and a per-byte mask of 3 that drops bits from the neighbour byte.
- */
-@inline function crumb(v: v128, k: i32): v128 {
-  return v128.and(i16x8.shr_u(v, 2 * k), i8x16.splat(3));
-}
-
 /** 16 q3_k codes (crumb − 4 unless hmask has `bit`) against q8 elements e.., weighted by scale e/16 − 32. */
 @inline function q3Group(x: usize, yb: usize, low: v128, hm: v128, bit: i32, e: i32): void {
   const four = i8x16.splat(4);

@@ -97,3 +97,13 @@
   v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), scale), offset), 32);
   v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), scale), offset), 48);
 }
+
+/**
+ * Bits 2k..2k+1 of every byte of v, for a constant k (0..3): an int16 shift (one native instruction; V8
+ * emulates byte-lane shifts, and with a variable count also rebuilds the shift mask each time) and a mask
+ * of 3 per byte, which drops whatever the int16 shift moved in from the neighbouring byte. Callers pass a
+ * literal k, so after inlining the count is a constant.
+ */
+@inline export function crumb(v: v128, k: i32): v128 {
+  return v128.and(i16x8.shr_u(v, 2 * k), i8x16.splat(3));
+}
