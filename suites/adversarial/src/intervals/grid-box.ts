@@ -23,7 +23,7 @@
 import { type Format, SplitMix64 } from '@qbench/core';
 import { FREEZE_GROUP } from './error-box.ts';
 import { groupChanged, sharedScaleBytes, sharedScaleChanged } from './fields.ts';
-import { markChangedBlocks, SAMPLE_KINDS, samplePoint, searchKind } from './sample.ts';
+import { markChangedBlocks, samplePoint, searchKind, tiltGroup } from './sample.ts';
 import { type Boxes, type BoxOptions, encodeWith } from './types.ts';
 
 /** Radius of a grid box before shrinking, as a fraction of its group's largest |w − dequant(w)| (≈ half a step). */
@@ -255,14 +255,11 @@ function pushGroup(
   point: Float32Array,
 ): void {
   const from = g * group;
-  let mean = 0;
-  for (let i = from; i < from + group; i++) mean += anchor[i]!;
-  mean /= group;
-  for (let i = from; i < from + group; i++) {
-    const up =
-      corner === 'up' ? true : corner === 'down' ? false : anchor[i]! >= mean === (corner === 'tilt-up');
-    point[i] = up ? hi[i]! : lo[i]!;
+  if (corner === 'tilt-up' || corner === 'tilt-down') {
+    tiltGroup(anchor, lo, hi, from, from + group, corner === 'tilt-up', point);
+    return;
   }
+  for (let i = from; i < from + group; i++) point[i] = corner === 'up' ? hi[i]! : lo[i]!;
 }
 
 const f32 = new Float32Array(1);

@@ -87,14 +87,28 @@ function tiltCorner(
   out: Float32Array,
 ): Float32Array {
   for (let g = 0; g < w.length; g += TILT_GROUP) {
-    const end = Math.min(w.length, g + TILT_GROUP);
-    let mean = 0;
-    for (let i = g; i < end; i++) mean += w[i]!;
-    mean /= end - g;
-    const sign = rng.uniform() < 0.5;
-    for (let i = g; i < end; i++) out[i] = w[i]! >= mean === sign ? hi[i]! : lo[i]!;
+    tiltGroup(w, lo, hi, g, Math.min(w.length, g + TILT_GROUP), rng.uniform() < 0.5, out);
   }
   return out;
+}
+
+/**
+ * Tilt one group [from, end) about its anchors' mean: weights whose anchor is at or above the mean go to
+ * the upper edge when `up` (the lower one otherwise), the rest to the opposite edge.
+ */
+export function tiltGroup(
+  anchor: Float32Array,
+  lo: Float32Array,
+  hi: Float32Array,
+  from: number,
+  end: number,
+  up: boolean,
+  out: Float32Array,
+): void {
+  let mean = 0;
+  for (let i = from; i < end; i++) mean += anchor[i]!;
+  mean /= end - from;
+  for (let i = from; i < end; i++) out[i] = anchor[i]! >= mean === up ? hi[i]! : lo[i]!;
 }
 
 /** Mark (set to 1) every block whose bytes differ between `a` and `b`; returns how many differed. */
