@@ -48,7 +48,7 @@ import {
 const FP4_SIGNED_LUT: usize = memory.data(64);
 let fp4Ready = false;
 
-function fp4Lut(): usize {
+export function fp4Lut(): usize {
   if (!fp4Ready) {
     for (let c = 0; c < 16; c++) {
       const mag = load<u32>(FP4_LUT_MAGNITUDE + ((<usize>c & 7) << 2));
@@ -88,33 +88,36 @@ function fp4Lut(): usize {
   }
 }
 
-/** Double-quantized: the header (offset, absmax2 per group), then {absmax code, codes} blocks. */
-@inline function decodeLut4Dq(src: usize, n: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, codeOffset: i32, qsOffset: i32, groupElements: i32, headerOffset: i32): void {
+/**
+ * Double-quantized: the header (offset, absmax2 per group), then {absmax code, codes} blocks. Decodes blocks
+ * first .. first + count of a tensor of `total` elements (a dot decodes one row of its matrix at a time).
+ */
+@inline export function decodeLut4DqBlocks(src: usize, total: i32, first: i32, count: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, codeOffset: i32, qsOffset: i32, groupElements: i32, headerOffset: i32): void {
   const p0 = lutPlane(table, 0);
   const p1 = lutPlane(table, 1);
   const p2 = lutPlane(table, 2);
   const p3 = lutPlane(table, 3);
-  const blocks = n / blockElements;
+  const blocks = total / blockElements;
   const groupBlocks = groupElements / blockElements;
   const groups = (blocks + groupBlocks - 1) / groupBlocks;
   const offset = load<f32>(src + headerOffset);
-  const first = src + sizeof<f32>() + (<usize>groups << 2);
-  for (let b = 0; b < blocks; b++) {
-    const block = first + <usize>b * blockBytes;
+  const blocksAt = src + sizeof<f32>() + (<usize>groups << 2);
+  for (let b = first; b < first + count; b++) {
+    const block = blocksAt + <usize>b * blockBytes;
     const absmax2 = load<f32>(src + sizeof<f32>() + (<usize>(b / groupBlocks) << 2));
     const absmax = load<f32>(NF4_DQ_DYNAMIC_MAP + (<usize>load<u8>(block + codeOffset) << 2)) * absmax2 + offset;
-    lut4Block(block + qsOffset, dst + ((<usize>b * blockElements) << 2), p0, p1, p2, p3, f32x4.splat(absmax), blockElements);
+    lut4Block(block + qsOffset, dst + ((<usize>(b - first) * blockElements) << 2), p0, p1, p2, p3, f32x4.splat(absmax), blockElements);
   }
 }
 
 /** nf4 with double-quantized absmax (spec params.dynamicMapTable = nf4_dq: the map is nf4_dq's table). */
 export function nf4_dq_decode(src: usize, n: i32, dst: usize): void {
-  decodeLut4Dq(src, n, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS, NF4_DQ_BLOCK_BYTES, NF4_DQ_ABSMAX_CODE_OFFSET, NF4_DQ_QS_OFFSET, NF4_DQ_ABSMAX2_PER, NF4_DQ_OFFSET_HEADER_OFFSET);
+  decodeLut4DqBlocks(src, n, 0, n / NF4_DQ_BLOCK_ELEMENTS, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS, NF4_DQ_BLOCK_BYTES, NF4_DQ_ABSMAX_CODE_OFFSET, NF4_DQ_QS_OFFSET, NF4_DQ_ABSMAX2_PER, NF4_DQ_OFFSET_HEADER_OFFSET);
 }
 
 /** fp4 with double-quantized absmax (the same dynamic map, spec params.dynamicMapTable = nf4_dq). */
 export function fp4_dq_decode(src: usize, n: i32, dst: usize): void {
-  decodeLut4Dq(src, n, dst, fp4Lut(), FP4_DQ_BLOCK_ELEMENTS, FP4_DQ_BLOCK_BYTES, FP4_DQ_ABSMAX_CODE_OFFSET, FP4_DQ_QS_OFFSET, FP4_DQ_ABSMAX2_PER, FP4_DQ_OFFSET_HEADER_OFFSET);
+  decodeLut4DqBlocks(src, n, 0, n / FP4_DQ_BLOCK_ELEMENTS, dst, fp4Lut(), FP4_DQ_BLOCK_ELEMENTS, FP4_DQ_BLOCK_BYTES, FP4_DQ_ABSMAX_CODE_OFFSET, FP4_DQ_QS_OFFSET, FP4_DQ_ABSMAX2_PER, FP4_DQ_OFFSET_HEADER_OFFSET);
 }
 
 export function nf4_decode(src: usize, n: i32, dst: usize): void {

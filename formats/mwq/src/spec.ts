@@ -144,6 +144,13 @@ export function buildMwqSpec(r: number, slice: SliceMode = 'round'): FormatSpec 
     tolerance: {
       encode: { bitExact: true, description: 'float32 with Math.fround after every operation' },
       decode: { bitExact: true },
+      dot: {
+        bitExact: false,
+        relative: 1e-5,
+        absolute: 1e-6,
+        description:
+          'the source (MatGPTQ) has no vec_dot: the reference dot is Σ decode(x)_j·y_j in float64 rounded to float32 (y raw float32), the matrix encoded as one rows × n tensor (its per-group side info spans rows); a dequantize-and-multiply kernel sums float32 products in its own order',
+      },
       // r = 1 (reachable only through buildMwqSpec, no id parses to it) is not measured.
       roundTrip: bounds
         ? {

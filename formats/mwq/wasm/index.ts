@@ -1,15 +1,20 @@
 /**
- * The mwq family's wasm-simd128 module (kernels named `<format>_decode`, discovered by runtime-wasm), plus
- * the allocator of KERNEL-ABI.md.
+ * The mwq family's wasm-simd128 module (kernels named `<format>_decode` and `<format>_dot`, discovered by
+ * runtime-wasm), plus the allocator of KERNEL-ABI.md.
  *
  * Decode of MWQ (bit-plane slices of an int8 master): ŵ_i = α_g·(S_i·2^(masterBits − r) − z_g), the exact
  * integer times the group's float32 scale, rounded once (bit-exact with the reference). The slice mode
- * (round / truncate) only matters to the encoder.
+ * (round / truncate) only matters to the encoder. Eight weights share a byte position in every plane: the r
+ * plane bytes, plane p placed in byte r−1−p of a u64, are one 8×8 bit matrix whose transpose holds the eight
+ * codes, one per byte (transpose8), which SIMD then scales.
  *
  * Memory map of `<id>_decode(src, n, dst)`: src = the side info of the n/groupSize groups (float32 LE
  * scales α, then uint8 zero points z), then r bit planes of ⌈n/8⌉ bytes each, most significant first
  * (plane p holds bit r−1−p of every code, weight i at bit i mod 8 of byte ⌊i/8⌋); dst n float32.
  * The side info precedes the planes, so the kernel takes the whole tensor (KERNEL-ABI.md: side info first).
+ * `<id>_dot(w, y, rows, n, dst)`: w = the rows × n matrix encoded as that one tensor (its planes span every
+ * row), y n float32, dst rows float32: each row decoded into scratch, then the in-order float64 sum of
+ * packages/runtime-wasm/assembly/floatdot.ts (MatGPTQ has no vec_dot; the spec's tolerance.dot).
  */
 import {
   MWQ_8_PARAM_BITS,
@@ -38,22 +43,60 @@ import {
   MWQ_R7_PARAM_MASTER_BITS,
 } from './generated/constants';
 
+import { dotF32F64 } from '../../../packages/runtime-wasm/assembly/floatdot';
+import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
+
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
 
-@inline function decodeMwq(src: usize, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
-  const groups = n / groupSize;
+/** Transpose of an 8×8 bit matrix held as 8 bytes: bit q of byte k ← bit k of byte q (Hacker's Delight 7-3). */
+@inline function transpose8(x: u64): u64 {
+  let t = (x ^ (x >> 7)) & 0x00aa00aa00aa00aa;
+  x = x ^ t ^ (t << 7);
+  t = (x ^ (x >> 14)) & 0x0000cccc0000cccc;
+  x = x ^ t ^ (t << 14);
+  t = (x ^ (x >> 28)) & 0x00000000f0f0f0f0;
+  return x ^ t ^ (t << 28);
+}
+
+/**
+ * Elements first .. first + count of a tensor of `total` elements (first and count multiples of 8, as
+ * groups of groupSize are) → count float32 at dst.
+ */
+@inline function decodeMwqRange(src: usize, total: i32, first: i32, count: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
+  const groups = total / groupSize;
   const zeros = src + (<usize>groups << 2);
   const planes = zeros + <usize>groups;
-  const pb = <usize>((n + 7) >> 3);
+  const pb = <usize>((total + 7) >> 3);
   const shift = masterBits - r;
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < first + count; i += 8) {
     const j = <usize>(i >> 3);
-    const k = i & 7;
-    let code = 0;
-    for (let p = 0; p < r; p++) code = (code << 1) | ((<i32>load<u8>(planes + <usize>p * pb + j) >> k) & 1);
+    let x: u64 = 0;
+    for (let p = 0; p < r; p++) x |= <u64>load<u8>(planes + <usize>p * pb + j) << (<u64>(r - 1 - p) << 3);
+    const codes = i16x8.extend_low_i8x16_u(i64x2.splat(<i64>transpose8(x)));
     const g = <usize>(i / groupSize);
-    store<f32>(dst + (<usize>i << 2), load<f32>(src + (g << 2)) * <f32>((code << shift) - <i32>load<u8>(zeros + g)));
+    const scale = f32x4.splat(load<f32>(src + (g << 2)));
+    const zero = i32x4.splat(<i32>load<u8>(zeros + g));
+    const out = dst + (<usize>(i - first) << 2);
+    const lo = i32x4.sub(i32x4.shl(i32x4.extend_low_i16x8_u(codes), shift), zero);
+    const hi = i32x4.sub(i32x4.shl(i32x4.extend_high_i16x8_u(codes), shift), zero);
+    v128.store(out, f32x4.mul(scale, f32x4.convert_i32x4_s(lo)));
+    v128.store(out + 16, f32x4.mul(scale, f32x4.convert_i32x4_s(hi)));
   }
+}
+
+@inline function decodeMwq(src: usize, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
+  decodeMwqRange(src, n, 0, n, dst, r, masterBits, groupSize);
+}
+
+/** rows × n matvec over the matrix encoded as one tensor: row r is elements r·n .. r·n + n − 1. */
+@inline function dotMwq(w: usize, y: usize, rows: i32, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
+  const m = mark();
+  const x = alloc(<usize>n << 2);
+  for (let row = 0; row < rows; row++) {
+    decodeMwqRange(w, rows * n, row * n, n, x, r, masterBits, groupSize);
+    store<f32>(dst + (<usize>row << 2), dotF32F64(x, y, n));
+  }
+  release(m);
 }
 
 export function mwq_8_decode(src: usize, n: i32, dst: usize): void {
@@ -86,4 +129,36 @@ export function mwq_r6_decode(src: usize, n: i32, dst: usize): void {
 
 export function mwq_r7_decode(src: usize, n: i32, dst: usize): void {
   decodeMwq(src, n, dst, MWQ_R7_PARAM_BITS, MWQ_R7_PARAM_MASTER_BITS, MWQ_R7_PARAM_GROUP_SIZE);
+}
+
+export function mwq_8_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_8_PARAM_BITS, MWQ_8_PARAM_MASTER_BITS, MWQ_8_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r2_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R2_PARAM_BITS, MWQ_R2_PARAM_MASTER_BITS, MWQ_R2_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r3_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R3_PARAM_BITS, MWQ_R3_PARAM_MASTER_BITS, MWQ_R3_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R4_PARAM_BITS, MWQ_R4_PARAM_MASTER_BITS, MWQ_R4_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r4_trunc_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R4_TRUNC_PARAM_BITS, MWQ_R4_TRUNC_PARAM_MASTER_BITS, MWQ_R4_TRUNC_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r5_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R5_PARAM_BITS, MWQ_R5_PARAM_MASTER_BITS, MWQ_R5_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r6_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R6_PARAM_BITS, MWQ_R6_PARAM_MASTER_BITS, MWQ_R6_PARAM_GROUP_SIZE);
+}
+
+export function mwq_r7_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, MWQ_R7_PARAM_BITS, MWQ_R7_PARAM_MASTER_BITS, MWQ_R7_PARAM_GROUP_SIZE);
 }

@@ -2,16 +2,17 @@
 // ŵ_i = α_g·(S_i·2^(masterBits − r) − z_g), the exact integer times the group's float32 scale, rounded once
 // (bit-exact with the reference). The stream, as the codec stores it: the n/groupSize float32 LE scales α,
 // then the uint8 zero points z, then r bit planes of ⌈n/8⌉ bytes, most significant first (plane p holds
-// bit r−1−p of every code of the tensor, weight i at bit i mod 8 of byte ⌊i/8⌋). Every offset depends on
-// n, hence tensor includes. The slice mode (round / truncate) only matters to the encoder.
+// bit r−1−p of every code of the tensor, weight i at bit i mod 8 of byte ⌊i/8⌋). Every offset depends on the
+// tensor's element count (tensor_elements(), from the entry point: a decode's n, a matvec's rows·n), hence
+// tensor includes. The slice mode (round / truncate) only matters to the encoder.
 fn mwq_element(j: u32, bits: u32, master_bits: u32, group_size: u32) -> f32 {
-  let groups = params.n / group_size;
+  let groups = tensor_elements() / group_size;
   let g = j / group_size;
   // side info: 4 bytes (f32 scale) then 1 byte (u8 zero) per group, in two arrays
   let scale = bitcast<f32>(read_u32(4u * g));
   let zero = read_u8(4u * groups + g);
   let planes = 5u * groups;
-  let plane_bytes = (params.n + 7u) / 8u;
+  let plane_bytes = (tensor_elements() + 7u) / 8u;
   var code = 0u;
   for (var p = 0u; p < bits; p++) {
     code = (code << 1u) | ((read_u8(planes + p * plane_bytes + (j >> 3u)) >> (j & 7u)) & 1u);

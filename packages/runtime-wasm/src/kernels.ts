@@ -26,24 +26,20 @@ export interface BlockShape {
 
 /**
  * How the ABI host sizes a format's inputs (KERNEL-ABI.md), the same for qbench's own modules and external
- * `.wasm` kernels, so that an external kernel is held to the layout qbench's kernels use: per-tensor side
- * info (nvfp4's and ifairy's tensor scales) is `headerBytes` before the first block, and in a dot before the
- * first row (the matrix is one tensor). Side info per group of blocks (nf4_dq's absmax2, mwq's scales) is
- * not block-local: `encodedBytes` (the reference's) sizes a decode input, and `perTensorOnly` is false
- * (such a format has no dot: a row could not carry statistics shared with other rows).
+ * `.wasm` kernels, so that an external kernel is held to the layout qbench's kernels use: an input is the
+ * tensor as the reference encodes it, and a dot's rows × n matrix is one such tensor. Per-tensor side info
+ * (nvfp4's and ifairy's tensor scales) is `headerBytes` before the first block, so before the first row;
+ * side info per group of blocks (nf4_dq's absmax2, mwq's scales and its bit planes across the whole tensor)
+ * is not block-local, and `encodedBytes` (the reference's) sizes the tensor.
  */
-export function abiShape(
-  spec: ResolvedSpec,
-  encodedBytes?: (n: number) => number,
-): BlockShape & { perTensorOnly: boolean } {
+export function abiShape(spec: ResolvedSpec, encodedBytes: (n: number) => number): BlockShape {
   const perTensorOnly = (spec.layout.sideInfo ?? []).every((x) => x.per === 'tensor');
   return {
     id: spec.id,
     blockElements: spec.layout.blockElements,
     blockBytes: spec.layout.blockBytes,
     headerBytes: perTensorOnly ? spec.derived.tensorOverheadBits / 8 : 0,
-    ...(encodedBytes && !perTensorOnly ? { encodedBytes } : {}),
-    perTensorOnly,
+    ...(perTensorOnly ? {} : { encodedBytes }),
   };
 }
 
@@ -134,11 +130,10 @@ export function abiDotKernel(mod: AbiModule, exportName: string, fmt: BlockShape
   mod.fn(exportName);
   const prepare = (q: Uint8Array, y: Float32Array, rows: number): PreparedRun => {
     const n = y.length;
-    // per-tensor side info (nvfp4's tensor scale) comes once, before the rows: the matrix is one tensor
-    const header = fmt.headerBytes ?? 0;
-    const rowBytes = encodedBytes(fmt, n, 'row length') - header;
-    const need = header + rows * rowBytes;
-    if (!Number.isInteger(rows) || rows <= 0 || q.byteLength !== need) {
+    encodedBytes(fmt, n, 'row length');
+    // the matrix is one tensor: per-tensor side info once before the rows, per-group side info for all rows
+    const need = Number.isInteger(rows) && rows > 0 ? encodedBytes(fmt, rows * n, 'matrix size') : Number.NaN;
+    if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
         `${fmt.id}: ${rows} rows of ${n} elements need ${need} bytes, got ${q.byteLength}`,

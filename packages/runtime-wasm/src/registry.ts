@@ -64,31 +64,19 @@ const KERNEL_EXPORT = /^(.+)_(decode|dot)$/;
 function traits(family: string, format: FormatId, op: 'decode' | 'dot', target: WasmTarget): KernelTraits {
   const spec = FORMAT_SPECS[format];
   const be = spec.layout.blockElements;
-  // per-tensor side info precedes the first block (and in a dot the first row); side info per group of
-  // blocks makes a decode input the reference's encodedBytes, and leaves no dot (abiShape)
-  const { perTensorOnly, ...shape } = abiShape(spec);
   const exportName = `${format}_${op}`;
   return {
     id: kernelId(format, op, 'wasm-simd128'),
     format,
     op,
     backend: 'wasm-simd128',
-    supports(s: Shape): true | string {
-      if (s.n % be !== 0) return `n = ${s.n} is not a multiple of the ${format} block (${be} elements)`;
-      if (!perTensorOnly && op === 'dot')
-        return `${format} keeps side info per row or group, which the wasm dot ABI does not carry`;
-      return true;
-    },
+    supports: (s: Shape) =>
+      s.n % be === 0 ? true : `n = ${s.n} is not a multiple of the ${format} block (${be} elements)`,
     async load(): Promise<Kernel> {
       const mod = await familyModule(family, target);
-      if (op === 'decode' && !perTensorOnly) {
-        const ref = (await loadFormat(format)).reference;
-        return abiDecodeKernel(
-          mod,
-          exportName,
-          abiShape(spec, (n) => ref.encodedBytes(n)),
-        );
-      }
+      // inputs sized as the reference encodes a tensor (a dot's matrix is one tensor): abiShape
+      const ref = (await loadFormat(format)).reference;
+      const shape = abiShape(spec, (n) => ref.encodedBytes(n));
       return op === 'decode' ? abiDecodeKernel(mod, exportName, shape) : abiDotKernel(mod, exportName, shape);
     },
   };

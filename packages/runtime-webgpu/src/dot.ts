@@ -7,8 +7,9 @@
  * quantizer on the host, inside run(): WGSL division is not correctly rounded (2.5 ulp), so quantizing on
  * the GPU could change codes; doing it per run keeps it inside the timed work, as in a real matmul. A format
  * with no partner type (NF4, MX, minifloats…) gets the raw float32 row (registry.ts identityPartner).
- * A format with per-tensor side info (nvfp4, ifairy) takes the whole encoded matrix: that side info first,
- * then the rows (headerBytes), as its reference encodes a rows × n tensor.
+ * A format with side info outside its blocks takes the whole matrix as its reference encodes a rows × n
+ * tensor: per-tensor side info first, then the rows (nvfp4, ifairy: headerBytes); side info per group of the
+ * tensor where it lies (nf4_dq, mwq: encodedBytes).
  */
 import { type DotKernel, type PreparedRun, QbenchError, type ReferenceCodec } from '@qbench/core';
 import type { GpuContext } from './device.ts';
@@ -20,6 +21,8 @@ export interface DotShape {
   blockBytes: number;
   /** Per-tensor side info before the first row (nvfp4's tensor scale, ifairy's scales), shared by all rows. */
   headerBytes?: number;
+  /** The encoded size of a tensor of n elements where side info is per group (the reference's encodedBytes). */
+  encodedBytes?: (n: number) => number;
   /** The partner type's reference encoder (row → bytes). */
   partner: Pick<ReferenceCodec, 'encode'>;
 }
@@ -39,8 +42,13 @@ export function gpuDotKernel(
         `${fmt.id}: row length ${n} is not a positive multiple of ${fmt.blockElements}`,
       );
     const blocksPerRow = n / fmt.blockElements;
-    const need = (fmt.headerBytes ?? 0) + rows * blocksPerRow * fmt.blockBytes;
-    if (!Number.isInteger(rows) || rows <= 0 || q.byteLength !== need) {
+    const valid = Number.isInteger(rows) && rows > 0;
+    const need = !valid
+      ? Number.NaN
+      : fmt.encodedBytes
+        ? fmt.encodedBytes(rows * n)
+        : (fmt.headerBytes ?? 0) + rows * blocksPerRow * fmt.blockBytes;
+    if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
         `${fmt.id}: ${rows} rows of ${n} need ${need} bytes, got ${q.byteLength}`,

@@ -102,12 +102,15 @@ function traits(f: KernelSource): KernelTraits {
         );
       }
       const partner = partnerOf(f.format);
+      // the matrix is one tensor, as the reference encodes rows × n (side info per tensor or per group)
+      const ref = f.header ? (await loadFormat(f.format)).reference : undefined;
       return gpuDotKernel(
         g.gpu,
         pipeline,
         {
           ...shape,
           headerBytes,
+          ...(ref ? { encodedBytes: (n: number) => ref.encodedBytes(n) } : {}),
           partner: partner ? (await loadFormat(partner)).reference : identityPartner(),
         },
         label,
@@ -119,8 +122,8 @@ function traits(f: KernelSource): KernelTraits {
 /**
  * Every webgpu kernel: whole-shader files first; an element include adds the generic decode where the
  * format has no .decode.wgsl, and the generic matvec where it has no .dot.wgsl and its spec states a
- * tolerance.dot (the bound the conformance harness holds a matvec to); a tensor include adds the generic
- * decode only (its side info is per group of the whole tensor, which a row of a matvec cannot carry).
+ * tolerance.dot (the bound the conformance harness holds a matvec to); a tensor include does the same with
+ * the tensor entry points (the matvec's matrix is one tensor, so side info per group spans rows as encoded).
  */
 export function webgpuKernelSources(): KernelSource[] {
   const files = listShaderFiles().filter((f): f is ShaderFile & { format: FormatId } => isFormatId(f.format));
@@ -146,24 +149,19 @@ export function webgpuKernelSources(): KernelSource[] {
       );
     if (!has.has(`${e.format}.decode`))
       out.push({ family: e.family, format: e.format, op: 'decode', source: element('decode'), header: true });
-    // a matvec shares side info across rows only where it is per tensor (a per-group statistic would
-    // belong to some rows and not others)
-    const perTensor = (FORMAT_SPECS[e.format].layout.sideInfo ?? []).every((s) => s.per === 'tensor');
-    if (!has.has(`${e.format}.dot`) && FORMAT_SPECS[e.format].tolerance.dot && perTensor)
+    if (!has.has(`${e.format}.dot`) && FORMAT_SPECS[e.format].tolerance.dot)
       out.push({ family: e.family, format: e.format, op: 'dot', source: element('dot'), header: true });
     has.add(`${e.format}.decode`);
   }
   for (const t of listTensorFiles().filter((x): x is ElementFile & { format: FormatId } =>
     isFormatId(x.format),
   )) {
-    if (has.has(`${t.format}.decode`)) continue;
-    out.push({
-      family: t.family,
-      format: t.format,
-      op: 'decode',
-      source: () => assembleTensorShader(readFileSync(t.path, 'utf8'), t.family, t.format),
-      header: true,
-    });
+    const tensor = (op: 'decode' | 'dot') => () =>
+      assembleTensorShader(readFileSync(t.path, 'utf8'), t.family, t.format, op, partnerOf(t.format));
+    if (!has.has(`${t.format}.decode`))
+      out.push({ family: t.family, format: t.format, op: 'decode', source: tensor('decode'), header: true });
+    if (!has.has(`${t.format}.dot`) && FORMAT_SPECS[t.format].tolerance.dot)
+      out.push({ family: t.family, format: t.format, op: 'dot', source: tensor('dot'), header: true });
   }
   return out;
 }

@@ -7,8 +7,9 @@
  * (../wgsl/element-decode.wgsl, ../wgsl/element-matvec*.wgsl), so one decode function serves both ops.
  * Formats whose side info is not per block (per-group statistics before the blocks, as nf4_dq and mwq store
  * them) have a tensor include, formats/<family>/wgsl/<format>.tensor.wgsl, defining `fn element_at(j) -> f32`
- * (element j of the whole tensor, from params.n and the generated constants): decode only, since a matvec
- * row cannot carry side info shared with the other rows. A whole kernel may end with `// @append
+ * (element j of the whole tensor, from the entry point's tensor_elements() and the generated constants), joined
+ * with ../wgsl/element-decode.wgsl or ../wgsl/tensor-matvec.wgsl (the rows × n matrix as one tensor, as the
+ * reference encodes it, so side info shared by several rows is read where it lies). A whole kernel may end with `// @append
  * <name>.body.wgsl`: formats whose kernels differ only in their constant aliases share one body file.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -132,10 +133,37 @@ function blockAliases(format: string): string {
   return `const BLOCK_ELEMENTS: u32 = ${upper}_BLOCK_ELEMENTS;\nconst BLOCK_BYTES: u32 = ${upper}_BLOCK_BYTES;\n`;
 }
 
-/** A decode shader from a tensor include: constants, helpers, BLOCK_* aliases, the include, the entry point. */
-export function assembleTensorShader(tensorSource: string, family: string, format: string): string {
-  const main = readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8');
-  return assembleShader(`${blockAliases(format)}\n${tensorSource}\n${main}`, family, 'decode');
+/**
+ * A shader from a tensor include: constants, helpers, BLOCK_* aliases, (for a dot) the partner include,
+ * the include, and the op's generic entry point.
+ */
+export function assembleTensorShader(
+  tensorSource: string,
+  family: string,
+  format: string,
+  op: 'decode' | 'dot' = 'decode',
+  partner?: string,
+): string {
+  if (op === 'decode') {
+    const main = readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8');
+    return assembleShader(`${blockAliases(format)}\n${tensorSource}\n${main}`, family, 'decode');
+  }
+  const main = readFileSync(`${wgslDir}tensor-matvec.wgsl`, 'utf8');
+  return assembleShader(
+    `${blockAliases(format)}\n${partnerInclude(format, partner)}\n${tensorSource}\n${main}`,
+    family,
+    'dot',
+  );
+}
+
+/** The activation include of a matvec: wgsl/partner-<vecDotType>.wgsl, or raw float32 (partner-f32). */
+function partnerInclude(format: string, partner: string | undefined): string {
+  const partnerPath = `${wgslDir}partner-${partner ?? 'f32'}.wgsl`;
+  if (!existsSync(partnerPath))
+    throw new Error(
+      `${format}: no activation include for partner type ${partner} (wgsl/partner-${partner}.wgsl)`,
+    );
+  return readFileSync(partnerPath, 'utf8');
 }
 
 /**
@@ -160,12 +188,7 @@ export function assembleElementShader(
   if (op === 'decode')
     main = `${readFileSync(`${wgslDir}element-at.wgsl`, 'utf8')}\n${readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8')}`;
   else {
-    const partnerPath = `${wgslDir}partner-${partner ?? 'f32'}.wgsl`;
-    if (!existsSync(partnerPath))
-      throw new Error(
-        `${format}: no activation include for partner type ${partner} (wgsl/partner-${partner}.wgsl)`,
-      );
-    partnerSource = readFileSync(partnerPath, 'utf8');
+    partnerSource = partnerInclude(format, partner);
     main = readFileSync(
       `${wgslDir}${partner === 'q8_1' ? 'element-matvec-q8_1' : 'element-matvec'}.wgsl`,
       'utf8',

@@ -21,6 +21,11 @@ struct Params {
 
 override WORKGROUP_SIZE: u32 = 64u;
 
+// The element count of the tensor `src` holds, which a tensor include's layout depends on.
+fn tensor_elements() -> u32 {
+  return params.n;
+}
+
 // The run-time value element includes pass to mul_rounded (the host passes 0).
 fn rounding_guard() -> u32 {
   return params._pad;

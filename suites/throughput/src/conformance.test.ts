@@ -2,7 +2,7 @@
  * Every wasm-simd128 and webgpu kernel against its reference, on the one case list (conformance.ts), plus
  * checks that the harness itself catches wrong kernels: a flipped element, a wrong length, a throw, a hang.
  */
-import { type DecodeKernel, type DotKernel, loadFormat } from '@qbench/core';
+import { type DecodeKernel, type DotKernel, FORMAT_IDS, FORMAT_SPECS, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { atOddOffset, conformKernel, summarizeFailures } from './conformance.ts';
 import { listKernels, referenceKernels } from './kernels.ts';
@@ -43,6 +43,31 @@ for (const backend of ['wasm-simd128', 'webgpu'] as const) {
     },
   );
 }
+
+/**
+ * Every format has a decode kernel on both backends, and a dot kernel wherever a dot is defined (its
+ * reference has one, or its spec states tolerance.dot), including formats whose side info spans rows
+ * (nf4_dq, mwq: the matrix is one tensor).
+ */
+describe('kernel coverage', () => {
+  for (const backend of ['wasm-simd128', 'webgpu'] as const) {
+    const reason = unavailable(backend);
+    it.skipIf(reason !== undefined)(
+      `every format has its ${backend} kernels${reason ? ` (skipped: ${reason})` : ''}`,
+      async () => {
+        const missing: string[] = [];
+        for (const id of FORMAT_IDS) {
+          const dot = (await loadFormat(id)).reference.dot !== undefined || !!FORMAT_SPECS[id].tolerance.dot;
+          for (const op of dot ? ['decode', 'dot'] : ['decode']) {
+            if (!listing.kernels.some((k) => k.format === id && k.op === op && k.backend === backend))
+              missing.push(`${id}/${op}`);
+          }
+        }
+        expect(missing).toEqual([]);
+      },
+    );
+  }
+});
 
 describe('the harness catches wrong kernels', async () => {
   const format = await loadFormat('q4_0');

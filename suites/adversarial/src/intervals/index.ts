@@ -12,7 +12,7 @@
 import { type Format, SplitMix64 } from '@qbench/core';
 import { buildCellBoxes } from './cells.ts';
 import { buildGridBoxes } from './grid-box.ts';
-import { markChangedBlocks, SAMPLE_KINDS, samplePoint, searchKind } from './sample.ts';
+import { markChangedBlocks, samplePoint, searchKind } from './sample.ts';
 import { type Boxes, type BoxOptions, encodeWith } from './types.ts';
 import { checkBoxes } from './verify.ts';
 

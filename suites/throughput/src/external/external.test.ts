@@ -89,6 +89,40 @@ describe('worked examples', () => {
   );
 });
 
+describe('a dot over a format whose side info spans rows', () => {
+  // mwq_r4 written from KERNEL-ABI.md alone: the matrix is one tensor (scales, zeros, then 4 bit planes of
+  // the whole matrix), row r being elements r·n … r·n + n − 1; `tensorOf(r)` says which elements those are
+  const mwqDot = (tensorOf: string) => `export default { format: 'mwq_r4', op: 'dot', dot(q, y, rows) {
+    const n = y.length, N = rows * n, G = N / 128, planes = 5 * G, pb = Math.ceil(N / 8);
+    const dv = new DataView(q.buffer, q.byteOffset, q.byteLength), out = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) {
+        const i = ${tensorOf}, g = Math.floor(i / 128);
+        let c = 0;
+        for (let p = 0; p < 4; p++) c = (c << 1) | ((q[planes + p * pb + (i >> 3)] >> (i & 7)) & 1);
+        s += Math.fround(dv.getFloat32(4 * g, true) * ((c << 4) - q[4 * G + g])) * y[j];
+      }
+      out[r] = s;
+    }
+    return out;
+  } };`;
+
+  it('reading row r at elements r·n … of the one tensor passes, bit-exact', async () => {
+    const r = await validate(fixture('mwq-dot.mjs', mwqDot('r * n + j')), 'mwq_r4', 10_000, 33, false);
+    expect(summarizeFailures(r)).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.cases.length).toBeGreaterThanOrEqual(5);
+    expect(r.cases.every((c) => c.checks[0]!.detail === 'bit-exact')).toBe(true);
+  });
+
+  it("reading every row from the first row's elements is caught", async () => {
+    const r = await validate(fixture('mwq-dot-row0.mjs', mwqDot('j')), 'mwq_r4', 10_000, 33, false);
+    expect(r.ok).toBe(false);
+    expect(summarizeFailures(r)[0]).toMatch(/row [12]: \|got − expected\|/);
+  });
+});
+
 describe('misbehaving kernels get verdicts', () => {
   const header = "export default { format: 'q8_0', op: 'decode', decode(bytes, n, out) {";
   it('a kernel that hangs is stopped by the time limit, and the next case still runs', async () => {

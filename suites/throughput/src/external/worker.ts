@@ -54,8 +54,7 @@ async function init(m: Extract<Request, { type: 'init' }>): Promise<void> {
       );
     const mod = await instantiateAbi(new Uint8Array(readFileSync(m.path)), m.path);
     const op: KernelOp = m.op ?? (mod.has('decode') ? 'decode' : 'dot');
-    // sized as qbench's own modules are: per-tensor side info once before the blocks (and before the first
-    // row of a dot), per-group side info by the reference's encodedBytes
+    // sized as qbench's own modules are: the tensor as the reference encodes it, a dot's matrix one tensor
     const format = await loadFormat(m.format.id);
     const shape = abiShape(format.spec, (n) => format.reference.encodedBytes(n));
     if (op === 'decode') {
