@@ -19,12 +19,15 @@
  * sign bit flipped when k ≥ 2, all with and/xor — no table, no multiply. The kept lanes are then widened to
  * f64x2 pairs (Re, Im) and added: lane 0 accumulates A, lane 1 accumulates C.
  *
- * A NaN/inf activation under a code whose lane is masked off contributes +0 here where the reference's
- * 0·inf gives NaN; finite activations (all the harness and real matvecs feed) agree.
+ * Non-finite activations: a masked-off lane would contribute nothing where the reference's 0·inf or 0·NaN
+ * gives NaN, so a y holding ±inf or NaN (checked once per call) takes the exact path instead: each row through
+ * the decode and the reference's in-order float64 sum (floatdot.ts), bit-identical to the reference.
  *
  * Memory map of `<id>_dot(w, y, rows, n, dst)`: w = the per-tensor scales (as in decode, at the generated
  * *_HEADER_OFFSET constants) once, then rows × n/BLOCK_ELEMENTS blocks; y n float32; dst rows float32.
  */
+import { allFinite, decodeDotRowsWithHeader } from '../../../packages/runtime-wasm/assembly/floatdot';
+import { ifairy_decode, ifairy_w2_decode } from './decode';
 import {
   IFAIRY_BLOCK_BYTES,
   IFAIRY_BLOCK_ELEMENTS,
@@ -70,6 +73,10 @@ export function ifairy_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): v
   const first = w + IFAIRY_S_IM_HEADER_OFFSET + sizeof<f32>();
   const blocks = n / IFAIRY_BLOCK_ELEMENTS;
   const rowBytes = <usize>blocks * IFAIRY_BLOCK_BYTES;
+  if (!allFinite(y, n)) {
+    decodeDotRowsWithHeader(ifairy_decode, w, first - w, y, rows, n, dst, rowBytes);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const row = first + <usize>r * rowBytes;
     let acc = f64x2.splat(0);
@@ -91,6 +98,10 @@ export function ifairy_w2_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize)
   const first = w + IFAIRY_W2_S_IM2_HEADER_OFFSET + sizeof<f32>();
   const blocks = n / IFAIRY_W2_BLOCK_ELEMENTS;
   const rowBytes = <usize>blocks * IFAIRY_W2_BLOCK_BYTES;
+  if (!allFinite(y, n)) {
+    decodeDotRowsWithHeader(ifairy_w2_decode, w, first - w, y, rows, n, dst, rowBytes);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const row = first + <usize>r * rowBytes;
     // each stage has its own scales, so its own (A, C) pair

@@ -2,9 +2,17 @@
  * Every wasm-simd128 and webgpu kernel against its reference, on the one case list (conformance.ts), plus
  * checks that the harness itself catches wrong kernels: a flipped element, a wrong length, a throw, a hang.
  */
-import { type DecodeKernel, type DotKernel, FORMAT_IDS, FORMAT_SPECS, loadFormat } from '@qbench/core';
+import {
+  type DecodeKernel,
+  type DotKernel,
+  FORMAT_IDS,
+  FORMAT_SPECS,
+  type FormatId,
+  generate,
+  loadFormat,
+} from '@qbench/core';
 import { describe, expect, it } from 'vitest';
-import { atOddOffset, conformKernel, summarizeFailures } from './conformance.ts';
+import { atOddOffset, conformKernel, floatDotRows, summarizeFailures } from './conformance.ts';
 import { listKernels, referenceKernels } from './kernels.ts';
 
 const listing = await listKernels({ backends: ['wasm-simd128', 'webgpu'] });
@@ -67,6 +75,52 @@ describe('kernel coverage', () => {
       },
     );
   }
+});
+
+/**
+ * Activations that are not finite: a float dot (no partner type) must give the reference's answer, NaN
+ * where it has NaN (0·inf, NaN·x) and the same ±inf, not a finite number from skipping a lane or a zero
+ * weight. The multiplication-free iFairy dots take their exact path here, so every kernel is bit-exact.
+ */
+describe('wasm float dots with ±inf and NaN activations', () => {
+  const reason = unavailable('wasm-simd128');
+  const floatDots = listing.kernels.filter(
+    (k) =>
+      k.backend === 'wasm-simd128' &&
+      k.op === 'dot' &&
+      FORMAT_SPECS[k.format as FormatId].params?.['vecDotType'] === undefined,
+  );
+  it.skipIf(reason !== undefined)(
+    `match the reference bit for bit (${floatDots.length} kernels)`,
+    async () => {
+      expect(floatDots.length).toBeGreaterThan(20);
+      const mismatches: string[] = [];
+      for (const k of floatDots) {
+        const format = await loadFormat(k.format);
+        const n = 4 * Math.max(format.blockElements, 32);
+        const rows = 3;
+        const q = format.reference.encode(generate({ kind: 'gaussian' }, rows * n, 7), { nPerRow: n });
+        const kernel = (await k.load()) as DotKernel;
+        const y = generate({ kind: 'gaussian' }, n, 8);
+        for (const [what, at, value] of [
+          ['+inf', 5, Number.POSITIVE_INFINITY],
+          ['−inf', n - 2, Number.NEGATIVE_INFINITY],
+          ['NaN', 1, Number.NaN],
+        ] as const) {
+          const yy = y.slice();
+          yy[at] = value;
+          const expected = floatDotRows(format, q, yy, rows);
+          const got = await kernel.dot(q, yy, rows);
+          for (let r = 0; r < rows; r++) {
+            const e = Math.fround(expected[r]!);
+            if (!(Object.is(e, got[r]) || (Number.isNaN(e) && Number.isNaN(got[r]!))))
+              mismatches.push(`${k.format} y[${at}] = ${what}, row ${r}: expected ${e}, got ${got[r]}`);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+    },
+  );
 });
 
 describe('the harness catches wrong kernels', async () => {
