@@ -8,7 +8,7 @@
  * Formats whose side info is not per block (per-group statistics before the blocks, as nf4_dq and mwq store
  * them) have a tensor include, formats/<family>/wgsl/<format>.tensor.wgsl, defining `fn element_at(j) -> f32`
  * (element j of the whole tensor, from the entry point's tensor_elements() and the generated constants), joined
- * with ../wgsl/element-decode.wgsl or ../wgsl/tensor-matvec.wgsl (the rows × n matrix as one tensor, as the
+ * with ../wgsl/element-decode.wgsl or ../wgsl/element-matvec.wgsl (the rows × n matrix as one tensor, as the
  * reference encodes it, so side info shared by several rows is read where it lies). A whole kernel may end with `// @append
  * <name>.body.wgsl`: formats whose kernels differ only in their constant aliases share one body file.
  */
@@ -148,7 +148,7 @@ export function assembleTensorShader(
     const main = readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8');
     return assembleShader(`${blockAliases(format)}\n${tensorSource}\n${main}`, family, 'decode');
   }
-  const main = readFileSync(`${wgslDir}tensor-matvec.wgsl`, 'utf8');
+  const main = readFileSync(`${wgslDir}element-matvec.wgsl`, 'utf8');
   return assembleShader(
     `${blockAliases(format)}\n${partnerInclude(format, partner)}\n${tensorSource}\n${main}`,
     family,
@@ -189,10 +189,10 @@ export function assembleElementShader(
     main = `${readFileSync(`${wgslDir}element-at.wgsl`, 'utf8')}\n${readFileSync(`${wgslDir}element-decode.wgsl`, 'utf8')}`;
   else {
     partnerSource = partnerInclude(format, partner);
-    main = readFileSync(
-      `${wgslDir}${partner === 'q8_1' ? 'element-matvec-q8_1' : 'element-matvec'}.wgsl`,
-      'utf8',
-    );
+    main =
+      partner === 'q8_1'
+        ? readFileSync(`${wgslDir}element-matvec-q8_1.wgsl`, 'utf8')
+        : `${readFileSync(`${wgslDir}element-at.wgsl`, 'utf8')}\n${readFileSync(`${wgslDir}element-matvec.wgsl`, 'utf8')}`;
   }
   return assembleShader(`${alias}\n${partnerSource}\n${elementSource}\n${main}`, family, op);
 }
