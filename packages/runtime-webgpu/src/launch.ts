@@ -86,6 +86,30 @@ export class PassTimer {
   }
 }
 
+/** One compute pass of `pipeline` over `grid`, submitted and awaited; its device time in `timer` if given. */
+export async function dispatchTimed(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  bind: GPUBindGroup,
+  grid: { x: number; y: number },
+  label: string,
+  timer: PassTimer | undefined,
+): Promise<void> {
+  const enc = device.createCommandEncoder({ label: `${label} encoder` });
+  const pass = enc.beginComputePass({
+    label: `${label} pass`,
+    ...(timer ? { timestampWrites: timer.writes() } : {}),
+  });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(grid.x, grid.y);
+  pass.end();
+  timer?.afterPass(enc);
+  device.queue.submit([enc.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  if (timer) await timer.collect();
+}
+
 export interface LaunchInit {
   /** Names every buffer, pass and encoder; also the kernel in out-of-bounds errors. */
   label: string;
@@ -131,19 +155,7 @@ export function launchKernel(gpu: GpuContext, pipeline: GPUComputePipeline, o: L
   return {
     async run() {
       o.beforePass?.();
-      const enc = device.createCommandEncoder({ label: `${label} encoder` });
-      const pass = enc.beginComputePass({
-        label: `${label} pass`,
-        ...(timer ? { timestampWrites: timer.writes() } : {}),
-      });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bind);
-      pass.dispatchWorkgroups(o.grid.x, o.grid.y);
-      pass.end();
-      timer?.afterPass(enc);
-      device.queue.submit([enc.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      if (timer) await timer.collect();
+      await dispatchTimed(device, pipeline, bind, o.grid, label, timer);
     },
     lastDeviceNs: () => timer?.last,
     async result() {

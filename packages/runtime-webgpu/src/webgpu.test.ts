@@ -16,6 +16,7 @@ import {
   SplitMix64,
 } from '@qbench/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyPattern, prepareDeviceCopy } from './copy-bandwidth.ts';
 import { computePipeline } from './decode.ts';
 import { getGpu } from './device.ts';
 import { grid, launchKernel, storageInput } from './launch.ts';
@@ -325,6 +326,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       expect(g.x).toBeLessThanOrEqual(limit);
       expect(g.x * g.y * 64).toBeGreaterThanOrEqual(invocations);
       expect(g.threadsX).toBe(g.x * 64);
+    }
+  });
+
+  it('the device copy (the throughput yardstick) copies every word, its size rounded down to 16 bytes', async () => {
+    if (!gpu.ok) return;
+    const copy = await prepareDeviceCopy(gpu.gpu, 1024 * 1024 + 40);
+    try {
+      expect(copy.bytes).toBe(1024 * 1024 + 32);
+      await copy.run();
+      const words = new Uint32Array((await copy.result()).buffer);
+      expect(words.length).toBe(copy.bytes / 4);
+      const wrong = words.findIndex((w, i) => w !== copyPattern(i));
+      expect(wrong).toBe(-1);
+      if (gpu.gpu.timestamps) expect(copy.lastDeviceNs?.()).toBeGreaterThan(0);
+    } finally {
+      copy.dispose();
     }
   });
 });

@@ -2,9 +2,13 @@
  * The throughput suite's contract with `qbench run`: work items (memcpy + one per kernel), and the records
  * an item yields. Shapes and invariants only: no assertion here depends on how fast anything is.
  */
+import { getGpu } from '@qbench/runtime-webgpu';
 import type { RunContext } from '@qbench/spec';
 import { describe, expect, it } from 'vitest';
 import suite from './index.ts';
+
+const gpu = await getGpu();
+const noGpu = gpu.ok ? undefined : gpu.reason;
 
 const adapters: string[] = [];
 const ctx: RunContext = {
@@ -26,14 +30,48 @@ describe('throughput suite', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('memcpy yields typed-array and wasm copy bandwidth records', async () => {
+  it('memcpy yields typed-array, wasm and (with an adapter) GPU copy bandwidth records', async () => {
     const records = await suite.runItem({ id: 'memcpy', label: 'memcpy' }, options, ctx);
-    expect(records.map((r) => `${r.kernel} ${r.metric} ${r.unit}`)).toEqual([
-      'memcpy/typed-array memcpy_gbps GB/s',
-      'memcpy/wasm memcpy_gbps GB/s',
+    expect(records.map((r) => `${r.kernel} ${r.backend} ${r.metric} ${r.unit}`)).toEqual([
+      'memcpy/typed-array reference memcpy_gbps GB/s',
+      'memcpy/wasm wasm-simd128 memcpy_gbps GB/s',
+      ...(noGpu ? [] : ['memcpy/webgpu webgpu memcpy_gbps GB/s']),
     ]);
     for (const r of records) expect(typeof r.value === 'number' && r.value > 0).toBe(true);
+    const g = records.find((r) => r.backend === 'webgpu');
+    if (g) {
+      const d = g.details!;
+      // read + written bytes over the copy's time: device time where timestamps exist, else wall time
+      expect(d['bytes']).toBe(32 * 1024 * 1024);
+      expect(d['timedBy']).toBe(gpu.ok && gpu.gpu.timestamps ? 'gpu timestamps' : 'wall clock');
+      if (d['timedBy'] === 'wall clock') expect(g.value).toBe(d['wallGBps']);
+    }
   });
+
+  it.skipIf(noGpu !== undefined)(
+    `a webgpu kernel is set against the GPU's own copy bandwidth, on the same clock${noGpu ? ` (skipped: ${noGpu})` : ''}`,
+    async () => {
+      const [copy] = (await suite.runItem({ id: 'memcpy', label: 'memcpy' }, options, ctx)).filter(
+        (r) => r.backend === 'webgpu',
+      );
+      const records = await suite.runItem({ id: 'q8_0/decode/webgpu', label: '' }, options, ctx);
+      const byMetric = Object.fromEntries(records.map((r) => [r.metric, r]));
+      const t = byMetric['throughput_gbps']!;
+      const d = t.details!;
+      const bytes = (d['bytesRead'] as number) + (d['bytesWritten'] as number);
+      const onDevice = d['timedBy'] === 'gpu timestamps';
+      expect(d['timedBy']).toBe(copy!.details!['timedBy']);
+      expect(t.value).toBeCloseTo(bytes / ((onDevice ? d['deviceMedianNs'] : d['medianNs']) as number), 9);
+      expect(byMetric['fraction_of_memcpy']!.details).toMatchObject({
+        of: 'memcpy/webgpu',
+        memcpyGBps: copy!.value,
+      });
+      expect(byMetric['fraction_of_memcpy']!.value).toBeCloseTo(
+        (t.value as number) / (copy!.value as number),
+        9,
+      );
+    },
+  );
 
   it('a conforming kernel yields GB/s, elements/s and its fraction of memcpy, with the accounting in details', async () => {
     const records = await suite.runItem({ id: 'q8_0/decode/wasm-simd128', label: '' }, options, ctx);

@@ -18,10 +18,13 @@ import {
   type PreparedRun,
 } from '@qbench/core';
 import { familyModule } from '@qbench/runtime-wasm';
+import { getGpu, prepareDeviceCopy } from '@qbench/runtime-webgpu';
 import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
 
 export const FULL_ELEMENTS = 16 * 1024 * 1024;
 export const QUICK_ELEMENTS = 1024 * 1024;
+/** The GPU copy yardstick in quick runs (runtime-webgpu's default, 256 MiB per buffer, otherwise). */
+export const QUICK_DEVICE_COPY_BYTES = 32 * 1024 * 1024;
 const TILE = 64 * 1024;
 /** Row length of the dot benchmark matrix (a multiple of every block size, incl. 256-element k-quants). */
 export const DOT_N = 4096;
@@ -95,7 +98,10 @@ export interface Measurement {
   timing: Timing;
   /** Inputs staged once and only the kernel timed (false: whole calls incl. the backend's copies). */
   prepared: boolean;
+  /** Bytes read + written over the median wall time of a run (submit to completion on a GPU). */
   throughputGBps: number;
+  /** The same bytes over the median device time, where the backend measures it (GPU timestamp queries). */
+  deviceThroughputGBps?: number;
   elementsPerSecond: number;
   /** Median device time where the backend measures it (GPU timestamp queries). */
   deviceMedianNs?: number;
@@ -112,7 +118,9 @@ export function toMeasurement(
     prepared,
     throughputGBps: gbps(c.bytesRead + c.bytesWritten, timing.medianNs),
     elementsPerSecond: c.elements / (timing.medianNs * 1e-9),
-    ...(deviceMedianNs === undefined ? {} : { deviceMedianNs }),
+    ...(deviceMedianNs === undefined
+      ? {}
+      : { deviceMedianNs, deviceThroughputGBps: gbps(c.bytesRead + c.bytesWritten, deviceMedianNs) }),
   };
 }
 
@@ -190,6 +198,52 @@ export function memoryBandwidth(bytes = 64 * 1024 * 1024, timing: TimingOptions 
     return { typedArrayCopyGBps: gbps(2 * bytes, t.medianNs), wasmMemoryCopyGBps: wasm, bytes };
   })();
   return bandwidthCache;
+}
+
+export interface DeviceBandwidth {
+  /** GPU adapter as it reports itself. */
+  adapter: string;
+  /** Bytes copied per run (read + written traffic is twice this). */
+  bytes: number;
+  /** Read + written bytes over the median wall time of a run. */
+  wallGBps: number;
+  /** The same over the median pass time from timestamp queries, where the adapter grants them. */
+  deviceGBps: number | undefined;
+}
+
+let deviceCache: Promise<DeviceBandwidth | string> | undefined;
+
+/**
+ * The GPU's memory copy bandwidth (a compute-shader copy, runtime-webgpu's prepareDeviceCopy), measured once
+ * per process: the limit WebGPU kernels are set against. A string says why there is none (no adapter).
+ */
+export function deviceBandwidth(
+  bytes?: number,
+  timing: TimingOptions = {},
+): Promise<DeviceBandwidth | string> {
+  deviceCache ??= (async () => {
+    const g = await getGpu();
+    if (!g.ok) return g.reason;
+    const copy = await prepareDeviceCopy(g.gpu, bytes);
+    const device: number[] = [];
+    const t = await timeRuns(
+      async () => {
+        await copy.run();
+        const ns = copy.lastDeviceNs?.();
+        if (ns !== undefined) device.push(ns);
+      },
+      { minRuns: 10, minTimeMs: 300, ...timing },
+    );
+    copy.dispose();
+    const d = median(device);
+    return {
+      adapter: Object.values(g.gpu.adapter).filter(Boolean).join(' ') || 'unknown adapter',
+      bytes: copy.bytes,
+      wallGBps: gbps(2 * copy.bytes, t.medianNs),
+      deviceGBps: d === undefined ? undefined : gbps(2 * copy.bytes, d),
+    };
+  })();
+  return deviceCache;
 }
 
 export function machineInfo(): Record<string, unknown> {
