@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import {
   type DecodeKernel,
+  type DotKernel,
   FORMAT_SPECS,
   type Format,
   type FormatId,
@@ -174,39 +175,48 @@ export async function webgpuKernels(): Promise<WebGpuListing> {
 }
 
 /**
- * An external .wgsl decode kernel for `qbench validate`: same bindings as qbench's own (KERNEL-ABI.md),
- * assembled with the format family's generated constants and the common helpers.
+ * An external `.wgsl` kernel (`qbench validate --kernel file.wgsl --format F [--op decode|dot]`), assembled
+ * like qbench's own whole-shader kernels: the format family's generated constants and the common helpers
+ * (for a dot also common-dot.wgsl, which declares the dot bindings), then the file. A decode takes the tensor
+ * as the reference encodes it; a dot takes the rows × n matrix as one such tensor and the activations
+ * quantized to the format's partner type (spec params.vecDotType) by the reference on the host, or raw
+ * float32 where it has none — exactly what qbench's own dot kernels get (KERNEL-ABI.md).
  */
 export async function loadWgslFile(
   path: string,
   format: Format,
   op: KernelOp,
-): Promise<{ kernel: DecodeKernel; op: KernelOp }> {
-  if (op !== 'decode')
+): Promise<{ kernel: DecodeKernel | DotKernel; op: KernelOp }> {
+  if (op !== 'decode' && op !== 'dot')
+    throw new QbenchError('validate.op', `${path}: a WGSL kernel is a decode or a dot, not '${op}'`);
+  if (op === 'dot' && !format.reference.dot && !format.spec.tolerance.dot)
     throw new QbenchError(
-      'validate.wgsl',
-      `${path}: external WGSL kernels are decode kernels (--op dot is not supported for .wgsl)`,
+      'validate.op',
+      `${path}: ${format.id} has no dot to check against (no reference dot, no tolerance.dot in its spec)`,
     );
   const g = await getGpu();
   if (!g.ok)
     throw new QbenchError('webgpu.unavailable', `${path}: cannot run a WGSL kernel here: ${g.reason}`);
-  const label = `external ${format.id}.decode`;
+  const label = `external ${format.id}.${op}`;
   const pipeline = await computePipeline(
     g.gpu,
-    assembleShader(readFileSync(path, 'utf8'), familyOfFormat(format.id)),
+    assembleShader(readFileSync(path, 'utf8'), familyOfFormat(format.id), op),
     { label },
   );
+  const shape = {
+    id: format.id,
+    blockElements: format.blockElements,
+    blockBytes: format.blockBytes,
+    // side info outside the blocks (nvfp4, nf4_dq, mwq…) comes first, as the reference encodes it
+    encodedBytes: (n: number) => format.reference.encodedBytes(n),
+  };
+  if (op === 'decode') return { kernel: gpuDecodeKernel(g.gpu, pipeline, shape, label), op };
+  const partner = partnerOf(format.id as FormatId);
   return {
-    kernel: gpuDecodeKernel(
+    kernel: gpuDotKernel(
       g.gpu,
       pipeline,
-      {
-        id: format.id,
-        blockElements: format.blockElements,
-        blockBytes: format.blockBytes,
-        // side info outside the blocks (nvfp4, nf4_dq, mwq…) comes first, as the reference encodes it
-        encodedBytes: (n: number) => format.reference.encodedBytes(n),
-      },
+      { ...shape, partner: partner ? (await loadFormat(partner)).reference : identityPartner() },
       label,
     ),
     op,

@@ -145,7 +145,7 @@ describe.skipIf(reason !== undefined)(`WebGPU device${reason ? ` (skipped: ${rea
     const path = join(dir, 'q8_0-oob.wgsl');
     writeFileSync(path, bad);
     const format = await loadFormat('q8_0');
-    const { kernel } = await loadWgslFile(path, format, 'decode');
+    const kernel = (await loadWgslFile(path, format, 'decode')).kernel as DecodeKernel;
     await expect(kernel.decode(new Uint8Array(34 * 4), 128)).rejects.toThrow(
       /wrote outside its output: element 128 \(output has 128\)/,
     );
@@ -154,7 +154,7 @@ describe.skipIf(reason !== undefined)(`WebGPU device${reason ? ` (skipped: ${rea
       format,
       'decode',
     );
-    expect((await ok.kernel.decode(new Uint8Array(34 * 4), 128)).length).toBe(128);
+    expect((await (ok.kernel as DecodeKernel).decode(new Uint8Array(34 * 4), 128)).length).toBe(128);
   });
 
   const pvq = FORMAT_IDS.filter((id) => FORMAT_SPECS[id].family === 'pvq');

@@ -19,13 +19,16 @@ export { type KernelListing, listKernels, loadableFormats, referenceKernels } fr
 export { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
 export {
   type Bandwidth,
+  type DeviceBandwidth,
   DOT_N,
+  deviceBandwidth,
   FULL_ELEMENTS,
   type Measurement,
   machineInfo,
   makeCase,
   measureKernel,
   memoryBandwidth,
+  QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
   type ThroughputCase,
   toMeasurement,

@@ -7,10 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wasmBuildPath } from '@qbench/runtime-wasm';
+import { listKernels } from '@qbench/suite-throughput';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.ts';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+const ggufWgsl = fileURLToPath(new URL('../../../../formats/gguf/wgsl/', import.meta.url));
+const noGpu = (await listKernels({ formats: ['q8_0'], backends: ['webgpu'] })).unavailable[0]?.reason;
+const dir = mkdtempSync(join(tmpdir(), 'qbench-validate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function leb(v: number): number[] {
   const out: number[] = [];
@@ -112,8 +117,6 @@ describe('qbench validate', () => {
   it.skipIf(!existsSync(minifloat))(
     `passes qbench's own nvfp4 wasm dot as an external .wasm (per-tensor scale once, before the rows)${existsSync(minifloat) ? '' : ' (skipped: run `pnpm build`)'}`,
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'qbench-validate-'));
-      afterAll(() => rmSync(dir, { recursive: true, force: true }));
       const path = join(dir, 'nvfp4-dot.wasm');
       writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_dot', 'dot'));
       const r = await runCli([
@@ -131,6 +134,71 @@ describe('qbench validate', () => {
       expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
       expect(r.out).toMatch(/3 rows × 33 blocks/);
       expect(r.code).toBe(0);
+    },
+  );
+
+  const mwq = wasmBuildPath('mwq');
+  it.skipIf(!existsSync(mwq))(
+    `passes qbench's own mwq_r4 wasm dot as an external .wasm (the matrix one tensor: planes span rows)${existsSync(mwq) ? '' : ' (skipped: run `pnpm build`)'}`,
+    async () => {
+      const path = join(dir, 'mwq_r4-dot.wasm');
+      writeFileSync(path, renameExport(new Uint8Array(readFileSync(mwq)), 'mwq_r4_dot', 'dot'));
+      const r = await runCli([
+        'validate',
+        '--kernel',
+        path,
+        '--format',
+        'mwq_r4',
+        '--op',
+        'dot',
+        '--quick',
+        '--skip-throughput',
+      ]);
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
+      expect(r.code).toBe(0);
+    },
+  );
+
+  it.skipIf(noGpu !== undefined)(
+    `checks an external WGSL dot (--op dot): a correct matvec passes, one that drops the activation scale fails${noGpu ? ` (skipped: ${noGpu})` : ''}`,
+    async () => {
+      const source = readFileSync(`${ggufWgsl}q8_0.dot.wgsl`, 'utf8');
+      const good = join(dir, 'q8_0-dot.wgsl');
+      writeFileSync(good, source);
+      const ok = await runCli([
+        'validate',
+        '--kernel',
+        good,
+        '--format',
+        'q8_0',
+        '--op',
+        'dot',
+        '--quick',
+        '--skip-throughput',
+      ]);
+      expect(ok.err).toBe('');
+      expect(ok.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
+      expect(ok.out).toMatch(/golden/);
+      expect(ok.code).toBe(0);
+      const buggy = source.replace('acc += (f32(sumi) * dx) * dy;', 'acc += f32(sumi) * dx;');
+      expect(buggy).not.toBe(source);
+      const bad = join(dir, 'q8_0-dot-buggy.wgsl');
+      writeFileSync(bad, buggy);
+      const r = await runCli([
+        'validate',
+        '--kernel',
+        bad,
+        '--format',
+        'q8_0',
+        '--op',
+        'dot',
+        '--quick',
+        '--skip-throughput',
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/row \d+: \|got − expected\|/);
+      expect(r.out).toMatch(/conformance: FAIL/);
     },
   );
 });

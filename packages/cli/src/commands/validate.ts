@@ -19,14 +19,17 @@ import {
 } from '@qbench/core';
 import {
   conformKernel,
+  deviceBandwidth,
   FULL_ELEMENTS,
   type KernelConformance,
   listKernels,
   loadExternalKernel,
   loadWgslFile,
+  type Measurement,
   makeCase,
   measureKernel,
   memoryBandwidth,
+  QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
   toMeasurement,
 } from '@qbench/suite-throughput';
@@ -94,6 +97,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let close = async () => {};
   let bench: ((c: ReturnType<typeof makeCase>) => Promise<ReturnType<typeof toMeasurement>>) | undefined;
   let kind: string;
+  // which copy bandwidth the external kernel's figure is set against (its own memory, as in the suite)
+  let backend: 'reference' | 'wasm-simd128' | 'webgpu' = 'reference';
   if (abs.endsWith('.wgsl')) {
     if (!formatId) throw new QbenchError('cli.args', 'validate: a .wgsl kernel needs --format');
     const f = await loadFormat(formatId);
@@ -101,6 +106,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     kernel = loaded.kernel;
     op = loaded.op;
     kind = 'WGSL compute shader (webgpu)';
+    backend = 'webgpu';
     close = async () => loaded.kernel.dispose?.();
   } else {
     const f = formatId ? await loadFormat(formatId) : undefined;
@@ -120,6 +126,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     kernel = ext.kernel;
     op = ext.op;
     kind = ext.kind === 'wasm' ? 'wasm module (KERNEL-ABI), worker thread' : 'JS module, worker thread';
+    if (ext.kind === 'wasm') backend = 'wasm-simd128';
     close = () => ext.close();
     bench = async (c) => {
       const r = await ext.bench(
@@ -157,8 +164,33 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const elements = throughputElements(str(p, 'elements'), quick);
       const c = makeCase(format, op, elements);
       const bw = await memoryBandwidth();
-      const m = bench ? await bench(c) : await measureKernel(kernel, c);
-      results.push({ kernel: `${path} (external)`, ...m });
+      const gpu = await deviceBandwidth(quick ? QUICK_DEVICE_COPY_BYTES : undefined);
+      /**
+       * A figure beside the copy bandwidth of the memory its kernel works in: wasm's memory.copy, the GPU's
+       * own copy kernel (both on the GPU clock where timestamps exist), else the typed-array copy.
+       */
+      const row = (kernel: string, b: string, m: Measurement) => {
+        const g = b === 'webgpu' && typeof gpu !== 'string' ? gpu : undefined;
+        const onDevice = g?.deviceGBps !== undefined && m.deviceMedianNs !== undefined;
+        const gbps = onDevice ? m.deviceThroughputGBps! : m.throughputGBps;
+        const [copy, against] =
+          b === 'wasm-simd128'
+            ? [bw.wasmMemoryCopyGBps, 'memcpy/wasm']
+            : b === 'webgpu'
+              ? [g ? (onDevice ? g.deviceGBps : g.wallGBps) : undefined, 'memcpy/webgpu']
+              : [bw.typedArrayCopyGBps, 'memcpy/typed-array'];
+        return {
+          kernel,
+          ...m,
+          gbps,
+          elementsPerSecondOnClock: onDevice ? c.elements / (m.deviceMedianNs! * 1e-9) : m.elementsPerSecond,
+          clock: onDevice ? 'gpu timestamps' : 'wall clock',
+          ...(copy === undefined ? {} : { fractionOfCopy: gbps / copy, against }),
+        };
+      };
+      results.push(
+        row(`${path} (external)`, backend, bench ? await bench(c) : await measureKernel(kernel, c)),
+      );
       const own = await listKernels({ formats: [format.id], ops: [op] });
       for (const k of own.kernels) {
         const conf = await conformKernel(k, format, { golden: false, maxBlocks: 33 });
@@ -166,12 +198,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
           results.push({ kernel: k.id, skipped: 'did not pass conformance here' });
           continue;
         }
-        results.push({ kernel: k.id, ...(await measureKernel(await k.load(), c)) });
+        results.push(row(k.id, k.backend, await measureKernel(await k.load(), c)));
       }
       results.push({
         kernel: 'memcpy',
         typedArrayCopyGBps: bw.typedArrayCopyGBps,
         wasmMemoryCopyGBps: bw.wasmMemoryCopyGBps,
+        ...(typeof gpu === 'string'
+          ? {}
+          : { gpuCopyGBps: gpu.deviceGBps ?? gpu.wallGBps, gpuAdapter: gpu.adapter }),
       });
     }
     if (flag(p, 'json')) {
@@ -188,7 +223,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     );
     if (results.length > 0) {
       const bw = results[results.length - 1]!;
-      const copy = bw['typedArrayCopyGBps'] as number;
       const rows = results
         .slice(0, -1)
         .map((r) =>
@@ -196,18 +230,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
             ? [String(r['kernel']), '-', '-', '-', String(r['skipped'])]
             : [
                 String(r['kernel']),
-                (r['throughputGBps'] as number).toFixed(2),
-                ((r['elementsPerSecond'] as number) / 1e6).toFixed(0),
-                `${((100 * (r['throughputGBps'] as number)) / copy).toFixed(0)}%`,
-                r['prepared'] ? 'kernel only (inputs staged)' : 'whole calls',
+                (r['gbps'] as number).toFixed(2),
+                ((r['elementsPerSecondOnClock'] as number) / 1e6).toFixed(0),
+                typeof r['fractionOfCopy'] === 'number'
+                  ? `${(100 * (r['fractionOfCopy'] as number)).toFixed(0)}% of ${r['against']}`
+                  : '-',
+                `${r['prepared'] ? 'kernel only (inputs staged)' : 'whole calls'}, ${r['clock']}`,
               ],
         );
       io.out(
         `\nthroughput (${op}, ${makeCaseLabel(format.id, throughputElements(str(p, 'elements'), quick))}):\n`,
       );
-      io.out(table(['kernel', 'GB/s', 'Melem/s', 'of memcpy', 'timed'], rows));
+      io.out(table(['kernel', 'GB/s', 'Melem/s', 'of copy bandwidth', 'timed'], rows));
+      const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : '-');
       io.out(
-        `memory copy: typed array ${copy.toFixed(2)} GB/s, wasm memory.copy ${typeof bw['wasmMemoryCopyGBps'] === 'number' ? (bw['wasmMemoryCopyGBps'] as number).toFixed(2) : '-'} GB/s (read + write)\n`,
+        `memory copy: typed array ${num(bw['typedArrayCopyGBps'])} GB/s, wasm memory.copy ${num(bw['wasmMemoryCopyGBps'])} GB/s${bw['gpuAdapter'] ? `, GPU copy kernel ${num(bw['gpuCopyGBps'])} GB/s (${bw['gpuAdapter']})` : ''} (read + write)\n`,
       );
     } else if (!report.ok) {
       io.out('throughput: not measured (only kernels that pass conformance are timed)\n');
