@@ -67,6 +67,10 @@ function renameExport(wasm: Uint8Array, from: string, to: string): Uint8Array {
   return new Uint8Array(out);
 }
 
+/** `qbench validate` of a dot kernel, conformance only (quick case list, no throughput). */
+const validateDot = (path: string, format: string) =>
+  runCli(['validate', '--kernel', path, '--format', format, '--op', 'dot', '--quick', '--skip-throughput']);
+
 describe('qbench validate', () => {
   it('passes examples/q8_0-decode.mjs and times it beside qbench kernels that passed conformance', async () => {
     const r = await runCli([
@@ -119,17 +123,7 @@ describe('qbench validate', () => {
     async () => {
       const path = join(dir, 'nvfp4-dot.wasm');
       writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_dot', 'dot'));
-      const r = await runCli([
-        'validate',
-        '--kernel',
-        path,
-        '--format',
-        'nvfp4',
-        '--op',
-        'dot',
-        '--quick',
-        '--skip-throughput',
-      ]);
+      const r = await validateDot(path, 'nvfp4');
       expect(r.err).toBe('');
       expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
       expect(r.out).toMatch(/3 rows × 33 blocks/);
@@ -143,17 +137,7 @@ describe('qbench validate', () => {
     async () => {
       const path = join(dir, 'mwq_r4-dot.wasm');
       writeFileSync(path, renameExport(new Uint8Array(readFileSync(mwq)), 'mwq_r4_dot', 'dot'));
-      const r = await runCli([
-        'validate',
-        '--kernel',
-        path,
-        '--format',
-        'mwq_r4',
-        '--op',
-        'dot',
-        '--quick',
-        '--skip-throughput',
-      ]);
+      const r = await validateDot(path, 'mwq_r4');
       expect(r.err).toBe('');
       expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
       expect(r.code).toBe(0);
@@ -166,17 +150,7 @@ describe('qbench validate', () => {
       const source = readFileSync(`${ggufWgsl}q8_0.dot.wgsl`, 'utf8');
       const good = join(dir, 'q8_0-dot.wgsl');
       writeFileSync(good, source);
-      const ok = await runCli([
-        'validate',
-        '--kernel',
-        good,
-        '--format',
-        'q8_0',
-        '--op',
-        'dot',
-        '--quick',
-        '--skip-throughput',
-      ]);
+      const ok = await validateDot(good, 'q8_0');
       expect(ok.err).toBe('');
       expect(ok.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
       expect(ok.out).toMatch(/golden/);
@@ -185,17 +159,7 @@ describe('qbench validate', () => {
       expect(buggy).not.toBe(source);
       const bad = join(dir, 'q8_0-dot-buggy.wgsl');
       writeFileSync(bad, buggy);
-      const r = await runCli([
-        'validate',
-        '--kernel',
-        bad,
-        '--format',
-        'q8_0',
-        '--op',
-        'dot',
-        '--quick',
-        '--skip-throughput',
-      ]);
+      const r = await validateDot(bad, 'q8_0');
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/row \d+: \|got − expected\|/);
       expect(r.out).toMatch(/conformance: FAIL/);
