@@ -131,8 +131,10 @@ export function abiDotKernel(mod: AbiModule, exportName: string, fmt: BlockShape
   const prepare = (q: Uint8Array, y: Float32Array, rows: number): PreparedRun => {
     const n = y.length;
     encodedBytes(fmt, n, 'row length');
+    if (!Number.isInteger(rows) || rows <= 0)
+      throw new QbenchError('kernel.shape', `${fmt.id}: rows must be a positive integer, got ${rows}`);
     // the matrix is one tensor: per-tensor side info once before the rows, per-group side info for all rows
-    const need = Number.isInteger(rows) && rows > 0 ? encodedBytes(fmt, rows * n, 'matrix size') : Number.NaN;
+    const need = encodedBytes(fmt, rows * n, 'matrix size');
     if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',

@@ -5,7 +5,15 @@
  * NaN gainMax, a K-sort permutation that is not a bijection, a length that is not whole rows), which the
  * kernels must reject too rather than decode to something.
  */
-import { type DecodeKernel, FORMAT_SPECS, type FormatId, loadFormat, SplitMix64 } from '@qbench/core';
+import {
+  type DecodeKernel,
+  type DotKernel,
+  FORMAT_SPECS,
+  type FormatId,
+  generate,
+  loadFormat,
+  SplitMix64,
+} from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { wasmKernels } from './registry.ts';
 
@@ -130,3 +138,33 @@ describe.skipIf(!kernels.some((k) => k.id === 'bfp12_ksort/decode/wasm-simd128')
     });
   },
 );
+
+describe('a dot takes the rows × n matrix as one tensor, sized as the reference encodes it', () => {
+  it.each(['mwq_r4', 'nf4_dq', 'nvfp4', 'q4_0'] as const)(
+    '%s: the one-tensor encoding is accepted; rows encoded one by one, a short buffer and no rows are not',
+    async (id) => {
+      const format = await loadFormat(id);
+      const dot = (await kernels.find((k) => k.id === `${id}/dot/wasm-simd128`)!.load()) as DotKernel;
+      const n = 2 * Math.max(format.blockElements, 128);
+      const rows = 3;
+      const x = generate({ kind: 'gaussian' }, rows * n, 5);
+      const y = generate({ kind: 'gaussian' }, n, 6);
+      const matrix = format.reference.encode(x, { nPerRow: n });
+      expect(matrix.byteLength).toBe(format.reference.encodedBytes(rows * n));
+      expect((await dot.dot(matrix, y, rows)).length).toBe(rows);
+      const need = new RegExp(`${id}: 3 rows of ${n} elements need ${matrix.byteLength} bytes, got `);
+      // each row as a tensor of its own: the same bytes only where side info is per block (q4_0); mwq's
+      // are as many bytes laid out differently (the conformance values catch that), the others a named error
+      const perRow = Array.from({ length: rows }, (_, r) =>
+        format.reference.encode(x.subarray(r * n, (r + 1) * n)),
+      );
+      const joined = new Uint8Array(perRow.reduce((s, b) => s + b.byteLength, 0));
+      perRow.reduce((at, b) => (joined.set(b, at), at + b.byteLength), 0);
+      if (joined.byteLength === matrix.byteLength)
+        expect(joined.every((b, i) => b === matrix[i])).toBe(id === 'q4_0');
+      else expect(() => dot.dot(joined, y, rows)).toThrow(need);
+      expect(() => dot.dot(matrix.subarray(1), y, rows)).toThrow(need);
+      expect(() => dot.dot(matrix, y, 0)).toThrow(`${id}: rows must be a positive integer, got 0`);
+    },
+  );
+});

@@ -42,12 +42,12 @@ export function gpuDotKernel(
         `${fmt.id}: row length ${n} is not a positive multiple of ${fmt.blockElements}`,
       );
     const blocksPerRow = n / fmt.blockElements;
-    const valid = Number.isInteger(rows) && rows > 0;
-    const need = !valid
-      ? Number.NaN
-      : fmt.encodedBytes
-        ? fmt.encodedBytes(rows * n)
-        : (fmt.headerBytes ?? 0) + rows * blocksPerRow * fmt.blockBytes;
+    if (!Number.isInteger(rows) || rows <= 0)
+      throw new QbenchError('kernel.shape', `${fmt.id}: rows must be a positive integer, got ${rows}`);
+    // the matrix is one tensor, as the reference encodes rows × n elements
+    const need = fmt.encodedBytes
+      ? fmt.encodedBytes(rows * n)
+      : (fmt.headerBytes ?? 0) + rows * blocksPerRow * fmt.blockBytes;
     if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
