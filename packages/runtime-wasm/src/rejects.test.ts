@@ -159,7 +159,11 @@ describe('a dot takes the rows × n matrix as one tensor, sized as the reference
         format.reference.encode(x.subarray(r * n, (r + 1) * n)),
       );
       const joined = new Uint8Array(perRow.reduce((s, b) => s + b.byteLength, 0));
-      perRow.reduce((at, b) => (joined.set(b, at), at + b.byteLength), 0);
+      let at = 0;
+      for (const b of perRow) {
+        joined.set(b, at);
+        at += b.byteLength;
+      }
       if (joined.byteLength === matrix.byteLength)
         expect(joined.every((b, i) => b === matrix[i])).toBe(id === 'q4_0');
       else expect(() => dot.dot(joined, y, rows)).toThrow(need);
