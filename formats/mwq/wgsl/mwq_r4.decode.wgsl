@@ -1,0 +1,8 @@
+// mwq_r4 decode: the constant aliases of the family's whole-shader decode, which the loader appends
+// (decode.body.wgsl says what it does). The matvec uses the tensor include (mwq_r4.tensor.wgsl).
+
+const BITS = MWQ_R4_PARAM_BITS;
+const MASTER_BITS = MWQ_R4_PARAM_MASTER_BITS;
+const GROUP_SIZE = MWQ_R4_PARAM_GROUP_SIZE;
+
+// @append decode.body.wgsl
