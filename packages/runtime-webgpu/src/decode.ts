@@ -29,6 +29,8 @@ export interface DecodeShape {
 export interface PipelineOptions {
   label: string;
   workgroupSize?: number;
+  /** Other `override` constants of the shader (tuning), by name. */
+  constants?: Record<string, number>;
 }
 
 /** Tuning default for the `WORKGROUP_SIZE` override of every kernel. */
@@ -52,15 +54,22 @@ export async function computePipeline(
       `${o.label}: WGSL does not compile: ${errors.map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
     );
   }
-  const pipeline = await device.createComputePipelineAsync({
-    label: `${o.label} pipeline`,
-    layout: 'auto',
-    compute: {
-      module,
-      entryPoint: 'main',
-      constants: { WORKGROUP_SIZE: o.workgroupSize ?? DEFAULT_WORKGROUP_SIZE },
-    },
-  });
+  let pipeline: GPUComputePipeline;
+  try {
+    pipeline = await device.createComputePipelineAsync({
+      label: `${o.label} pipeline`,
+      layout: 'auto',
+      compute: {
+        module,
+        entryPoint: 'main',
+        constants: { ...o.constants, WORKGROUP_SIZE: o.workgroupSize ?? DEFAULT_WORKGROUP_SIZE },
+      },
+    });
+  } catch (e) {
+    // a pipeline the device refuses (an override the shader does not declare, a workgroup too large…)
+    await device.popErrorScope();
+    throw new QbenchError('webgpu.pipeline', `${o.label}: ${(e as Error).message.split('\n')[0]}`);
+  }
   const err = await device.popErrorScope();
   if (err) throw new QbenchError('webgpu.pipeline', `${o.label}: ${err.message}`);
   return pipeline;

@@ -18,7 +18,7 @@ import {
   QbenchError,
   type ReferenceCodec,
 } from '@qbench/core';
-import { computePipeline, gpuDecodeKernel } from './decode.ts';
+import { computePipeline, DEFAULT_WORKGROUP_SIZE, gpuDecodeKernel } from './decode.ts';
 import { getGpu } from './device.ts';
 import { gpuDotKernel } from './dot.ts';
 import {
@@ -180,13 +180,35 @@ export async function webgpuKernels(): Promise<WebGpuListing> {
  * (for a dot also common-dot.wgsl, which declares the dot bindings), then the file. A decode takes the tensor
  * as the reference encodes it; a dot takes the rows × n matrix as one such tensor and the activations
  * quantized to the format's partner type (spec params.vecDotType) by the reference on the host, or raw
- * float32 where it has none — exactly what qbench's own dot kernels get (KERNEL-ABI.md).
+ * float32 where it has none — exactly what qbench's own dot kernels get (KERNEL-ABI.md). `overrides` sets the
+ * shader's `override` constants for tuning (WORKGROUP_SIZE also sizes the decode's dispatch).
  */
 export async function loadWgslFile(
   path: string,
   format: Format,
   op: KernelOp,
+  overrides: Record<string, number> = {},
 ): Promise<{ kernel: DecodeKernel | DotKernel; op: KernelOp }> {
+  const { WORKGROUP_SIZE: workgroupSize = DEFAULT_WORKGROUP_SIZE, ...constants } = overrides;
+  // a dot's workgroup sums its partial sums in a 256-entry tree (common-dot.wgsl)
+  if (
+    op === 'dot' &&
+    !(
+      Number.isInteger(workgroupSize) &&
+      workgroupSize >= 1 &&
+      workgroupSize <= 256 &&
+      (workgroupSize & (workgroupSize - 1)) === 0
+    )
+  )
+    throw new QbenchError(
+      'validate.override',
+      `${path}: a dot kernel's WORKGROUP_SIZE must be a power of two from 1 to 256, got ${workgroupSize}`,
+    );
+  if (op === 'decode' && !(Number.isInteger(workgroupSize) && workgroupSize >= 1))
+    throw new QbenchError(
+      'validate.override',
+      `${path}: WORKGROUP_SIZE must be a positive integer, got ${workgroupSize}`,
+    );
   if (op !== 'decode' && op !== 'dot')
     throw new QbenchError('validate.op', `${path}: a WGSL kernel is a decode or a dot, not '${op}'`);
   if (op === 'dot' && !format.reference.dot && !format.spec.tolerance.dot)
@@ -201,7 +223,7 @@ export async function loadWgslFile(
   const pipeline = await computePipeline(
     g.gpu,
     assembleShader(readFileSync(path, 'utf8'), familyOfFormat(format.id), op),
-    { label },
+    { label, workgroupSize, constants },
   );
   const shape = {
     id: format.id,
@@ -210,7 +232,7 @@ export async function loadWgslFile(
     // side info outside the blocks (nvfp4, nf4_dq, mwq…) comes first, as the reference encodes it
     encodedBytes: (n: number) => format.reference.encodedBytes(n),
   };
-  if (op === 'decode') return { kernel: gpuDecodeKernel(g.gpu, pipeline, shape, label), op };
+  if (op === 'decode') return { kernel: gpuDecodeKernel(g.gpu, pipeline, shape, label, workgroupSize), op };
   const partner = partnerOf(format.id as FormatId);
   return {
     kernel: gpuDotKernel(

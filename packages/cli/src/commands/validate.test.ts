@@ -165,4 +165,36 @@ describe('qbench validate', () => {
       expect(r.out).toMatch(/conformance: FAIL/);
     },
   );
+
+  it.skipIf(noGpu !== undefined)(
+    `--override tunes a WGSL kernel's override constants; bad ones are named errors${noGpu ? ` (skipped: ${noGpu})` : ''}`,
+    async () => {
+      const kernel = `${ggufWgsl}q8_0.decode.wgsl`;
+      const run = (...o: string[]) =>
+        runCli(['validate', '--kernel', kernel, '--format', 'q8_0', '--quick', '--skip-throughput', ...o]);
+      for (const wg of ['32', '128', '256']) {
+        const r = await run('--override', `WORKGROUP_SIZE=${wg}`);
+        expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
+        expect(r.code).toBe(0);
+      }
+      const unknown = await run('--override', 'NOPE=3');
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.err).toMatch(/webgpu\.pipeline: external q8_0\.decode: .*NOPE/);
+      const malformed = await run('--override', 'WORKGROUP_SIZE');
+      expect(malformed.err).toMatch(/--override takes NAME=NUMBER, got 'WORKGROUP_SIZE'/);
+      const dot = await runCli([
+        ...['validate', '--kernel', `${ggufWgsl}q8_0.dot.wgsl`, '--format', 'q8_0', '--op', 'dot'],
+        ...['--override', 'WORKGROUP_SIZE=100'],
+      ]);
+      expect(dot.err).toMatch(/WORKGROUP_SIZE must be a power of two from 1 to 256, got 100/);
+      const notWgsl = await runCli([
+        'validate',
+        '--kernel',
+        `${examples}q8_0-decode.mjs`,
+        '--override',
+        'A=1',
+      ]);
+      expect(notWgsl.err).toMatch(/--override sets a WGSL kernel's override constants \(\.wgsl only\)/);
+    },
+  );
 });

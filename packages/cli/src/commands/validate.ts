@@ -62,6 +62,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       format: { type: 'string' },
       op: { type: 'string' },
       timeout: { type: 'string' },
+      override: { type: 'string', multiple: true },
       elements: { type: 'string' },
       quick: { type: 'boolean' },
       'skip-throughput': { type: 'boolean' },
@@ -102,13 +103,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (abs.endsWith('.wgsl')) {
     if (!formatId) throw new QbenchError('cli.args', 'validate: a .wgsl kernel needs --format');
     const f = await loadFormat(formatId);
-    const loaded = await loadWgslFile(abs, f, (opArg as KernelOp | undefined) ?? 'decode');
+    const loaded = await loadWgslFile(abs, f, (opArg as KernelOp | undefined) ?? 'decode', overrides(p));
     kernel = loaded.kernel;
     op = loaded.op;
     kind = 'WGSL compute shader (webgpu)';
     backend = 'webgpu';
     close = async () => loaded.kernel.dispose?.();
   } else {
+    if (p.values['override'] !== undefined)
+      throw new QbenchError(
+        'cli.args',
+        "validate: --override sets a WGSL kernel's override constants (.wgsl only)",
+      );
     const f = formatId ? await loadFormat(formatId) : undefined;
     const ext = await loadExternalKernel(abs, {
       ...(f ? { format: { id: f.id, blockElements: f.blockElements, blockBytes: f.blockBytes } } : {}),
@@ -253,6 +259,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     await close();
   }
+}
+
+/** `--override NAME=VALUE` (repeatable): a WGSL kernel's `override` constants, for tuning. */
+function overrides(p: ReturnType<typeof parse>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const given = p.values['override'];
+  for (const o of Array.isArray(given) ? given : []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(o);
+    const v = m ? Number(m[2]) : Number.NaN;
+    if (!m || !Number.isFinite(v))
+      throw new QbenchError('cli.args', `validate: --override takes NAME=NUMBER, got '${o}'`);
+    out[m[1]!] = v;
+  }
+  return out;
 }
 
 /** 16Mi elements by default: outputs of 64 MiB are memory-resident, so 'of memcpy' compares like with like. */
