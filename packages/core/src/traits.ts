@@ -3,6 +3,8 @@
  * default-exports a `FormatFamily`; the generated registry finds it by the spec's `family` field, so
  * adding a format is adding a spec and its code — nothing else is edited by hand.
  */
+
+import { QbenchError } from './errors.ts';
 import type { ResolvedSpec } from './spec.ts';
 
 export const KERNEL_OPS = ['encode', 'decode', 'dot'] as const;
@@ -54,6 +56,42 @@ export interface Shape {
   n: number;
   /** Rows (dot / matvec). */
   rows?: number;
+}
+
+/**
+ * How a kernel's input is sized, the same for every backend: the tensor as the reference encodes it (a dot's
+ * rows × n matrix is one such tensor). Blocks back to back after `headerBytes` of per-tensor side info, or,
+ * where side info is per group of blocks (nf4_dq's absmax2, mwq's scales and planes), the reference's
+ * `encodedBytes`.
+ */
+export interface TensorShape {
+  id: string;
+  blockElements: number;
+  blockBytes: number;
+  /** Bytes of per-tensor side info stored before the first block (e.g. nvfp4's float32 tensor scale). */
+  headerBytes?: number;
+  /** The encoded size of n elements where it is not header + blocks: the reference codec's encodedBytes. */
+  encodedBytes?: (n: number) => number;
+}
+
+/** Bytes of a tensor of n elements of `shape`; n (named `what` in the error) must be whole blocks. */
+export function tensorBytes(shape: TensorShape, n: number, what = 'element count'): number {
+  if (!Number.isInteger(n) || n <= 0 || n % shape.blockElements !== 0) {
+    throw new QbenchError(
+      'kernel.shape',
+      `${shape.id}: ${what} ${n} is not a positive multiple of the block size ${shape.blockElements}`,
+    );
+  }
+  if (shape.encodedBytes) return shape.encodedBytes(n);
+  return (shape.headerBytes ?? 0) + (n / shape.blockElements) * shape.blockBytes;
+}
+
+/** Bytes of a dot's rows × n matrix, encoded as one tensor of `shape`; n whole blocks and rows ≥ 1. */
+export function matrixBytes(shape: TensorShape, n: number, rows: number): number {
+  tensorBytes(shape, n, 'row length');
+  if (!Number.isInteger(rows) || rows <= 0)
+    throw new QbenchError('kernel.shape', `${shape.id}: rows must be a positive integer, got ${rows}`);
+  return tensorBytes(shape, rows * n, 'matrix size');
 }
 
 /**

@@ -5,24 +5,17 @@
 import {
   type DecodeKernel,
   type DotKernel,
+  matrixBytes,
   type PreparedRun,
   QbenchError,
   type ResolvedSpec,
+  type TensorShape,
+  tensorBytes,
 } from '@qbench/core';
 import type { AbiModule } from './abi.ts';
 
-export interface BlockShape {
-  id: string;
-  blockElements: number;
-  blockBytes: number;
-  /** Bytes of per-tensor side info stored before the first block (e.g. nvfp4's float32 tensor scale). */
-  headerBytes?: number;
-  /**
-   * The encoded size of n elements, where it is not header + blocks (side info per group, e.g. nf4_dq's
-   * absmax2 per 256 blocks): the reference codec's encodedBytes.
-   */
-  encodedBytes?: (n: number) => number;
-}
+/** The wasm ABI's input sizing: core's TensorShape (one rule for every backend). */
+export type BlockShape = TensorShape;
 
 /**
  * How the ABI host sizes a format's inputs (KERNEL-ABI.md), the same for qbench's own modules and external
@@ -41,17 +34,6 @@ export function abiShape(spec: ResolvedSpec, encodedBytes: (n: number) => number
     headerBytes: perTensorOnly ? spec.derived.tensorOverheadBits / 8 : 0,
     ...(perTensorOnly ? {} : { encodedBytes }),
   };
-}
-
-function encodedBytes(fmt: BlockShape, n: number, what: string): number {
-  if (!Number.isInteger(n) || n <= 0 || n % fmt.blockElements !== 0) {
-    throw new QbenchError(
-      'kernel.shape',
-      `${fmt.id}: ${what} ${n} is not a positive multiple of the block size ${fmt.blockElements}`,
-    );
-  }
-  if (fmt.encodedBytes) return fmt.encodedBytes(n);
-  return (fmt.headerBytes ?? 0) + (n / fmt.blockElements) * fmt.blockBytes;
 }
 
 function call(mod: AbiModule, name: string, args: number[]): void {
@@ -86,7 +68,7 @@ function stage(mod: AbiModule): () => void {
 export function abiDecodeKernel(mod: AbiModule, exportName: string, fmt: BlockShape): DecodeKernel {
   mod.fn(exportName); // fail at load time, not at the first call
   const prepare = (q: Uint8Array, n: number): PreparedRun => {
-    const expected = encodedBytes(fmt, n, 'element count');
+    const expected = tensorBytes(fmt, n);
     if (q.byteLength !== expected) {
       throw new QbenchError(
         'kernel.shape',
@@ -130,11 +112,8 @@ export function abiDotKernel(mod: AbiModule, exportName: string, fmt: BlockShape
   mod.fn(exportName);
   const prepare = (q: Uint8Array, y: Float32Array, rows: number): PreparedRun => {
     const n = y.length;
-    encodedBytes(fmt, n, 'row length');
-    if (!Number.isInteger(rows) || rows <= 0)
-      throw new QbenchError('kernel.shape', `${fmt.id}: rows must be a positive integer, got ${rows}`);
-    // the matrix is one tensor: per-tensor side info once before the rows, per-group side info for all rows
-    const need = encodedBytes(fmt, rows * n, 'matrix size');
+    // the matrix is one tensor, as the reference encodes rows × n elements
+    const need = matrixBytes(fmt, n, rows);
     if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',

@@ -9,22 +9,18 @@
  * canary words inside the same binding (so `arrayLength(&dst)` is n + 64: kernels use params.n); a write
  * there is reported, not trusted. Writes further out are clamped by WebGPU's bounds checks.
  */
-import { type DecodeKernel, type PreparedRun, QbenchError } from '@qbench/core';
+import {
+  type DecodeKernel,
+  type PreparedRun,
+  QbenchError,
+  type TensorShape,
+  tensorBytes,
+} from '@qbench/core';
 import type { GpuContext } from './device.ts';
 import { grid, launchKernel, storageInput } from './launch.ts';
 
-export interface DecodeShape {
-  id: string;
-  blockElements: number;
-  blockBytes: number;
-  /** Per-tensor side info before the first block (e.g. NVFP4's float32 tensor scale); default 0. */
-  headerBytes?: number;
-  /**
-   * Bytes of a tensor of n elements, side info included (the reference's encodedBytes), for formats whose
-   * side info grows with n (nf4_dq's absmax2 per group, mwq's scales); default headerBytes + the blocks.
-   */
-  encodedBytes?: (n: number) => number;
-}
+/** A decode's input sizing: core's TensorShape (the tensor as the reference encodes it). */
+export type DecodeShape = TensorShape;
 
 export interface PipelineOptions {
   label: string;
@@ -84,14 +80,7 @@ export function gpuDecodeKernel(
 ): DecodeKernel {
   const { device } = gpu;
   const prepare = (q: Uint8Array, n: number): PreparedRun => {
-    if (!Number.isInteger(n) || n <= 0 || n % fmt.blockElements !== 0) {
-      throw new QbenchError(
-        'kernel.shape',
-        `${fmt.id}: n = ${n} is not a positive multiple of ${fmt.blockElements}`,
-      );
-    }
-    const blocks = n / fmt.blockElements;
-    const need = fmt.encodedBytes ? fmt.encodedBytes(n) : (fmt.headerBytes ?? 0) + blocks * fmt.blockBytes;
+    const need = tensorBytes(fmt, n);
     if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
@@ -103,7 +92,7 @@ export function gpuDecodeKernel(
       label,
       inputs: [storageInput(device, `${label} src`, q)],
       outputs: n,
-      params: [n, blocks, g.threadsX, 0],
+      params: [n, n / fmt.blockElements, g.threadsX, 0],
       grid: g,
     });
   };

@@ -11,18 +11,18 @@
  * tensor: per-tensor side info first, then the rows (nvfp4, ifairy: headerBytes); side info per group of the
  * tensor where it lies (nf4_dq, mwq: encodedBytes).
  */
-import { type DotKernel, type PreparedRun, QbenchError, type ReferenceCodec } from '@qbench/core';
+import {
+  type DotKernel,
+  matrixBytes,
+  type PreparedRun,
+  QbenchError,
+  type ReferenceCodec,
+  type TensorShape,
+} from '@qbench/core';
 import type { GpuContext } from './device.ts';
 import { grid, launchKernel, padTo4, storageInput } from './launch.ts';
 
-export interface DotShape {
-  id: string;
-  blockElements: number;
-  blockBytes: number;
-  /** Per-tensor side info before the first row (nvfp4's tensor scale, ifairy's scales), shared by all rows. */
-  headerBytes?: number;
-  /** The encoded size of a tensor of n elements where side info is per group (the reference's encodedBytes). */
-  encodedBytes?: (n: number) => number;
+export interface DotShape extends TensorShape {
   /** The partner type's reference encoder (row → bytes). */
   partner: Pick<ReferenceCodec, 'encode'>;
 }
@@ -36,22 +36,12 @@ export function gpuDotKernel(
   const { device } = gpu;
   const prepare = (q: Uint8Array, y: Float32Array, rows: number): PreparedRun => {
     const n = y.length;
-    if (n <= 0 || n % fmt.blockElements !== 0)
-      throw new QbenchError(
-        'kernel.shape',
-        `${fmt.id}: row length ${n} is not a positive multiple of ${fmt.blockElements}`,
-      );
-    const blocksPerRow = n / fmt.blockElements;
-    if (!Number.isInteger(rows) || rows <= 0)
-      throw new QbenchError('kernel.shape', `${fmt.id}: rows must be a positive integer, got ${rows}`);
     // the matrix is one tensor, as the reference encodes rows × n elements
-    const need = fmt.encodedBytes
-      ? fmt.encodedBytes(rows * n)
-      : (fmt.headerBytes ?? 0) + rows * blocksPerRow * fmt.blockBytes;
+    const need = matrixBytes(fmt, n, rows);
     if (q.byteLength !== need) {
       throw new QbenchError(
         'kernel.shape',
-        `${fmt.id}: ${rows} rows of ${n} need ${need} bytes, got ${q.byteLength}`,
+        `${fmt.id}: ${rows} rows of ${n} elements need ${need} bytes, got ${q.byteLength}`,
       );
     }
     const src = storageInput(device, `${label} weights`, q);
@@ -62,7 +52,7 @@ export function gpuDotKernel(
       label,
       inputs: [src, yq],
       outputs: rows,
-      params: [n, rows, blocksPerRow, g.threadsX],
+      params: [n, rows, n / fmt.blockElements, g.threadsX],
       grid: g,
       beforePass: () => device.queue.writeBuffer(yq, 0, padTo4(fmt.partner.encode(y))),
     });
