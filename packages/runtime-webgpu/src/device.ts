@@ -11,6 +11,15 @@ export interface GpuContext {
   adapter: Record<string, string>;
 }
 
+/** The adapter as one line (a run's machine.gpu, the copy-bandwidth record): description · vendor · architecture. */
+export function adapterName(gpu: GpuContext): string {
+  const a = gpu.adapter;
+  return (
+    [a['description'] || a['device'], a['vendor'], a['architecture']].filter((x) => x).join(' · ') ||
+    'unknown adapter'
+  );
+}
+
 export type GpuAvailability = { ok: true; gpu: GpuContext } | { ok: false; reason: string };
 
 let cached: Promise<GpuAvailability> | undefined;

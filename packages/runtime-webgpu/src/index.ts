@@ -2,7 +2,7 @@
 
 export { copyPattern, DEVICE_COPY_BYTES, type DeviceCopy, prepareDeviceCopy } from './copy-bandwidth.ts';
 export { computePipeline, DEFAULT_WORKGROUP_SIZE, type DecodeShape, gpuDecodeKernel } from './decode.ts';
-export { type GpuAvailability, type GpuContext, getGpu } from './device.ts';
+export { adapterName, type GpuAvailability, type GpuContext, getGpu } from './device.ts';
 export { type DotShape, gpuDotKernel } from './dot.ts';
 export { dispatchTimed, grid, type LaunchInit, launchKernel, PassTimer } from './launch.ts';
 export { loadWgslFile, type WebGpuListing, webgpuKernelSources, webgpuKernels } from './registry.ts';

@@ -85,14 +85,9 @@ function firstFailure(cases: ConformCase[]): string | undefined {
 /** The WebGPU adapter as one line (run.machine.gpu), or undefined when there is none. */
 async function gpuAdapter(): Promise<string | undefined> {
   try {
-    const { getGpu } = await import('@qbench/runtime-webgpu');
+    const { adapterName, getGpu } = await import('@qbench/runtime-webgpu');
     const g = await getGpu();
-    if (!g.ok) return undefined;
-    const a = g.gpu.adapter;
-    return (
-      [a['description'] || a['device'], a['vendor'], a['architecture']].filter((x) => x).join(' · ') ||
-      'unknown adapter'
-    );
+    return g.ok ? adapterName(g.gpu) : undefined;
   } catch {
     return undefined;
   }

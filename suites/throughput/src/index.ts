@@ -18,6 +18,7 @@ export { type ExternalKernel, loadExternalKernel } from './external/host.ts';
 export { type KernelListing, listKernels, loadableFormats, referenceKernels } from './kernels.ts';
 export { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
 export {
+  againstOwnCopy,
   type Bandwidth,
   type DeviceBandwidth,
   DOT_N,

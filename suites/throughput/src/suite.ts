@@ -6,11 +6,12 @@
  * unit 'verdict': pass / fail / skip); one that does not pass is not timed.
  */
 import { type Kernel, loadFormat } from '@qbench/core';
-import { getGpu } from '@qbench/runtime-webgpu';
+import { adapterName, getGpu } from '@qbench/runtime-webgpu';
 import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
 import { conformKernel, type KernelConformance, summarizeFailures } from './conformance.ts';
 import { listKernels } from './kernels.ts';
 import {
+  againstOwnCopy,
   deviceBandwidth,
   FULL_ELEMENTS,
   type Measurement,
@@ -171,8 +172,7 @@ export const throughputSuite: Suite = {
     }
     if (traits.backend === 'webgpu') {
       const g = await getGpu();
-      if (g.ok)
-        ctx.setGpuAdapter(Object.values(g.gpu.adapter).filter(Boolean).join(' ') || 'unknown adapter');
+      if (g.ok) ctx.setGpuAdapter(adapterName(g.gpu));
     }
     if (ctx.signal.aborted) return [];
     ctx.log(`${item.id}: conformance passed, timing ${elements} elements`);
@@ -198,28 +198,11 @@ export const throughputSuite: Suite = {
         },
       ];
     }
-    // each backend against its own memory: wasm's memory.copy, the GPU's own copy kernel (on the same
-    // clock: device time where timestamps exist), the host's typed-array copy for the reference codecs
     const gpu =
       traits.backend === 'webgpu'
         ? await deviceBandwidth(options.quick ? QUICK_DEVICE_COPY_BYTES : undefined)
         : undefined;
-    const onDevice =
-      gpu !== undefined &&
-      typeof gpu !== 'string' &&
-      gpu.deviceGBps !== undefined &&
-      m.deviceThroughputGBps !== undefined;
-    const value = onDevice ? m.deviceThroughputGBps! : m.throughputGBps;
-    const reference =
-      traits.backend === 'wasm-simd128'
-        ? bw.wasmMemoryCopyGBps
-        : gpu !== undefined
-          ? typeof gpu === 'string'
-            ? undefined
-            : onDevice
-              ? gpu.deviceGBps
-              : gpu.wallGBps
-          : bw.typedArrayCopyGBps;
+    const own = againstOwnCopy(traits.backend, m, c.elements, bw, gpu);
     const details = {
       elements: c.elements,
       rows: c.rows,
@@ -231,9 +214,7 @@ export const throughputSuite: Suite = {
       runs: m.timing.runs,
       timed: m.prepared ? 'kernel only (inputs staged)' : 'whole calls',
       ...(m.deviceMedianNs === undefined ? {} : { deviceMedianNs: m.deviceMedianNs }),
-      ...(gpu === undefined
-        ? {}
-        : { timedBy: onDevice ? 'gpu timestamps' : 'wall clock', wallGBps: m.throughputGBps }),
+      ...(gpu === undefined ? {} : { timedBy: own.clock, wallGBps: m.throughputGBps }),
       memcpyGBps: bw.typedArrayCopyGBps,
       wasmMemcpyGBps: bw.wasmMemoryCopyGBps,
       conformanceCases: conf.cases.length,
@@ -245,7 +226,7 @@ export const throughputSuite: Suite = {
         ...base,
         backend: traits.backend,
         metric: 'throughput_gbps',
-        value,
+        value: own.gbps,
         unit: 'GB/s',
         details,
       },
@@ -253,21 +234,18 @@ export const throughputSuite: Suite = {
         ...base,
         backend: traits.backend,
         metric: 'elements_per_s',
-        value: onDevice ? c.elements / (m.deviceMedianNs! * 1e-9) : m.elementsPerSecond,
+        value: own.elementsPerSecond,
         unit: 'elements/s',
       },
     ];
-    if (reference !== undefined) {
+    if (own.copyGBps !== undefined) {
       records.push({
         ...base,
         backend: traits.backend,
         metric: 'fraction_of_memcpy',
-        value: value / reference,
+        value: own.gbps / own.copyGBps,
         unit: 'ratio',
-        details: {
-          memcpyGBps: reference,
-          of: `memcpy/${traits.backend === 'reference' ? 'typed-array' : traits.backend === 'wasm-simd128' ? 'wasm' : 'webgpu'}`,
-        },
+        details: { memcpyGBps: own.copyGBps, of: own.against },
       });
     }
     kernel.dispose?.();

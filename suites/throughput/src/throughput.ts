@@ -18,7 +18,7 @@ import {
   type PreparedRun,
 } from '@qbench/core';
 import { familyModule } from '@qbench/runtime-wasm';
-import { getGpu, prepareDeviceCopy } from '@qbench/runtime-webgpu';
+import { adapterName, getGpu, prepareDeviceCopy } from '@qbench/runtime-webgpu';
 import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
 
 export const FULL_ELEMENTS = 16 * 1024 * 1024;
@@ -146,14 +146,23 @@ async function measurePrepared(
   p: PreparedRun,
   timing: TimingOptions,
 ): Promise<Measurement> {
+  const t = await timePrepared(p, timing);
+  p.dispose();
+  return toMeasurement(c, t.timing, true, t.deviceMedianNs);
+}
+
+/** Repeated run() of a staged kernel: wall timing, and the median device time where the backend has one. */
+async function timePrepared(
+  p: PreparedRun,
+  timing: TimingOptions,
+): Promise<{ timing: Timing; deviceMedianNs: number | undefined }> {
   const device: number[] = [];
   const t = await timeRuns(async () => {
     await p.run();
     const ns = p.lastDeviceNs?.();
     if (ns !== undefined) device.push(ns);
   }, timing);
-  p.dispose();
-  return toMeasurement(c, t, true, median(device));
+  return { timing: t, deviceMedianNs: median(device) };
 }
 
 function median(xs: number[]): number | undefined {
@@ -225,25 +234,57 @@ export function deviceBandwidth(
     const g = await getGpu();
     if (!g.ok) return g.reason;
     const copy = await prepareDeviceCopy(g.gpu, bytes);
-    const device: number[] = [];
-    const t = await timeRuns(
-      async () => {
-        await copy.run();
-        const ns = copy.lastDeviceNs?.();
-        if (ns !== undefined) device.push(ns);
-      },
-      { minRuns: 10, minTimeMs: 300, ...timing },
-    );
+    const t = await timePrepared(copy, { minRuns: 10, minTimeMs: 300, ...timing });
     copy.dispose();
-    const d = median(device);
+    const d = t.deviceMedianNs;
     return {
-      adapter: Object.values(g.gpu.adapter).filter(Boolean).join(' ') || 'unknown adapter',
+      adapter: adapterName(g.gpu),
       bytes: copy.bytes,
-      wallGBps: gbps(2 * copy.bytes, t.medianNs),
+      wallGBps: gbps(2 * copy.bytes, t.timing.medianNs),
       deviceGBps: d === undefined ? undefined : gbps(2 * copy.bytes, d),
     };
   })();
   return deviceCache;
+}
+
+/** A kernel's measurement on its backend's clock, beside the copy bandwidth of the memory it works in. */
+export interface OwnCopyFigure {
+  /** Bytes read + written per second: device time where the GPU measures it, else wall time. */
+  gbps: number;
+  elementsPerSecond: number;
+  clock: 'gpu timestamps' | 'wall clock';
+  /** The yardstick's record (memcpy/typed-array, memcpy/wasm, memcpy/webgpu) and its GB/s on the same clock. */
+  against: string;
+  copyGBps: number | undefined;
+}
+
+/**
+ * Each backend against its own memory: wasm kernels against wasm's memory.copy, WebGPU kernels against the
+ * GPU's copy kernel (both on the GPU clock where timestamps exist, `gpu` being deviceBandwidth()'s answer),
+ * everything else against the host's typed-array copy. The suite's records and `qbench validate` share it.
+ */
+export function againstOwnCopy(
+  backend: string,
+  m: Measurement,
+  elements: number,
+  bw: Bandwidth,
+  gpu: DeviceBandwidth | string | undefined,
+): OwnCopyFigure {
+  const g = backend === 'webgpu' && typeof gpu === 'object' ? gpu : undefined;
+  const onDevice = g?.deviceGBps !== undefined && m.deviceMedianNs !== undefined;
+  const [against, copyGBps] =
+    backend === 'wasm-simd128'
+      ? ['memcpy/wasm', bw.wasmMemoryCopyGBps]
+      : backend === 'webgpu'
+        ? ['memcpy/webgpu', g && (onDevice ? g.deviceGBps : g.wallGBps)]
+        : ['memcpy/typed-array', bw.typedArrayCopyGBps];
+  return {
+    gbps: onDevice ? m.deviceThroughputGBps! : m.throughputGBps,
+    elementsPerSecond: onDevice ? elements / (m.deviceMedianNs! * 1e-9) : m.elementsPerSecond,
+    clock: onDevice ? 'gpu timestamps' : 'wall clock',
+    against,
+    copyGBps,
+  };
 }
 
 export function machineInfo(): Record<string, unknown> {

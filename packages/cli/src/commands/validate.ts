@@ -18,6 +18,7 @@ import {
   QbenchError,
 } from '@qbench/core';
 import {
+  againstOwnCopy,
   conformKernel,
   deviceBandwidth,
   FULL_ELEMENTS,
@@ -171,27 +172,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const c = makeCase(format, op, elements);
       const bw = await memoryBandwidth();
       const gpu = await deviceBandwidth(quick ? QUICK_DEVICE_COPY_BYTES : undefined);
-      /**
-       * A figure beside the copy bandwidth of the memory its kernel works in: wasm's memory.copy, the GPU's
-       * own copy kernel (both on the GPU clock where timestamps exist), else the typed-array copy.
-       */
       const row = (kernel: string, b: string, m: Measurement) => {
-        const g = b === 'webgpu' && typeof gpu !== 'string' ? gpu : undefined;
-        const onDevice = g?.deviceGBps !== undefined && m.deviceMedianNs !== undefined;
-        const gbps = onDevice ? m.deviceThroughputGBps! : m.throughputGBps;
-        const [copy, against] =
-          b === 'wasm-simd128'
-            ? [bw.wasmMemoryCopyGBps, 'memcpy/wasm']
-            : b === 'webgpu'
-              ? [g ? (onDevice ? g.deviceGBps : g.wallGBps) : undefined, 'memcpy/webgpu']
-              : [bw.typedArrayCopyGBps, 'memcpy/typed-array'];
+        const own = againstOwnCopy(b, m, c.elements, bw, gpu);
         return {
           kernel,
           ...m,
-          gbps,
-          elementsPerSecondOnClock: onDevice ? c.elements / (m.deviceMedianNs! * 1e-9) : m.elementsPerSecond,
-          clock: onDevice ? 'gpu timestamps' : 'wall clock',
-          ...(copy === undefined ? {} : { fractionOfCopy: gbps / copy, against }),
+          gbps: own.gbps,
+          elementsPerSecondOnClock: own.elementsPerSecond,
+          clock: own.clock,
+          ...(own.copyGBps === undefined
+            ? {}
+            : { fractionOfCopy: own.gbps / own.copyGBps, against: own.against }),
         };
       };
       results.push(
