@@ -91,29 +91,20 @@ function traits(f: KernelSource): KernelTraits {
       if (!g.ok) throw new QbenchError('webgpu.unavailable', g.reason);
       const headerBytes = f.header ? await headerBytesOf(f.format) : 0;
       const pipeline = await computePipeline(g.gpu, f.source(headerBytes), { label });
-      if (f.op === 'decode') {
-        // side info that grows with n (nf4_dq's absmax2 per 256 blocks, mwq's per-group scales): the
-        // reference says how many bytes a tensor of n elements takes
-        const ref = f.header ? (await loadFormat(f.format)).reference : undefined;
-        return gpuDecodeKernel(
-          g.gpu,
-          pipeline,
-          { ...shape, headerBytes, ...(ref ? { encodedBytes: (n: number) => ref.encodedBytes(n) } : {}) },
-          label,
-        );
-      }
-      const partner = partnerOf(f.format);
-      // the matrix is one tensor, as the reference encodes rows × n (side info per tensor or per group)
+      // side info outside the blocks (per tensor, or per group as nf4_dq's absmax2 and mwq's scales): the
+      // reference says how many bytes a tensor takes; a dot's matrix is one such tensor
       const ref = f.header ? (await loadFormat(f.format)).reference : undefined;
+      const sized = {
+        ...shape,
+        headerBytes,
+        ...(ref ? { encodedBytes: (n: number) => ref.encodedBytes(n) } : {}),
+      };
+      if (f.op === 'decode') return gpuDecodeKernel(g.gpu, pipeline, sized, label);
+      const partner = partnerOf(f.format);
       return gpuDotKernel(
         g.gpu,
         pipeline,
-        {
-          ...shape,
-          headerBytes,
-          ...(ref ? { encodedBytes: (n: number) => ref.encodedBytes(n) } : {}),
-          partner: partner ? (await loadFormat(partner)).reference : identityPartner(),
-        },
+        { ...sized, partner: partner ? (await loadFormat(partner)).reference : identityPartner() },
         label,
       );
     },
@@ -189,32 +180,25 @@ export async function loadWgslFile(
   op: KernelOp,
   overrides: Record<string, number> = {},
 ): Promise<{ kernel: DecodeKernel | DotKernel; op: KernelOp }> {
-  const { WORKGROUP_SIZE: workgroupSize = DEFAULT_WORKGROUP_SIZE, ...constants } = overrides;
-  // a dot's workgroup sums its partial sums in a 256-entry tree (common-dot.wgsl)
-  if (
-    op === 'dot' &&
-    !(
-      Number.isInteger(workgroupSize) &&
-      workgroupSize >= 1 &&
-      workgroupSize <= 256 &&
-      (workgroupSize & (workgroupSize - 1)) === 0
-    )
-  )
-    throw new QbenchError(
-      'validate.override',
-      `${path}: a dot kernel's WORKGROUP_SIZE must be a power of two from 1 to 256, got ${workgroupSize}`,
-    );
-  if (op === 'decode' && !(Number.isInteger(workgroupSize) && workgroupSize >= 1))
-    throw new QbenchError(
-      'validate.override',
-      `${path}: WORKGROUP_SIZE must be a positive integer, got ${workgroupSize}`,
-    );
   if (op !== 'decode' && op !== 'dot')
     throw new QbenchError('validate.op', `${path}: a WGSL kernel is a decode or a dot, not '${op}'`);
   if (op === 'dot' && !format.reference.dot && !format.spec.tolerance.dot)
     throw new QbenchError(
       'validate.op',
       `${path}: ${format.id} has no dot to check against (no reference dot, no tolerance.dot in its spec)`,
+    );
+  const { WORKGROUP_SIZE: workgroupSize = DEFAULT_WORKGROUP_SIZE, ...constants } = overrides;
+  const whole = Number.isInteger(workgroupSize) && workgroupSize >= 1;
+  // a dot's workgroup sums its partial sums in a 256-entry tree (common-dot.wgsl)
+  if (op === 'dot' && !(whole && workgroupSize <= 256 && (workgroupSize & (workgroupSize - 1)) === 0))
+    throw new QbenchError(
+      'validate.override',
+      `${path}: a dot kernel's WORKGROUP_SIZE must be a power of two from 1 to 256, got ${workgroupSize}`,
+    );
+  if (!whole)
+    throw new QbenchError(
+      'validate.override',
+      `${path}: WORKGROUP_SIZE must be a positive integer, got ${workgroupSize}`,
     );
   const g = await getGpu();
   if (!g.ok)

@@ -29,18 +29,28 @@ export interface ShaderFile {
 
 const NAME = /^([a-z0-9_]+)\.(decode|dot)\.wgsl$/;
 
-export function listShaderFiles(): ShaderFile[] {
-  const out: ShaderFile[] = [];
+/** Every family's wgsl/ files whose names match `name`, in family then file order, with the match. */
+function familyWgslFiles(name: RegExp): { family: string; path: string; m: RegExpExecArray }[] {
+  const out: { family: string; path: string; m: RegExpExecArray }[] = [];
   if (!existsSync(formatsDir)) return out;
   for (const family of readdirSync(formatsDir).sort()) {
     const dir = `${formatsDir}${family}/wgsl`;
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).sort()) {
-      const m = NAME.exec(f);
-      if (m) out.push({ family, format: m[1]!, op: m[2] as 'decode' | 'dot', path: `${dir}/${f}` });
+      const m = name.exec(f);
+      if (m) out.push({ family, path: `${dir}/${f}`, m });
     }
   }
   return out;
+}
+
+export function listShaderFiles(): ShaderFile[] {
+  return familyWgslFiles(NAME).map(({ family, path, m }) => ({
+    family,
+    format: m[1]!,
+    op: m[2] as 'decode' | 'dot',
+    path,
+  }));
 }
 
 /**
@@ -98,34 +108,14 @@ const ELEMENT = /^([a-z0-9_]+)\.element\.wgsl$/;
 
 /** The element includes (`<format>.element.wgsl`) of every family. */
 export function listElementFiles(): ElementFile[] {
-  const out: ElementFile[] = [];
-  if (!existsSync(formatsDir)) return out;
-  for (const family of readdirSync(formatsDir).sort()) {
-    const dir = `${formatsDir}${family}/wgsl`;
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort()) {
-      const m = ELEMENT.exec(f);
-      if (m) out.push({ family, format: m[1]!, path: `${dir}/${f}` });
-    }
-  }
-  return out;
+  return familyWgslFiles(ELEMENT).map(({ family, path, m }) => ({ family, format: m[1]!, path }));
 }
 
 const TENSOR = /^([a-z0-9_]+)\.tensor\.wgsl$/;
 
 /** The tensor includes (`<format>.tensor.wgsl`) of every family. */
 export function listTensorFiles(): ElementFile[] {
-  const out: ElementFile[] = [];
-  if (!existsSync(formatsDir)) return out;
-  for (const family of readdirSync(formatsDir).sort()) {
-    const dir = `${formatsDir}${family}/wgsl`;
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort()) {
-      const m = TENSOR.exec(f);
-      if (m) out.push({ family, format: m[1]!, path: `${dir}/${f}` });
-    }
-  }
-  return out;
+  return familyWgslFiles(TENSOR).map(({ family, path, m }) => ({ family, format: m[1]!, path }));
 }
 
 function blockAliases(format: string): string {
@@ -204,12 +194,8 @@ export function assembleElementShader(
  */
 export function unsupportedFormats(): Map<string, string> {
   const out = new Map<string, string>();
-  if (!existsSync(formatsDir)) return out;
-  for (const family of readdirSync(formatsDir).sort()) {
-    const path = `${formatsDir}${family}/wgsl/unsupported.json`;
-    if (!existsSync(path)) continue;
+  for (const { path } of familyWgslFiles(/^unsupported\.json$/))
     for (const [id, why] of Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>))
       out.set(id, why);
-  }
   return out;
 }
