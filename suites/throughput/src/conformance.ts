@@ -79,6 +79,11 @@ function describeError(e: unknown): string {
       : String(e);
 }
 
+/** A case that does not apply here (the kernel's shapes, the reference's, a golden folder's layout), and why. */
+function skippedCase(format: Format, name: string, op: 'decode' | 'dot', why: string): ConformCase {
+  return { format: format.id, case: name, checks: [{ op, ok: false, skipped: why }] };
+}
+
 async function within<T>(p: T | Promise<T>, ms: number, what: string): Promise<T> {
   if (!(p instanceof Promise)) return p;
   let timer: NodeJS.Timeout | undefined;
@@ -228,23 +233,14 @@ async function conformDecode(
   const ref = format.reference;
   const one = async (name: string, q: Uint8Array, n: number) => {
     const supported = traits.supports({ n });
-    if (supported !== true)
-      return cases.push({
-        format: format.id,
-        case: name,
-        checks: [{ op: 'decode', ok: false, skipped: supported }],
-      });
+    if (supported !== true) return cases.push(skippedCase(format, name, 'decode', supported));
     let expected: Float32Array;
     try {
       expected = ref.decode(q, n);
     } catch (e) {
-      return cases.push({
-        format: format.id,
-        case: name,
-        checks: [
-          { op: 'decode', ok: false, skipped: `the reference rejects this input (${describeError(e)})` },
-        ],
-      });
+      return cases.push(
+        skippedCase(format, name, 'decode', `the reference rejects this input (${describeError(e)})`),
+      );
     }
     cases.push({
       format: format.id,
@@ -261,17 +257,14 @@ async function conformDecode(
       q = ref.encode(sampleInput(n, SEED + blocks));
     } catch (e) {
       // e.g. a format whose tensors must span whole channel groups: the shape is not one it can encode
-      cases.push({
-        format: format.id,
-        case: `blocks=${blocks}`,
-        checks: [
-          {
-            op: 'decode',
-            ok: false,
-            skipped: `the reference cannot encode ${n} elements (${describeError(e)})`,
-          },
-        ],
-      });
+      cases.push(
+        skippedCase(
+          format,
+          `blocks=${blocks}`,
+          'decode',
+          `the reference cannot encode ${n} elements (${describeError(e)})`,
+        ),
+      );
       continue;
     }
     await one(`blocks=${blocks}`, q, n);
@@ -308,30 +301,28 @@ async function conformDecode(
     if (readManifest(dir)['kind'] === 'vec_dot') continue;
     if (family.golden?.claims(dir)) {
       // a family-specific layout (e.g. bnb's planar codes + absmax files): its own golden tests check it
-      cases.push({
-        format: format.id,
-        case: `golden ${dir.slice(goldenRoot.length)}`,
-        checks: [
-          {
-            op: 'decode',
-            ok: false,
-            skipped: `golden folder in the ${format.family} family's own layout, not the interchange format`,
-          },
-        ],
-      });
+      cases.push(
+        skippedCase(
+          format,
+          `golden ${dir.slice(goldenRoot.length)}`,
+          'decode',
+          `golden folder in the ${format.family} family's own layout, not the interchange format`,
+        ),
+      );
       continue;
     }
     let folder: ReturnType<typeof openGoldenFolder>;
     try {
       folder = openGoldenFolder(dir);
     } catch (e) {
-      cases.push({
-        format: format.id,
-        case: `golden ${dir.slice(goldenRoot.length)}`,
-        checks: [
-          { op: 'decode', ok: false, skipped: `not an interchange-format folder (${describeError(e)})` },
-        ],
-      });
+      cases.push(
+        skippedCase(
+          format,
+          `golden ${dir.slice(goldenRoot.length)}`,
+          'decode',
+          `not an interchange-format folder (${describeError(e)})`,
+        ),
+      );
       continue;
     }
     for (const c of folder.cases) {
@@ -460,24 +451,21 @@ async function conformDot(
     const name = `${DOT_ROWS} rows × ${blocks} blocks`;
     const supported = traits.supports({ n, rows: DOT_ROWS });
     if (supported !== true) {
-      cases.push({ format: format.id, case: name, checks: [{ op: 'dot', ok: false, skipped: supported }] });
+      cases.push(skippedCase(format, name, 'dot', supported));
       continue;
     }
     let q: Uint8Array;
     try {
       q = ref.encode(sampleInput(n * DOT_ROWS, SEED + blocks), { nPerRow: n });
     } catch (e) {
-      cases.push({
-        format: format.id,
-        case: name,
-        checks: [
-          {
-            op: 'dot',
-            ok: false,
-            skipped: `the reference cannot encode ${DOT_ROWS} rows of ${n} (${describeError(e)})`,
-          },
-        ],
-      });
+      cases.push(
+        skippedCase(
+          format,
+          name,
+          'dot',
+          `the reference cannot encode ${DOT_ROWS} rows of ${n} (${describeError(e)})`,
+        ),
+      );
       continue;
     }
     const y = generate({ kind: 'gaussian' }, n, SEED + 1000 + blocks);
@@ -493,17 +481,14 @@ async function conformDot(
           ? undefined
           : floatDotRows(format, q, y, DOT_ROWS);
     if (!expected) {
-      cases.push({
-        format: format.id,
-        case: name,
-        checks: [
-          {
-            op: 'dot',
-            ok: false,
-            skipped: `a ${header}-byte tensor header shared by the rows: the reference dot takes one row`,
-          },
-        ],
-      });
+      cases.push(
+        skippedCase(
+          format,
+          name,
+          'dot',
+          `a ${header}-byte tensor header shared by the rows: the reference dot takes one row`,
+        ),
+      );
       continue;
     }
     const qq = blocks === 7 ? atOddOffset(q) : q;
