@@ -9,7 +9,7 @@ import {
   GraphBuilder,
   singleNodeModel,
 } from './model.ts';
-import { ProtoWriter, readFields } from './protobuf.ts';
+import { ProtoWriter, packedVarints, readFields } from './protobuf.ts';
 import { parseOnnxModel, replaceInitializers, tensorToFloat32 } from './read.ts';
 
 /** y = x·W + b with W [2,3]: small enough to check by hand. */
@@ -53,6 +53,29 @@ describe('protobuf wire format', () => {
     expect(Array.from(new ProtoWriter().int(3, -1).finish())).toEqual([0x18, ...Array(9).fill(0xff), 0x01]);
     expect(Array.from(new ProtoWriter().float(2, 1).finish())).toEqual([0x15, 0, 0, 0x80, 0x3f]);
     expect(Array.from(new ProtoWriter().packedInts(1, [3, 300]).finish())).toEqual([0x0a, 3, 3, 0xac, 0x02]);
+  });
+
+  it('reads packed varints back: 1- to 8-byte values, int64 negatives exactly, a cut run as an error', () => {
+    const values = [
+      0,
+      1,
+      127,
+      128,
+      300,
+      65535,
+      2 ** 49 - 1,
+      2 ** 49,
+      2 ** 53 - 1,
+      -1,
+      -(2 ** 40),
+      -(2 ** 53 - 1),
+    ];
+    const run = new ProtoWriter().packedInts(1, values).finish();
+    const payload = [...readFields(run, 'test')][0]!.bytes!;
+    expect(packedVarints(payload, 'test')).toEqual(values);
+    expect(() => packedVarints(payload.subarray(0, payload.length - 1), 'Tensor int32_data')).toThrow(
+      /Tensor int32_data at byte \d+: truncated varint in a packed run/,
+    );
   });
 
   it('names the message and offset of a truncated field', () => {

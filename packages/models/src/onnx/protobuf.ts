@@ -165,21 +165,44 @@ export function int64ToNumber(v: bigint): number {
 /** Packed or unpacked repeated varints: a wire-2 payload holds a run, a wire-0 field one value. */
 export function repeatedVarints(f: ProtoField, what: string): number[] {
   if (f.wire === 0) return [int64ToNumber(f.varint!)];
+  return packedVarints(f.bytes!, what);
+}
+
+/**
+ * A packed run of varints (int64 two's complement, as int64ToNumber), in one pass over the bytes: a run can
+ * be a whole tensor (int32_data holding fp16 bit patterns). A run that ends inside a varint is an error.
+ */
+export function packedVarints(run: Uint8Array, what: string): number[] {
   const out: number[] = [];
-  for (const v of readFields(packedAsFields(f.bytes!), what)) out.push(int64ToNumber(v.varint!));
+  let at = 0;
+  while (at < run.length) {
+    const start = at;
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (at >= run.length)
+        throw new QbenchError('onnx.protobuf', `${what} at byte ${start}: truncated varint in a packed run`, {
+          offset: start,
+        });
+      const b = run[at++]!;
+      v += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) break;
+      mul *= 128;
+    }
+    // over 7 bytes a value passes 2^49 and a double may drop bits: int64 negatives take 10, read them exactly
+    out.push(at - start > 7 ? int64ToNumber(bigVarint(run, start)) : v);
+  }
   return out;
 }
 
-/** Re-frame a packed varint run as a sequence of field-1 varints so readFields can walk it. */
-function packedAsFields(run: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  let startOfValue = true;
-  for (const b of run) {
-    if (startOfValue) out.push(0x08);
-    out.push(b);
-    startOfValue = (b & 0x80) === 0;
+/** The (complete) varint at `at`, exactly. */
+function bigVarint(buf: Uint8Array, at: number): bigint {
+  let v = 0n;
+  for (let shift = 0n; ; shift += 7n) {
+    const b = buf[at++]!;
+    v |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return v;
   }
-  return Uint8Array.from(out);
 }
 
 export function utf8(bytes: Uint8Array): string {

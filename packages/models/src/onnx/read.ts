@@ -126,17 +126,14 @@ function graphOf(model: Uint8Array): ProtoField {
   throw new QbenchError('onnx.model', 'ModelProto has no graph (field 7): not an ONNX model');
 }
 
+/** A model with nothing read into it yet (what a file without the fields would give). */
+export function emptyOnnxModel(): OnnxModel {
+  return { irVersion: 0, opsets: [], graphName: '', nodes: [], initializers: [], inputs: [], outputs: [] };
+}
+
 /** Parse a whole model. Payloads are views into `bytes`: keep `bytes` alive while using them. */
 export function parseOnnxModel(bytes: Uint8Array): OnnxModel {
-  const m: OnnxModel = {
-    irVersion: 0,
-    opsets: [],
-    graphName: '',
-    nodes: [],
-    initializers: [],
-    inputs: [],
-    outputs: [],
-  };
+  const m = emptyOnnxModel();
   for (const f of readFields(bytes, 'ModelProto')) {
     if (f.field === 1) m.irVersion = Number(f.varint);
     else if (f.field === 8) {

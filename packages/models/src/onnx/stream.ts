@@ -8,8 +8,9 @@
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { QbenchError } from '@qbench/core';
+import { packedVarints } from './protobuf.ts';
 import type { OnnxInitializer, OnnxModel } from './read.ts';
-import { parseNode, tensorToFloat32 } from './read.ts';
+import { emptyOnnxModel, parseNode, tensorToFloat32 } from './read.ts';
 
 /** Payload fields whose bytes are left on disk until a tensor is read. */
 const PAYLOAD_FIELDS: Readonly<Record<number, 'raw' | 'floatData' | 'int32' | 'doubleData'>> = {
@@ -116,19 +117,7 @@ async function tensorHeader(c: Cursor, span: Span): Promise<IndexedInitializer> 
     if (field === 1 && wire === 0) header.dims.push(v!);
     else if (field === 1 && wire === 2) {
       // packed dims: small, read and decode
-      const b = await c.bytes(s.offset, s.length);
-      let i = 0;
-      while (i < b.length) {
-        let x = 0;
-        let mul = 1;
-        for (;;) {
-          const byte = b[i++]!;
-          x += (byte & 0x7f) * mul;
-          if ((byte & 0x80) === 0) break;
-          mul *= 128;
-        }
-        header.dims.push(x);
-      }
+      header.dims.push(...packedVarints(await c.bytes(s.offset, s.length), `${c.path}: TensorProto.dims`));
     } else if (field === 2 && wire === 0) header.dataType = v!;
     else if (field === 8 && wire === 2)
       header.name = new TextDecoder().decode(await c.bytes(s.offset, s.length));
@@ -150,15 +139,7 @@ export async function openOnnxIndex(path: string): Promise<OnnxIndex> {
   }
   try {
     const c = new Cursor(fh, path, (await fh.stat()).size);
-    const model: OnnxModel = {
-      irVersion: 0,
-      opsets: [],
-      graphName: '',
-      nodes: [],
-      initializers: [],
-      inputs: [],
-      outputs: [],
-    };
+    const model = emptyOnnxModel();
     const inits = new Map<string, IndexedInitializer>();
     await c.walk(0, c.size, async (field, wire, span, v) => {
       if (field === 1 && wire === 0) model.irVersion = v!;
@@ -190,19 +171,7 @@ export async function openOnnxIndex(path: string): Promise<OnnxIndex> {
           else if (t.payload.kind === 'doubleData') full.doubleData = joined;
           else {
             // int32_data (fp16/bf16 bit patterns): packed varints; decode them.
-            const vals: number[] = [];
-            let i = 0;
-            while (i < joined.length) {
-              let x = 0;
-              let mul = 1;
-              for (;;) {
-                const byte = joined[i++]!;
-                x += (byte & 0x7f) * mul;
-                if ((byte & 0x80) === 0) break;
-                mul *= 128;
-              }
-              vals.push(x);
-            }
+            const vals = packedVarints(joined, `${path}: ${name} int32_data`);
             full.int32Data = vals;
           }
         }
