@@ -19,12 +19,6 @@ struct Params {
 
 override WORKGROUP_SIZE: u32 = 64u;
 
-// The family's common.wgsl (prepended to every mwq shader; its mwq_element serves the tensor includes)
-// asks the entry point for the tensor's element count.
-fn tensor_elements() -> u32 {
-  return params.n;
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * params.threads_x;

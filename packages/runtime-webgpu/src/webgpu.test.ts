@@ -157,6 +157,36 @@ describe.skipIf(reason !== undefined)(`WebGPU device${reason ? ` (skipped: ${rea
     expect((await (ok.kernel as DecodeKernel).decode(new Uint8Array(34 * 4), 128)).length).toBe(128);
   });
 
+  it("an external WGSL decode written to the ABI compiles under every family's helpers", async () => {
+    // the family's common.wgsl is prepended to external kernels too: it may use only what the ABI declares
+    const dir = mkdtempSync(join(tmpdir(), 'qbench-wgsl-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'zeros.wgsl');
+    writeFileSync(
+      path,
+      `struct Params { n: u32, blocks: u32, threads_x: u32, _pad: u32 }
+@group(0) @binding(0) var<storage, read> src: array<u32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+override WORKGROUP_SIZE: u32 = 64u;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  for (var k = gid.x * 4u; k < min(params.n, gid.x * 4u + 4u); k++) { dst[k] = 0.0; }
+}`,
+    );
+    const families = new Map(FORMAT_IDS.map((id) => [FORMAT_SPECS[id].family, id] as const));
+    const refused: string[] = [];
+    for (const [family, id] of families) {
+      try {
+        await loadWgslFile(path, await loadFormat(id), 'decode');
+      } catch (e) {
+        refused.push(`${family} (${id}): ${(e as Error).message}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(families.size).toBeGreaterThanOrEqual(7);
+  });
+
   const pvq = FORMAT_IDS.filter((id) => FORMAT_SPECS[id].family === 'pvq');
   it.each(pvq)(
     '%s: correctly rounded step and gain division for every kind of gainMax (subnormal too)',
