@@ -48,6 +48,24 @@ export const FINDING_CODES = {
     'warning',
     'chat template uses constructs outside the safe subset (CVE-2024-34359 class)',
   ],
+  'template.unparsable': ['warning', 'the Jinja parser rejects the chat template, so it cannot be vetted'],
+  'template.payload': [
+    'warning',
+    'URL, encoded blob, invisible/bidi character or homoglyph role tag in the template text',
+  ],
+  'template.content-dependent': [
+    'warning',
+    'rendered prompt depends on message content, the date or tool names beyond formatting',
+  ],
+  'template.injected-text': [
+    'warning',
+    'rendered prompt carries text from no message even when the user gives a system prompt',
+  ],
+  'template.default-text': ['info', 'default system prompt or tool instructions the template adds'],
+  'template.render-limit': ['warning', 'rendering ran past the time, output-size or memory bound'],
+  'template.render-error': ['info', 'the template rejects some probe conversation shapes'],
+  'template.unrenderable': ['warning', 'the template fails on every probe conversation'],
+  'template.reference-diff': ['warning', 'rendered prompts differ from the trusted reference template'],
   // tensor infos
   'tensor.truncated': ['error', 'file ends inside the tensor infos'],
   'tensor.name-empty': ['error', 'empty tensor name'],

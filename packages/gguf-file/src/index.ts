@@ -4,7 +4,6 @@
  * `@qbench/gguf-file/node` entry so this one stays browser-safe.
  */
 
-export { screenChatTemplate, type TemplateIssue } from './chat-template.ts';
 export type { ContentOptions } from './content.ts';
 export {
   exitCodeOf,
@@ -29,6 +28,8 @@ export {
 export { type GgufFile, openGguf } from './read.ts';
 export { type ScanOptions, type ScanReport, scanGguf } from './scan.ts';
 export { type ByteSource, blobSource, bytesSource } from './source.ts';
+export { screenChatTemplate, type TemplateIssue } from './template/pivots.ts';
+export { staticTemplateIssues, type TemplateCheckIssue } from './template/static.ts';
 export {
   elementCount,
   type ScaleField,

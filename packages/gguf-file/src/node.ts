@@ -7,6 +7,10 @@ import { QbenchError } from '@qbench/core';
 import { type GgufFile, openGguf } from './read.ts';
 import { type ScanOptions, type ScanReport, scanGguf } from './scan.ts';
 import type { ByteSource } from './source.ts';
+import { renderedTemplateIssues } from './template/check.ts';
+
+export { checkChatTemplate, referenceDiff, renderedTemplateIssues } from './template/check.ts';
+export { DEFAULT_RENDER_LIMITS, type RenderLimits } from './template/sandbox.ts';
 
 export interface FileSource extends ByteSource {
   readonly path: string;
@@ -65,9 +69,14 @@ export async function withFileSource<T>(path: string, fn: (src: FileSource) => P
   }
 }
 
-/** Scan a file on disk (opened, scanned, closed). */
+/**
+ * Scan a file on disk (opened, scanned, closed). Chat templates are also rendered on the probe
+ * conversations in a worker thread (the default `renderTemplate`); scanGguf over withFileSource runs the
+ * static template checks only.
+ */
 export function scanFile(path: string, options: ScanOptions = {}): Promise<ScanReport> {
-  return withFileSource(path, (src) => scanGguf(src, options));
+  const renderTemplate = options.renderTemplate ?? ((t: string) => renderedTemplateIssues(t));
+  return withFileSource(path, (src) => scanGguf(src, { ...options, renderTemplate }));
 }
 
 /**

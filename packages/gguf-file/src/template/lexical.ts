@@ -1,5 +1,8 @@
 /**
- * Chat-template screening. GGUF carries Jinja2 templates (tokenizer.chat_template[.name]) that some
+ * The lexical chat-template screen, kept as the fallback for templates the Jinja parser rejects (Python's
+ * Jinja2, which llama-cpp-python runs, accepts constructs @huggingface/jinja does not, so such a template may
+ * still execute somewhere) and for escapes the parser cannot see. pivots.ts is the primary screen.
+ * GGUF carries Jinja2 templates (tokenizer.chat_template[.name]) that some
  * loaders render in a full, unsandboxed Jinja2 (CVE-2024-34359, llama-cpp-python): attribute walks such
  * as `''.__class__.__mro__[1].__subclasses__()` reach os/subprocess. Real chat templates need only a
  * small subset — loops, conditionals, `set`, `namespace()`, filters, string/list methods — so anything
@@ -16,7 +19,7 @@ export interface TemplateIssue {
 }
 
 /** Identifiers that have no use in a chat template but are the usual SSTI pivots. */
-const DANGEROUS_NAMES = new Set([
+export const DANGEROUS_NAMES = new Set([
   'os',
   'subprocess',
   'popen',
@@ -43,7 +46,7 @@ const DANGEROUS_NAMES = new Set([
 const BLOCK_KEYWORDS = new Set(['import', 'from', 'include', 'extends']);
 
 /** Jinja blocks `{{ … }}` and `{% … %}` (comments `{# … #}` are inert and skipped). */
-function* blocks(t: string): Generator<{ body: string; start: number; statement: boolean }> {
+export function* blocks(t: string): Generator<{ body: string; start: number; statement: boolean }> {
   let i = 0;
   while (i < t.length) {
     const open = t.indexOf('{', i);
@@ -91,8 +94,8 @@ function splitLiterals(body: string): { code: string; literals: { text: string; 
   return { code, literals };
 }
 
-/** Constructs in `template` outside the safe subset; empty when it looks like an ordinary chat template. */
-export function screenChatTemplate(template: string): TemplateIssue[] {
+/** Constructs in `template` outside the safe subset, found lexically; empty when it looks ordinary. */
+export function lexicalScreen(template: string): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
   const add = (index: number, construct: string) => {
     if (issues.length < 20) issues.push({ index, construct });
