@@ -92,9 +92,23 @@ export const FINDING_CODES = {
   'layout.trailing-bytes': ['warning', 'bytes after the end of the tensor data'],
   // content
   'content.scale-nonfinite': ['warning', 'a block scale is NaN or infinite'],
+  'content.nonfinite': ['warning', 'an f32/f16/bf16/f64 tensor holds NaN or infinite elements'],
   'content.non-reference-block': ['warning', "blocks ggml's quantizer could not have produced"],
   'content.unchecked': ['info', 'no spec for this type: block contents not checked'],
   'content.partial': ['info', 'content check stopped at the byte budget'],
+  // split sets (gguf-split)
+  'split.name': ['warning', 'split.count > 1 but the file name does not say where the other parts are'],
+  'split.missing-part': ['error', 'a part of the split set is missing or unreadable'],
+  'split.metadata': [
+    'error',
+    'split.no / split.count / split.tensors.count missing or disagreeing with the name or the first part',
+  ],
+  'split.tensor-count': ['error', 'the parts hold a different number of tensors than split.tensors.count'],
+  'split.tensor-duplicate': ['error', 'a tensor name appears in more than one part'],
+  'split.metadata-mismatch': [
+    'warning',
+    'a later part carries metadata that the first part lacks or contradicts',
+  ],
   'scan.memory-budget': [
     'error',
     'keys, tensor names and infos exceed the memory budget; the file cannot be vetted',

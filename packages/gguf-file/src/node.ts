@@ -9,6 +9,7 @@ import { type ScanOptions, type ScanReport, scanGguf } from './scan.ts';
 import type { ByteSource } from './source.ts';
 import { renderedTemplateIssues } from './template/check.ts';
 
+export { type FileScan, scanSplitSet, scanTarget, worstExitCode } from './scan-files.ts';
 export { checkChatTemplate, referenceDiff, renderedTemplateIssues } from './template/check.ts';
 export { DEFAULT_RENDER_LIMITS, type RenderLimits } from './template/sandbox.ts';
 
