@@ -4,11 +4,12 @@
  * file gets its own report; a file that cannot be read is a result with the reason, not an exception.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { withFileSource } from './file-source.ts';
 import { exitCodeOf, type Finding, verdictOf } from './findings.ts';
-import { scanFile } from './node.ts';
-import type { ScanOptions, ScanReport } from './scan.ts';
+import { type ScanOptions, type ScanReport, scanGguf } from './scan.ts';
 import { checkSplitSet, checkUnsplitName, type SplitPart, splitName, splitPath } from './split.ts';
+import { renderedTemplateIssues } from './template/check.ts';
 
 export interface FileScan {
   path: string;
@@ -17,6 +18,16 @@ export interface FileScan {
   error?: string;
   /** For a part of a split set: its 1-based number and the set size. */
   split?: { part: number; count: number };
+}
+
+/**
+ * Scan a file on disk (opened, scanned, closed). Chat templates are also rendered on the probe
+ * conversations in a worker thread (the default `renderTemplate`); scanGguf over withFileSource runs the
+ * static template checks only.
+ */
+export function scanFile(path: string, options: ScanOptions = {}): Promise<ScanReport> {
+  const renderTemplate = options.renderTemplate ?? ((t: string) => renderedTemplateIssues(t));
+  return withFileSource(path, (src) => scanGguf(src, { ...options, renderTemplate }));
 }
 
 function withFindings(
@@ -97,8 +108,7 @@ export async function scanTarget(path: string, options: ScanOptions = {}): Promi
     }
     return out;
   }
-  if (splitName(path) && splitName(path)!.count > 1)
-    return scanSplitSet(join(dirname(path), basename(path)), options);
+  if (splitName(path) && splitName(path)!.count > 1) return scanSplitSet(path, options);
   const r = await scanOne(path, options);
   if (!r.report) return [{ path, error: r.error ?? 'unreadable' }];
   return [{ path, report: withFindings(r.report, checkUnsplitName(r.report).findings) }];

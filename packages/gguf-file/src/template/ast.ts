@@ -1,4 +1,11 @@
 /**
+ * Why @huggingface/jinja (pinned, a direct dependency): it is the Jinja implementation transformers.js
+ * renders chat templates with, maintained in huggingface.js and written for exactly this job (chat
+ * templates); it is pure JS (runs in the browser and in Node, no native code) and a tree-walking
+ * interpreter over its own value types — no eval, no `Function`, no access to JS prototypes or the host —
+ * so it can be both parsed for the static screen and run for the behavioural one. Its gaps (no ordering
+ * on strings, no `{% import %}`/`{% include %}`) surface as `template.unparsable`/`template.unrenderable`.
+ *
  * A typed view of @huggingface/jinja's AST. The package exports `parse` and `tokenize` but not its node
  * classes, so nodes are read structurally by their `type` tag; every accessor here checks the shape it reads,
  * so a future change in the package's AST degrades to "construct not recognised", never to a crash.
