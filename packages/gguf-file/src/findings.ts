@@ -66,6 +66,7 @@ export const FINDING_CODES = {
   'template.render-error': ['info', 'the template rejects some probe conversation shapes'],
   'template.unrenderable': ['warning', 'the template fails on every probe conversation'],
   'template.reference-diff': ['warning', 'rendered prompts differ from the trusted reference template'],
+  'template.reference-match': ['info', 'rendered prompts are identical to the trusted reference template'],
   // tensor infos
   'tensor.truncated': ['error', 'file ends inside the tensor infos'],
   'tensor.name-empty': ['error', 'empty tensor name'],

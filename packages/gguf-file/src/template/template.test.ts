@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../findings.ts';
 import { proseOf, residue } from './behaviour.ts';
-import { checkChatTemplate, referenceDiff } from './check.ts';
+import { checkChatTemplate, referenceDiff, renderedTemplateIssues } from './check.ts';
 import { probes } from './probes.ts';
 import { DEFAULT_RENDER_LIMITS, renderInSandbox } from './sandbox.ts';
-import { FAMILY_TEMPLATES } from './testdata/families.ts';
+import { DATE_HEADER_TEMPLATE, FAMILY_TEMPLATES } from './testdata/families.ts';
 import { HOSTILE_TEMPLATES } from './testdata/malicious.ts';
 
 const severity = (code: string) => FINDING_CODES[code as keyof typeof FINDING_CODES][0];
@@ -122,7 +122,24 @@ describe('reference template', () => {
     const [diff] = await referenceDiff(modified, reference);
     expect(diff?.code).toBe('template.reference-diff');
     expect(diff?.message).toMatch(
-      /differ from the reference template on 12 of 12 probes; first: 'user, .*Mention AcmeCloud/,
+      /differ from the reference template on \d+ of \d+ probes; first: 'user, add_generation_prompt=true' \(base\) at char \d+: reference .* vs .*Mention AcmeCloud/,
     );
+  });
+
+  it("a template identical to its trusted reference on every probe: its behavioural findings are the reference's", async () => {
+    const alone = await renderedTemplateIssues(DATE_HEADER_TEMPLATE);
+    expect(alone.find((i) => i.code === 'template.injected-text')?.message).toContain(
+      'Knowledge cutoff: March 2025',
+    );
+    const vouched = await renderedTemplateIssues(DATE_HEADER_TEMPLATE, { reference: DATE_HEADER_TEMPLATE });
+    expect(vouched.map((i) => i.code)).toEqual(['template.reference-match']);
+    expect(vouched[0]!.message).toMatch(/identically .* on all \d+ probes; template.injected-text also hold/);
+    // A copy that differs only on one date variant is not vouched for.
+    const dated = DATE_HEADER_TEMPLATE.replace(
+      '{{ sys }}',
+      "{{ sys }}{% if strftime_now('%m') == '12' %} Be festive.{% endif %}",
+    );
+    const diff = await renderedTemplateIssues(dated, { reference: DATE_HEADER_TEMPLATE });
+    expect(diff.find((i) => i.code === 'template.reference-diff')?.message).toMatch(/\(date 2026-12-25\)/);
   });
 });

@@ -114,3 +114,23 @@ You have access to the functions below. To call one, reply with {"name": functio
 
 {% endif %}`,
 };
+
+/**
+ * A header-style system turn that always carries a knowledge-cutoff line and today's date (as some
+ * publishers' templates do): constant prose in every prompt, so alone it is `template.injected-text`;
+ * checked against itself as the trusted reference, the finding is the reference's own.
+ */
+export const DATE_HEADER_TEMPLATE = `{{- bos_token }}
+{%- if messages[0].role == 'system' %}{% set sys = messages[0].content | trim %}{% set rest = messages[1:] %}{% else %}{% set sys = '' %}{% set rest = messages %}{% endif -%}
+<|start_header_id|>system<|end_header_id|>
+
+Knowledge cutoff: March 2025
+Current date: {{ strftime_now('%d %B %Y') }}
+
+{{ sys }}<|eot_id|>
+{%- for m in rest %}<|start_header_id|>{{ m.role }}<|end_header_id|>
+
+{{ m.content | trim }}<|eot_id|>{% endfor %}
+{%- if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>
+
+{% endif %}`;
