@@ -32,28 +32,39 @@ const NOT_CHILDREN = new Set(['type', 'operator']);
 /** The child nodes of `node`, in source order as far as the AST keeps it. */
 export function children(node: JinjaNode): JinjaNode[] {
   const out: JinjaNode[] = [];
-  const take = (v: unknown) => {
-    if (isNode(v)) out.push(v);
-    else if (Array.isArray(v)) for (const x of v) take(x);
-    else if (v instanceof Map)
-      for (const [k, x] of v) {
-        take(k);
-        take(x);
+  for (const k in node) {
+    if (NOT_CHILDREN.has(k)) continue;
+    const v = node[k];
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (isNode(x)) out.push(x);
+    } else if (v instanceof Map) {
+      for (const [key, x] of v) {
+        if (isNode(key)) out.push(key);
+        if (isNode(x)) out.push(x);
       }
-  };
-  for (const [k, v] of Object.entries(node)) if (!NOT_CHILDREN.has(k)) take(v);
+    } else if (isNode(v)) out.push(v);
+  }
   return out;
 }
 
-/** Depth-first walk with the parent chain (nearest last). Iterative: a hostile template may nest deeply. */
-export function walk(root: JinjaNode, visit: (node: JinjaNode, parents: readonly JinjaNode[]) => void): void {
-  const stack: { node: JinjaNode; parents: JinjaNode[] }[] = [{ node: root, parents: [] }];
-  while (stack.length > 0) {
-    const { node, parents } = stack.pop()!;
-    visit(node, parents);
-    const next = [...parents, node];
+/**
+ * Depth-first walk, each node with its parent and grandparent. Iterative and linear in the node count: a
+ * hostile template may nest thousands deep. `limit` bounds the nodes visited (whole-template walks pass
+ * none; per-expression walks pass a small one so that nested expressions cannot make a screen quadratic).
+ */
+export function walk(
+  root: JinjaNode,
+  visit: (node: JinjaNode, parent: JinjaNode | undefined, grand: JinjaNode | undefined) => void,
+  limit = Number.POSITIVE_INFINITY,
+): void {
+  const stack: [JinjaNode, JinjaNode | undefined, JinjaNode | undefined][] = [[root, undefined, undefined]];
+  let visited = 0;
+  while (stack.length > 0 && visited++ < limit) {
+    const [node, parent, grand] = stack.pop()!;
+    visit(node, parent, grand);
     const kids = children(node);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, parents: next });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, node, parent]);
   }
 }
 

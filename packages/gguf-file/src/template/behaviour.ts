@@ -127,6 +127,13 @@ const DIMENSION_WORDS: Record<string, string> = {
 /** Issues from the rendered probes (batch.results[i] belongs to probes[i]). */
 export function behaviourIssues(probes: readonly Probe[], batch: RenderBatch): BehaviourIssue[] {
   const issues: BehaviourIssue[] = [];
+  if (batch.sandboxError !== undefined)
+    return [
+      {
+        code: 'template.unrenderable',
+        message: `the template was not rendered, so its behaviour is unchecked: ${batch.sandboxError}`,
+      },
+    ];
   const limits = batch.results.flatMap((r, i) => (r && !r.ok && r.limit ? [{ r, p: probes[i]! }] : []));
   for (const { r, p } of limits.slice(0, 3))
     if (!r.ok)

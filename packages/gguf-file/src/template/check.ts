@@ -78,6 +78,13 @@ async function compareRenders(
     set.map((p) => p.context),
     limits,
   );
+  if (theirs.sandboxError !== undefined)
+    return {
+      issue: {
+        code: 'template.reference-diff',
+        message: `the reference template was not rendered (${theirs.sandboxError}); nothing to compare against`,
+      },
+    };
   if (theirs.parseError !== undefined)
     return {
       issue: {

@@ -122,8 +122,10 @@ export function screenPayloads(template: string, texts: readonly string[]): Temp
     for (const m of text.matchAll(BASE64))
       if (looksEncoded(m[0]))
         add(m[0], `base64-like blob of ${m[0].length} chars '${m[0].slice(0, 24)}…' in constant text`);
+    // Digits and letters both: a run of one letter ('aaaa…', a divider) is not data.
     for (const m of text.matchAll(HEX))
-      add(m[0], `hex blob of ${m[0].length} digits '${m[0].slice(0, 24)}…' in constant text`);
+      if (/[0-9]/.test(m[0]) && /[a-f]/i.test(m[0].replace(/^0x/i, '')))
+        add(m[0], `hex blob of ${m[0].length} digits '${m[0].slice(0, 24)}…' in constant text`);
     for (const [re, what] of INVISIBLE) {
       const m = re.exec(text);
       if (m) add(m[0], `${what} ${codePoint(m[0])} in constant text '${printableAround(text, m.index)}'`);

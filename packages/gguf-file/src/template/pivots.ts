@@ -59,7 +59,8 @@ export function foldString(node: JinjaNode | undefined, depth = 0): string | und
       return a !== undefined && b !== undefined ? a + b : undefined;
     }
     if (op === '*') {
-      const [s, n] = foldString(l, d) !== undefined ? [foldString(l, d), r] : [foldString(r, d), l];
+      const left = foldString(l, d);
+      const [s, n] = left !== undefined ? [left, r] : [foldString(r, d), l];
       const count = n?.type === 'IntegerLiteral' ? Number(n.value) : Number.NaN;
       return s !== undefined && count >= 0 && count <= 64 ? s.repeat(count) : undefined;
     }
@@ -129,11 +130,18 @@ function buildsString(node: JinjaNode): boolean {
 
 function hasStringLiteral(node: JinjaNode): boolean {
   let found = false;
-  walk(node, (n) => {
-    if (n.type === 'StringLiteral') found = true;
-  });
+  walk(
+    node,
+    (n) => {
+      if (n.type === 'StringLiteral') found = true;
+    },
+    EXPRESSION_WALK_LIMIT,
+  );
   return found;
 }
+
+/** Nodes looked at inside one expression (an attribute name, a condition side); real ones have a few dozen. */
+export const EXPRESSION_WALK_LIMIT = 2000;
 
 /** Identifiers that are names of something else (attribute, filter, test, keyword), not variables. */
 function isVariableReference(node: JinjaNode, parent: JinjaNode | undefined, grand: JinjaNode | undefined) {
@@ -157,9 +165,7 @@ export function screenAst(template: string, ast: JinjaNode): TemplateIssue[] {
     const at = template.indexOf(needle);
     issues.push({ index: Math.max(0, at), construct });
   };
-  walk(ast, (node, parents) => {
-    const parent = parents[parents.length - 1];
-    const grand = parents[parents.length - 2];
+  walk(ast, (node, parent, grand) => {
     switch (node.type) {
       case 'MemberExpression': {
         const prop = field(node, 'property');

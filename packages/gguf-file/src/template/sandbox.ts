@@ -15,6 +15,10 @@ export interface RenderLimits {
   maxRange: number;
   /** Worker heap cap, MiB. */
   maxHeapMb: number;
+  /** Wall-clock limit of all renders of one template together, ms (many renders just under timeoutMs). */
+  totalMs: number;
+  /** Wall-clock limit for the worker to load the interpreter and parse the template, ms. */
+  startMs: number;
 }
 
 export const DEFAULT_RENDER_LIMITS: RenderLimits = {
@@ -22,6 +26,8 @@ export const DEFAULT_RENDER_LIMITS: RenderLimits = {
   maxOutputChars: 4 * 1024 * 1024,
   maxRange: 100_000,
   maxHeapMb: 256,
+  totalMs: 30_000,
+  startMs: 15_000,
 };
 
 export type RenderResult =
@@ -31,6 +37,8 @@ export type RenderResult =
 export interface RenderBatch {
   /** Set when the parser rejects the template (nothing rendered). */
   parseError?: string;
+  /** Set when the sandbox itself could not start or parse in time (nothing rendered): never a silent pass. */
+  sandboxError?: string;
   /** One entry per job, in order; undefined for jobs not run after a render hit a hard limit. */
   results: (RenderResult | undefined)[];
 }
@@ -51,15 +59,23 @@ export function renderInSandbox(
 ): Promise<RenderBatch> {
   const results: (RenderResult | undefined)[] = contexts.map(() => undefined);
   return new Promise((resolve) => {
-    const worker = new Worker(workerUrl, {
-      resourceLimits: {
-        maxOldGenerationSizeMb: limits.maxHeapMb,
-        maxYoungGenerationSizeMb: 32,
-        stackSizeMb: 4,
-      },
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl, {
+        resourceLimits: {
+          maxOldGenerationSizeMb: limits.maxHeapMb,
+          maxYoungGenerationSizeMb: 32,
+          stackSizeMb: 4,
+        },
+      });
+    } catch (e) {
+      resolve({ sandboxError: `cannot start the render worker: ${(e as Error).message}`, results });
+      return;
+    }
     let next = 0;
+    let ready = false;
     let settled = false;
+    let deadline = Number.POSITIVE_INFINITY;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (batch: RenderBatch) => {
       if (settled) return;
@@ -68,23 +84,42 @@ export function renderInSandbox(
       void worker.terminate();
       resolve(batch);
     };
-    // The timer covers one render at a time, armed when the previous result (or 'ready') arrives, so
-    // worker start-up and the number of probes do not eat into a render's budget.
+    const stop = (error: string) => {
+      results[next] = { ok: false, limit: true, error };
+      finish({ results });
+    };
+    // Loading the interpreter and parsing the template get their own limit.
+    timer = setTimeout(
+      () =>
+        finish({
+          sandboxError: `the render worker did not load and parse within ${limits.startMs} ms`,
+          results,
+        }),
+      limits.startMs,
+    );
+    // Then one render at a time, armed when the previous result (or 'ready') arrives, within a total.
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        results[next] = {
-          ok: false,
-          limit: true,
-          error: `render did not finish within ${limits.timeoutMs} ms`,
-        };
-        finish({ results });
-      }, limits.timeoutMs);
+      const left = deadline - Date.now();
+      if (left <= 0) return stop(`the probe set did not finish within ${limits.totalMs} ms in total`);
+      const ms = Math.min(limits.timeoutMs, left);
+      timer = setTimeout(
+        () =>
+          stop(
+            ms < limits.timeoutMs
+              ? `the probe set did not finish within ${limits.totalMs} ms in total`
+              : `render did not finish within ${limits.timeoutMs} ms`,
+          ),
+        ms,
+      );
     };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'parse-error') finish({ parseError: m.message, results });
-      else if (m.type === 'ready') arm();
-      else if (m.type === 'result') {
+      else if (m.type === 'ready') {
+        ready = true;
+        deadline = Date.now() + limits.totalMs;
+        arm();
+      } else if (m.type === 'result') {
         const { type: _t, id, ...r } = m;
         results[id] = r;
         next = id + 1;
@@ -92,17 +127,16 @@ export function renderInSandbox(
       } else finish({ results });
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      const heap = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      results[next] = {
-        ok: false,
-        limit: true,
-        error: heap
+      if (!ready) return finish({ sandboxError: `the render worker failed to start: ${e.message}`, results });
+      stop(
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? `render exceeded the ${limits.maxHeapMb} MiB heap`
           : `render worker failed: ${e.message}`,
-      };
-      finish({ results });
+      );
     });
-    worker.on('exit', () => finish({ results }));
+    worker.on('exit', () =>
+      finish(ready ? { results } : { sandboxError: 'the render worker exited before starting', results }),
+    );
     worker.postMessage({
       template,
       jobs: contexts.map((context, id) => ({ id, context })),

@@ -82,8 +82,7 @@ function isMarkup(s: string): boolean {
 export function seedsOf(ast: JinjaNode): Seeds {
   const words = new Set<string>();
   const dates = new Set<string>();
-  walk(ast, (n, parents) => {
-    const parent = parents[parents.length - 1];
+  walk(ast, (n, parent) => {
     if (n.type === 'IntegerLiteral' && typeof n.value === 'number')
       for (const d of datesFor(n.value)) dates.add(d);
     const v = stringValue(n);

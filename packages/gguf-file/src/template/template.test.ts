@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../findings.ts';
-import { proseOf, residue } from './behaviour.ts';
+import { behaviourIssues, proseOf, residue } from './behaviour.ts';
 import { checkChatTemplate, referenceDiff, renderedTemplateIssues } from './check.ts';
 import { probes } from './probes.ts';
 import { DEFAULT_RENDER_LIMITS, renderInSandbox } from './sandbox.ts';
@@ -95,6 +95,35 @@ describe('sandbox', () => {
     expect(batch.results[0]).toMatchObject({ ok: true, output: 'ok' });
     const stopped = batch.results.find((r) => r && !r.ok);
     expect(stopped).toMatchObject({ ok: false, limit: true, error: expect.stringContaining('500 ms') });
+  });
+
+  it('stops a probe set at its total budget even when each render is within its own limit', async () => {
+    const ctx = probes()
+      .filter((p) => p.dimension === 'base')
+      .map((p) => p.context);
+    const batch = await renderInSandbox(
+      '{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}',
+      ctx,
+      { ...DEFAULT_RENDER_LIMITS, timeoutMs: 60_000, totalMs: 300 },
+    );
+    expect(batch.results[0]).toMatchObject({
+      ok: false,
+      limit: true,
+      error: expect.stringContaining('300 ms in total'),
+    });
+  });
+
+  it('a sandbox that cannot start in time is reported, not passed', async () => {
+    const set = probes().filter((p) => p.dimension === 'base');
+    const batch = await renderInSandbox(
+      '{{ messages }}',
+      set.map((p) => p.context),
+      { ...DEFAULT_RENDER_LIMITS, startMs: 0 },
+    );
+    expect(batch.sandboxError).toContain('did not load and parse within 0 ms');
+    expect(behaviourIssues(set, batch)).toEqual([
+      { code: 'template.unrenderable', message: expect.stringContaining('behaviour is unchecked') },
+    ]);
   });
 
   it('exposes no host objects: constructor and prototype walks are undefined', async () => {

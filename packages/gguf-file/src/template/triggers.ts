@@ -16,7 +16,7 @@ import {
   stringValue,
   walk,
 } from './ast.ts';
-import { foldString } from './pivots.ts';
+import { EXPRESSION_WALK_LIMIT, foldString } from './pivots.ts';
 
 export interface TriggerIssue {
   /** What the condition reads: 'message content', 'the date' or 'tool names'. */
@@ -40,21 +40,25 @@ const FORMATTING = new Set([
 /** What input an expression reads, if any (taint through `set` is tracked by `tainted`). */
 function sourceRead(node: JinjaNode, tainted: ReadonlyMap<string, string>): string | undefined {
   let found: string | undefined;
-  walk(node, (n) => {
-    if (found) return;
-    if (n.type === 'CallExpression' && identifierName(field(n, 'callee')) === 'strftime_now')
-      found = 'the date';
-    else if (n.type === 'Identifier') {
-      const name = identifierName(n)!;
-      if (name === 'date_string') found = 'the date';
-      else if (tainted.has(name)) found = tainted.get(name);
-    } else if (n.type === 'MemberExpression') {
-      const prop = field(n, 'property');
-      const name = n.computed ? stringValue(prop) : identifierName(prop);
-      if (name === 'content') found = 'message content';
-      else if (name === 'name' && /function|tool/.test(sourceOf(field(n, 'object')))) found = 'tool names';
-    }
-  });
+  walk(
+    node,
+    (n) => {
+      if (found) return;
+      if (n.type === 'CallExpression' && identifierName(field(n, 'callee')) === 'strftime_now')
+        found = 'the date';
+      else if (n.type === 'Identifier') {
+        const name = identifierName(n)!;
+        if (name === 'date_string') found = 'the date';
+        else if (tainted.has(name)) found = tainted.get(name);
+      } else if (n.type === 'MemberExpression') {
+        const prop = field(n, 'property');
+        const name = n.computed ? stringValue(prop) : identifierName(prop);
+        if (name === 'content') found = 'message content';
+        else if (name === 'name' && /function|tool/.test(sourceOf(field(n, 'object')))) found = 'tool names';
+      }
+    },
+    EXPRESSION_WALK_LIMIT,
+  );
   return found;
 }
 
