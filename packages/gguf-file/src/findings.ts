@@ -127,6 +127,8 @@ export interface Finding {
   message: string;
   key?: string;
   tensor?: string;
+  /** Bytes the finding covers from `offset`, where known (an element, a field). */
+  length?: number;
 }
 
 export type Verdict = 'clean' | 'suspicious' | 'malformed';
@@ -156,7 +158,7 @@ export class FindingSink {
     code: FindingCode,
     offset: number,
     message: string,
-    where: { key?: string; tensor?: string } = {},
+    where: { key?: string; tensor?: string; length?: number } = {},
   ): void {
     const n = (this.perCode.get(code) ?? 0) + 1;
     this.perCode.set(code, n);
@@ -182,7 +184,7 @@ export class FindingSink {
     code: FindingCode,
     offset: number,
     message: string,
-    where: { key?: string; tensor?: string } = {},
+    where: { key?: string; tensor?: string; length?: number } = {},
   ): void {
     const severity = FINDING_CODES[code][0];
     this.findings.push({ code, severity, offset, message, ...where });

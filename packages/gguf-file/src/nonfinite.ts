@@ -66,7 +66,7 @@ export async function checkFloatTensor(
       'content.nonfinite',
       start + first * w,
       `tensor '${printable(t.name)}' (${t.type!.name}, [${dims.join(', ')}]): ${nan} NaN and ${inf} infinite of ${done} elements; first at element ${first} (${firstKind}${rowCol(first, t.dims)})`,
-      { tensor: t.name },
+      { tensor: t.name, length: w },
     );
   }
   return { bytesRead: done * w, complete: done === total };

@@ -102,7 +102,7 @@ describe('SARIF 2.1.0 output', () => {
     expect(nan.level).toBe('warning');
     expect(nan.locations[0]!.physicalLocation).toEqual({
       artifactLocation: { uri: 'm.gguf', uriBaseId: '%SRCROOT%' },
-      region: { byteOffset: finding.offset },
+      region: { byteOffset: finding.offset, byteLength: 4 },
     });
     expect(nan.locations[0]!.logicalLocations).toEqual([
       { name: 'blk.0.ffn_up.weight', fullyQualifiedName: 'blk.0.ffn_up.weight', kind: 'object' },

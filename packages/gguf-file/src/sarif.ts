@@ -70,7 +70,10 @@ function result(file: SarifFile, f: Finding) {
       {
         physicalLocation: {
           artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' },
-          region: { byteOffset: Math.max(0, f.offset) },
+          region: {
+            byteOffset: Math.max(0, f.offset),
+            ...(f.length !== undefined ? { byteLength: f.length } : {}),
+          },
         },
         ...(logical !== undefined
           ? {
