@@ -53,6 +53,7 @@ const MONTHS = [
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 const pad = (n: number) => String(n).padStart(2, '0');
+const monthIndex = (s: string) => MONTHS.findIndex((x) => x === s || x.slice(0, 3) === s);
 
 function datesFor(literal: string | number): string[] {
   if (typeof literal === 'number') {
@@ -64,10 +65,27 @@ function datesFor(literal: string | number): string[] {
   const s = literal.trim().toLowerCase();
   let m = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$/.exec(s);
   if (m) return [`${m[1]}-${pad(Number(m[2] ?? 6))}-${pad(Number(m[3] ?? 15))}`];
+  // '13 Mar 2026', 'March 13, 2026', '13/03/2026' (day first, as strftime's %d comes first in most formats)
+  m = /^(\d{1,2})[ -]([a-z]+)[ -,]*(\d{4})$/.exec(s) ?? null;
+  if (m) {
+    const month = monthIndex(m[2]!);
+    if (month >= 0) return [`${m[3]}-${pad(month + 1)}-${pad(Number(m[1]))}`];
+  }
+  m = /^([a-z]+)[ -](\d{1,2}),? (\d{4})$/.exec(s);
+  if (m) {
+    const month = monthIndex(m[1]!);
+    if (month >= 0) return [`${m[3]}-${pad(month + 1)}-${pad(Number(m[2]))}`];
+  }
+  m = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(s);
+  if (m)
+    return [
+      `${m[3]}-${pad(Number(m[2]))}-${pad(Number(m[1]))}`,
+      `${m[3]}-${pad(Number(m[1]))}-${pad(Number(m[2]))}`,
+    ];
   m = /^(\d{1,2})[-/](\d{1,2})$/.exec(s);
   if (m) return [`2026-${pad(Number(m[1]))}-${pad(Number(m[2]))}`];
   if (/^\d{1,4}$/.test(s)) return datesFor(Number(s));
-  const month = MONTHS.findIndex((x) => x === s || x.slice(0, 3) === s);
+  const month = monthIndex(s);
   if (month >= 0) return [`2026-${pad(month + 1)}-10`];
   const day = DAYS.findIndex((x) => x === s || x.slice(0, 3) === s);
   // 2026-01-04 is a Sunday.
