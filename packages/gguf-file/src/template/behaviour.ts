@@ -6,7 +6,7 @@
  *   argument, call id, date as rendered by strftime_now or date_string) replaced by its slot name.
  * - *Scaffolding* is what a template may legitimately write of its own: special-token markup (`<|…|>`,
  *   `<tag>`/`</tag>`, `[TAG]`/`[/TAG]`), the special tokens it is given (bos/eos), role names
- *   (ROLE_NAMES), the keys and constant values of the probe's own tool schema (`type`, `function`, …),
+ *   (vocabulary.ts), the keys and constant values of the probe's own tool schema (`type`, `function`, …),
  *   whitespace and punctuation. Any word left in a residue after removing scaffolding is *prose*: text that
  *   comes from no message and is not formatting.
  * - A template *formats* when its residue depends only on the conversation shape: for one shape, every
@@ -19,28 +19,12 @@
 import type { FindingCode } from '../findings.ts';
 import { type Probe, SPECIAL_TOKENS } from './probes.ts';
 import type { RenderBatch, RenderResult } from './sandbox.ts';
+import { ROLE_NAMES, SCHEMA_WORDS } from './vocabulary.ts';
 
 export interface BehaviourIssue {
   code: FindingCode;
   message: string;
 }
-
-export const ROLE_NAMES = [
-  'system',
-  'user',
-  'assistant',
-  'tool',
-  'tools',
-  'model',
-  'ipython',
-  'function',
-  'functions',
-  'developer',
-  'human',
-  'bot',
-  'response',
-  'observation',
-];
 
 /** The render with every input replaced by `⟦slot⟧` (longest inputs first, so no input eats another). */
 export function residue(
@@ -62,27 +46,6 @@ function outcome(r: RenderResult, slots: ReadonlyMap<string, string>): string {
   return r.ok ? residue(r.output, slots, r.dates) : `error: ${r.error}`;
 }
 
-const SCHEMA_WORDS = new Set([
-  'type',
-  'function',
-  'object',
-  'string',
-  'name',
-  'description',
-  'parameters',
-  'properties',
-  'required',
-  'arguments',
-  'id',
-  'tool_calls',
-  'tool_call_id',
-  'content',
-  'role',
-  'null',
-  'true',
-  'false',
-]);
-
 /** The prose in a residue: what is left after removing slots and scaffolding, as the spans it came from. */
 export function proseOf(res: string): string[] {
   const stripped = res
@@ -97,9 +60,7 @@ export function proseOf(res: string): string[] {
   const spans: string[] = [];
   for (const line of stripped.split(/\n+/)) {
     const ws = [...line.matchAll(/[\p{L}][\p{L}\p{N}_'’-]*/gu)].map((m) => m[0]);
-    const prose = ws.filter(
-      (w) => !ROLE_NAMES.includes(w.toLowerCase()) && !SCHEMA_WORDS.has(w.toLowerCase()),
-    );
+    const prose = ws.filter((w) => !ROLE_NAMES.has(w.toLowerCase()) && !SCHEMA_WORDS.has(w.toLowerCase()));
     if (prose.length > 0) spans.push(line.trim().replace(/\s+/g, ' '));
   }
   return spans;

@@ -6,6 +6,10 @@
  */
 import { type JinjaNode, stringValue, walk } from './ast.ts';
 import type { TemplateIssue } from './lexical.ts';
+import { MARKUP_NAMES, ROLE_NAMES } from './vocabulary.ts';
+
+/** Words that name a turn or a special token in the common chat formats. */
+const ROLE_WORDS = new Set([...ROLE_NAMES, ...MARKUP_NAMES]);
 
 /** Every constant string of the template, text and literals, in walk order. */
 export function constantTexts(ast: JinjaNode): string[] {
@@ -72,26 +76,6 @@ const CONFUSABLE_TO_LATIN: Record<string, string> = {
   '＜': '<',
   '＞': '>',
 };
-/** Words that name a turn or a special token in the common chat formats. */
-const ROLE_WORDS = new Set([
-  'system',
-  'user',
-  'assistant',
-  'tool',
-  'model',
-  'ipython',
-  'developer',
-  'inst',
-  'im_start',
-  'im_end',
-  'start_header_id',
-  'end_header_id',
-  'eot_id',
-  'start_of_turn',
-  'end_of_turn',
-  'end',
-]);
-
 function skeleton(word: string): string {
   return [...word.normalize('NFKC')]
     .map((c) => CONFUSABLE_TO_LATIN[c] ?? c)

@@ -6,36 +6,10 @@
  */
 import { type JinjaNode, stringValue, walk } from './ast.ts';
 import type { Seeds } from './probes.ts';
+import { ROLE_NAMES, SCHEMA_WORDS } from './vocabulary.ts';
 
-const NOT_TRIGGERS = new Set([
-  'system',
-  'user',
-  'assistant',
-  'tool',
-  'tools',
-  'model',
-  'ipython',
-  'developer',
-  'function',
-  'type',
-  'object',
-  'string',
-  'name',
-  'arguments',
-  'parameters',
-  'properties',
-  'description',
-  'required',
-  'content',
-  'role',
-  'tool_calls',
-  'text',
-  'image',
-  'json',
-  'none',
-  'true',
-  'false',
-]);
+const NOT_TRIGGERS = new Set([...ROLE_NAMES, ...SCHEMA_WORDS]);
+
 const MONTHS = [
   'january',
   'february',

@@ -17,6 +17,7 @@ import {
   walk,
 } from './ast.ts';
 import { EXPRESSION_WALK_LIMIT, foldString } from './pivots.ts';
+import { ROLE_NAMES } from './vocabulary.ts';
 
 export interface TriggerIssue {
   /** What the condition reads: 'message content', 'the date' or 'tool names'. */
@@ -26,17 +27,6 @@ export interface TriggerIssue {
 
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'not in']);
 const STRING_TESTS = new Set(['startswith', 'endswith', 'find', 'count', 'index', 'rfind']);
-const FORMATTING = new Set([
-  'system',
-  'user',
-  'assistant',
-  'tool',
-  'model',
-  'ipython',
-  'function',
-  'developer',
-]);
-
 /** What input an expression reads, if any (taint through `set` is tracked by `tainted`). */
 function sourceRead(node: JinjaNode, tainted: ReadonlyMap<string, string>): string | undefined {
   let found: string | undefined;
@@ -68,7 +58,7 @@ function triggerConstant(node: JinjaNode | undefined, source: string): string | 
     return String(node.value);
   const s = foldString(node);
   if (s === undefined || s.trim() === '') return undefined;
-  if (/^\s*[<[].*[>\]]\s*$/s.test(s) || FORMATTING.has(s.trim().toLowerCase())) return undefined;
+  if (/^\s*[<[].*[>\]]\s*$/s.test(s) || ROLE_NAMES.has(s.trim().toLowerCase())) return undefined;
   return s;
 }
 
