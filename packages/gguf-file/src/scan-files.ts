@@ -83,7 +83,7 @@ export async function scanSplitSet(path: string, options: ScanOptions = {}): Pro
   });
 }
 
-/** One file, a split set, or a directory of GGUF files. */
+/** One file, a split set, or a directory of GGUF files (its *.gguf entries, not recursive). */
 export async function scanTarget(path: string, options: ScanOptions = {}): Promise<FileScan[]> {
   let isDir = false;
   try {
@@ -92,7 +92,12 @@ export async function scanTarget(path: string, options: ScanOptions = {}): Promi
     // Not there: scanFile reports the reason below.
   }
   if (isDir) {
-    const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();
+    let names: string[];
+    try {
+      names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();
+    } catch (e) {
+      return [{ path, error: `cannot list directory '${path}': ${(e as Error).message}` }];
+    }
     const out: FileScan[] = [];
     const sets = new Set<string>();
     for (const n of names) {
