@@ -32,8 +32,11 @@ const INVISIBLE: [RegExp, string][] = [
   [/[\u{E0000}-\u{E007F}]/u, 'Unicode tag character (hidden ASCII)'],
 ];
 
-/** Letters from scripts with Latin look-alikes (Cyrillic, Greek, Armenian, Cherokee, fullwidth forms). */
-const CONFUSABLE = /[\u0370-\u03FF\u0400-\u04FF\u0530-\u058F\u13A0-\u13FF\uFF01-\uFF5E]/u;
+/**
+ * Letters from scripts with Latin look-alikes (Cyrillic, Greek, Armenian, Cherokee, fullwidth Latin).
+ * Letters only: fullwidth punctuation is part of real special tokens (DeepSeek's `<｜User｜>` uses U+FF5C).
+ */
+const CONFUSABLE = /[\u0370-\u03FF\u0400-\u04FF\u0530-\u058F\u13A0-\u13FF\uFF21-\uFF3A\uFF41-\uFF5A]/u;
 const CONFUSABLE_TO_LATIN: Record<string, string> = {
   а: 'a',
   е: 'e',

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../findings.ts';
 import { behaviourIssues, proseOf, residue } from './behaviour.ts';
 import { checkChatTemplate, referenceDiff, renderedTemplateIssues } from './check.ts';
+import { screenPayloads } from './payload.ts';
 import { probes } from './probes.ts';
 import { DEFAULT_RENDER_LIMITS, renderInSandbox } from './sandbox.ts';
 import { DATE_HEADER_TEMPLATE, FAMILY_TEMPLATES } from './testdata/families.ts';
@@ -170,5 +171,24 @@ describe('reference template', () => {
     );
     const diff = await renderedTemplateIssues(dated, { reference: DATE_HEADER_TEMPLATE });
     expect(diff.find((i) => i.code === 'template.reference-diff')?.message).toMatch(/\(date 2026-12-25\)/);
+  });
+});
+
+describe('constant-text payloads', () => {
+  const found = (t: string) => screenPayloads(t, [t]).map((i) => i.construct);
+  it('flags a role tag with a Cyrillic letter, an invisible character and a hex blob', () => {
+    expect(found('<|im_start|>аssistant')).toEqual([expect.stringMatching(/^homoglyph role tag .*U\+0430/)]);
+    expect(found('a\u2066b')).toEqual([expect.stringMatching(/^bidirectional control character U\+2066/)]);
+    expect(found('key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08')).toEqual([
+      expect.stringMatching(/^hex blob of 64 digits/),
+    ]);
+  });
+
+  it('leaves real special tokens, non-Latin prose and dividers alone', () => {
+    expect(found('<｜begin▁of▁sentence｜><｜User｜>hi<｜Assistant｜>')).toEqual([]);
+    expect(found('Ты — полезный ассистент. Σύ εἶ βοηθός.')).toEqual([]);
+    expect(
+      found(`${'='.repeat(80)} ${'a'.repeat(60)} ThisIsALongCamelCaseIdentifierWithoutDigitsAtAll`),
+    ).toEqual([]);
   });
 });
