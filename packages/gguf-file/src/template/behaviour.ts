@@ -5,7 +5,7 @@
  * - The *residue* of a render is the prompt with every probe input (message text, tool name, description,
  *   argument, call id, date as rendered by strftime_now or date_string) replaced by its slot name.
  * - *Scaffolding* is what a template may legitimately write of its own: special-token markup (`<|…|>`,
- *   `<tag>`/`</tag>`, `[TAG]`/`[/TAG]`), the special tokens it is given (bos/eos), role names
+ *   `<｜…｜>`, `<tag>`/`</tag>`, `[TAG]`/`[/TAG]`), the special tokens it is given (bos/eos), role names
  *   (vocabulary.ts), the keys and constant values of the probe's own tool schema (`type`, `function`, …),
  *   whitespace and punctuation. Any word left in a residue after removing scaffolding is *prose*: text that
  *   comes from no message and is not formatting.
@@ -50,7 +50,7 @@ function outcome(r: RenderResult, slots: ReadonlyMap<string, string>): string {
 export function proseOf(res: string): string[] {
   const stripped = res
     .replace(/⟦[^⟧]*⟧/g, ' ')
-    .replace(/<\|[^|\s]{1,48}\|>/g, ' ')
+    .replace(/<[|｜][^|｜\s]{1,48}[|｜]>/g, ' ')
     .replace(/<\/?[A-Za-z_][\w.-]{0,40}>/g, ' ')
     .replace(/\[\/?[A-Z_]{2,32}\]/g, ' ')
     .split(SPECIAL_TOKENS.bos_token)

@@ -85,6 +85,17 @@ You are a helpful assistant.<|im_end|>
 {%- if add_generation_prompt -%}<|assistant|>
 {% else -%}{{ eos_token }}{% endif -%}`,
 
+  // Fullwidth-bar role tokens, system text first, reasoning before </think> dropped from earlier answers.
+  'reasoning-fullwidth': `{{ bos_token }}{% set ns = namespace(sys='') %}
+{%- for m in messages if m.role == 'system' %}{% set ns.sys = ns.sys + m.content %}{% endfor %}{{ ns.sys }}
+{%- for m in messages %}
+{%- if m.role == 'user' %}<｜User｜>{{ m.content }}
+{%- elif m.role == 'assistant' %}{% set c = m.content %}{% if '</think>' in c %}{% set c = c.split('</think>')[-1] %}{% endif %}<｜Assistant｜>{{ c }}<｜end▁of▁sentence｜>
+{%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}<｜Assistant｜><think>
+{% endif %}`,
+
   // Tool calling with a macro, JSON schemas and an ipython role for tool results.
   'tool-calling': `{%- macro describe(t) -%}
 {"name": {{ t.function.name | tojson }}, "description": {{ t.function.description | tojson }}, "parameters": {{ t.function.parameters | tojson }}}
