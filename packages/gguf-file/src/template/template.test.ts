@@ -15,14 +15,17 @@ import { HOSTILE_TEMPLATES } from './testdata/malicious.ts';
 
 const severity = (code: string) => FINDING_CODES[code as keyof typeof FINDING_CODES][0];
 
+// Limits no benign render comes near even on a loaded machine, so a clean verdict cannot depend on load.
+const generous = { ...DEFAULT_RENDER_LIMITS, timeoutMs: 60_000, totalMs: 600_000, startMs: 120_000 };
+
 describe('family-style templates', () => {
   it.each(Object.entries(FAMILY_TEMPLATES))('%s passes clean', async (_name, template) => {
-    const issues = await checkChatTemplate(template);
+    const issues = await checkChatTemplate(template, { limits: generous });
     expect(issues.filter((i) => severity(i.code) !== 'info')).toEqual([]);
   });
 
   it('reports default prompts and tool instructions as info, with their text', async () => {
-    const issues = await checkChatTemplate(FAMILY_TEMPLATES['chatml-qwen']!);
+    const issues = await checkChatTemplate(FAMILY_TEMPLATES['chatml-qwen']!, { limits: generous });
     const info = issues.find((i) => i.code === 'template.default-text');
     expect(info?.message).toContain('You are a helpful assistant.');
   });
