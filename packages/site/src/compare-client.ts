@@ -32,7 +32,7 @@ export const COMPARE_SCRIPT = String.raw`
   }
   function ticks(lo, hi, log) {
     var out = [];
-    if (log) { for (var e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(Math.pow(10, e)); return out; }
+    if (log) { for (var e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) [1, 2, 5].forEach(function (m) { out.push(Number((m * Math.pow(10, e)).toPrecision(1))); }); return out; }
     var step = Math.pow(10, Math.floor(Math.log10((hi - lo) / 4 || 1)));
     if ((hi - lo) / step > 10) step *= 2.5; if ((hi - lo) / step > 10) step *= 2;
     for (var t = Math.ceil(lo / step) * step; t <= hi + 1e-9; t += step) out.push(Number(t.toPrecision(6)));
@@ -58,9 +58,9 @@ export const COMPARE_SCRIPT = String.raw`
     function x(i) { return L + band * (i + 0.5); }
     var s = '<svg role="img" width="' + W + '" height="' + H + '" viewBox="0 0 ' + W + ' ' + H + '" aria-label="' + esc(o.title + '. ' + o.desc) + '" style="background:white;font:11px system-ui,sans-serif">';
     s += '<title>' + esc(o.title) + '</title><desc>' + esc(o.desc) + '</desc>';
-    ticks(lo, hi, o.log).forEach(function (t) { if (t < lo || t > hi) return; s += '<g class="tick"><line x1="' + L + '" x2="' + (W - R) + '" y1="' + y(t) + '" y2="' + y(t) + '" stroke="#e5e5e5"></line><text x="' + (L - 6) + '" y="' + (y(t) + 4) + '" text-anchor="end" fill="#333">' + esc(o.log ? t.toExponential(0) : String(t)) + '</text></g>'; });
+    ticks(lo, hi, o.log).forEach(function (t) { if (t < lo || t > hi) return; s += '<g class="tick"><line x1="' + L + '" x2="' + (W - R) + '" y1="' + y(t) + '" y2="' + y(t) + '" stroke="#e5e5e5"></line><text x="' + (L - 6) + '" y="' + (y(t) + 4) + '" text-anchor="end" fill="#333">' + esc(String(t)) + '</text></g>'; });
     s += '<text x="12" y="' + (T + (H - T - B) / 2) + '" transform="rotate(-90 12 ' + (T + (H - T - B) / 2) + ')" text-anchor="middle" fill="#333">' + esc(o.yLabel) + '</text>';
-    o.cats.forEach(function (c, i) { s += '<text x="' + x(i) + '" y="' + (H - B + 16) + '" text-anchor="middle" fill="#333">' + esc(c.label) + '</text>'; });
+    o.cats.forEach(function (c, i) { var parts = c.label.split(' · '); s += '<text x="' + x(i) + '" y="' + (H - B + 16) + '" text-anchor="middle" fill="#333">' + parts.map(function (p, j) { return '<tspan x="' + x(i) + '" dy="' + (j ? 13 : 0) + '">' + esc(p) + '</tspan>'; }).join('') + '</text>'; });
     s += '<line x1="' + L + '" x2="' + (W - R) + '" y1="' + (H - B) + '" y2="' + (H - B) + '" stroke="#333"></line>';
     formats.forEach(function (f, k) {
       var g = '<g class="series" data-format="' + esc(f.id) + '" fill="' + color[f.id] + '" stroke="' + color[f.id] + '">';

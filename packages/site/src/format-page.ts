@@ -83,7 +83,8 @@ function neighboursSection(row: FormatRow, list: Neighbour[]): string {
     (n) =>
       `<tr><td><a href="${esc(formatHref(n.id).slice('formats/'.length))}">${esc(n.id)}</a></td><td>${esc(n.family)}</td><td class="num">${fmt(n.bitsPerWeight, 4)}</td>${deltaCell(n.sqnrDb, ' dB')}${deltaCell(n.kl, '', 5)}${backends.map((b) => deltaCell(n.throughput.find((t) => t.backend === b)?.ratio, '', 2, true)).join('')}</tr>`,
   );
-  const all = [row.id, ...list.map((n) => n.id)];
+  // The nearest four: an overlay of more lines than that is not readable (the form on the page takes any list).
+  const all = [row.id, ...list.slice(0, 4).map((n) => n.id)];
   return `<section id="neighbours"><h3>Neighbours within ±${NEIGHBOUR_BITS} bits/weight</h3>
 <p class="small muted">Differences are the neighbour minus ${esc(row.id)} (throughput: the neighbour’s decode GB/s as a multiple of ${esc(row.id)}’s). Throughput is “within noise” when the two measurements’ slowest-to-fastest repeat ranges overlap; SQNR and KL have a noise estimate only from history (≥ 5 earlier batches) — both are measured on the same seeded data for every format, so their differences are exact for that data but carry no sampling interval.</p>
 <p><a href="../${esc(compareHref(all))}">compare ${esc(all.join(', '))} side by side</a></p>
@@ -96,9 +97,11 @@ function modelSection(m: ModelLevel | undefined, klTrend: Trend | undefined): st
     return `<section id="model-level"><h3>Model level</h3><p class="missing">no kl_divergence records yet (accuracy suite, model level)</p></section>`;
   const what = `${m.isFixture ? 'the project’s fixture model' : 'a user’s model'} <code>${esc(m.model)}</code>, evaluated on ${esc(m.evalText ?? 'an unrecorded text')}${m.positions !== undefined ? ` (${m.positions} scored positions)` : ''}, run by ${m.engine ? esc(m.engine) : 'an engine these records do not name'}`;
   const band = klTrend?.band;
-  const klNoise = band
-    ? `± ${fmt(band.halfWidth, 5)} (3 × 1.4826 × MAD of ${band.points} earlier batches)`
-    : 'no interval available (the records carry no per-position spread and history has fewer than 5 batches)';
+  const klNoise = !band
+    ? 'no interval available (the records carry no per-position spread and history has fewer than 5 batches)'
+    : band.mad === 0
+      ? `no interval available: identical in ${band.points} earlier batches (the evaluation is deterministic, so history says nothing about the noise of the evaluation text)`
+      : `± ${fmt(band.halfWidth, 5)} (3 × 1.4826 × MAD of ${band.points} earlier batches)`;
   const top1 =
     m.top1 !== undefined && m.top1Interval
       ? `${fmt(100 * m.top1, 2)}% (95% Wilson interval ${fmt(100 * m.top1Interval.lo, 2)}–${fmt(100 * m.top1Interval.hi, 2)}% over ${m.positions} positions, treating positions as independent, which neighbouring positions of one text are not: the true interval is wider)`
@@ -256,7 +259,7 @@ ${[...row.throughput].map(([b, v]) => `<dt>best GB/s ${esc(b)}</dt><dd>${fmt(v)}
   const body = `<h2>${esc(row.id)}</h2>${specBlock}
 <section id="headline"><h3>Headline</h3>${headline}</section>
 ${neighboursSection(row, neighbours)}
-<section id="accuracy"><h3>Accuracy</h3>${plots.join('\n')}</section>
+<section id="plots"><h3>Accuracy and throughput</h3>${plots.join('\n')}</section>
 ${modelSection(
   data.modelLevel,
   trends.find((t) => t.headline.key === 'kl'),

@@ -75,7 +75,7 @@ function quantilePlot(
       height: 320,
       grid: true,
       x: { label: 'quantile', domain: quantiles, type: 'point', padding: 0.3 },
-      y: { label: yLabel, type: 'log' },
+      y: { label: yLabel, type: 'log', tickFormat: '~g' },
       color: {
         legend: true,
         label: 'source',
@@ -210,13 +210,21 @@ export function trendPlot(formatId: string, t: Trend): string | undefined {
         `${p.batch} · commit ${p.commit.slice(0, 10)}: ${fmt(p.value, 4)} ${t.headline.unit}`,
     }),
   );
+  // A constant series (deterministic metrics) gets a small symmetric domain instead of a degenerate one.
+  const ys = [
+    ...pts.map((p) => p.value),
+    ...(t.band ? [t.band.median - t.band.halfWidth, t.band.median + t.band.halfWidth] : []),
+  ];
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const pad = (hi - lo) * 0.15 || Math.abs(hi) * 0.01 || 1e-6;
   return render(
     {
       width: 300,
       height: 110,
-      marginLeft: 50,
+      marginLeft: 56,
       x: { type: 'utc', label: null, ticks: 3 },
-      y: { label: t.headline.unit, ticks: 3 },
+      y: { label: t.headline.unit, ticks: 3, domain: [lo - pad, hi + pad], tickFormat: '~g' },
       color: { type: 'identity' },
       marks,
     },

@@ -48,7 +48,10 @@ export function neighbourRows(row: FormatRow, rows: readonly FormatRow[]): Forma
 function bandDelta(a: number | undefined, b: number | undefined, ta?: Trend, tb?: Trend): Delta | undefined {
   if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b)) return undefined;
   const value = b - a;
-  if (!ta?.band || !tb?.band) return { value, resolution: 'no-estimate' };
+  // A band of width 0 (a deterministic metric, identical every night) measures reproducibility, not the
+  // sampling noise of the seeded data: it cannot tell a difference from noise either.
+  if (!ta?.band || !tb?.band || (ta.band.mad === 0 && tb.band.mad === 0))
+    return { value, resolution: 'no-estimate' };
   const noise = ta.band.halfWidth + tb.band.halfWidth;
   return { value, resolution: Math.abs(value) > noise ? 'beyond-noise' : 'within-noise' };
 }

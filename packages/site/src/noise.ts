@@ -17,6 +17,9 @@ export interface NoiseBand {
   halfWidth: number;
   /** Past points the band was measured on. */
   points: number;
+  /** The lowest and highest past point. */
+  min: number;
+  max: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -30,13 +33,22 @@ export function noiseBand(past: readonly number[], minPoints = MIN_BAND_POINTS):
   if (finite.length < minPoints) return undefined;
   const med = median(finite);
   const mad = median(finite.map((v) => Math.abs(v - med)));
-  return { median: med, mad, halfWidth: BAND_SIGMAS * MAD_TO_SIGMA * mad, points: finite.length };
+  return {
+    median: med,
+    mad,
+    halfWidth: BAND_SIGMAS * MAD_TO_SIGMA * mad,
+    points: finite.length,
+    min: Math.min(...finite),
+    max: Math.max(...finite),
+  };
 }
 
 export type Change = 'regression' | 'improvement' | 'within-noise' | 'no-band';
 
 /**
- * Where the latest value sits against the band of the points before it. A history with no spread at all
+ * Where the latest value sits against the band of the points before it. A regression (or improvement) must
+ * leave both the band and the range of every earlier point: the MAD of a handful of nights can come out small
+ * by chance, and a value the metric has already taken before is not news. A history with no spread at all
  * (a deterministic metric: MAD 0) still has a band of width 0 plus a relative 1e-9 for float formatting, so
  * any real change of such a metric is reported — that is a change of the code, not noise.
  */
@@ -45,6 +57,7 @@ export function classifyChange(latest: number, band: NoiseBand | undefined, bett
   const tolerance = Math.max(band.halfWidth, 1e-9 * Math.max(1, Math.abs(band.median)));
   const delta = latest - band.median;
   if (Math.abs(delta) <= tolerance) return 'within-noise';
+  if (latest >= band.min && latest <= band.max) return 'within-noise';
   const worse = better === 'higher' ? delta < 0 : delta > 0;
   return worse ? 'regression' : 'improvement';
 }

@@ -29,7 +29,9 @@ export function render(options: PlotOptions, title: string, description = ''): s
   } as PlotOptions) as unknown as Element;
   // With a legend Plot returns a <figure> holding the swatches and the chart; the chart is its own <svg> child.
   const svg =
-    el.tagName.toLowerCase() === 'svg' ? el : Array.from(el.children).find((c) => c.tagName.toLowerCase() === 'svg');
+    el.tagName.toLowerCase() === 'svg'
+      ? el
+      : Array.from(el.children).find((c) => c.tagName.toLowerCase() === 'svg');
   if (svg) {
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', description ? `${title}. ${description}` : title);
