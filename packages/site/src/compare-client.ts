@@ -89,5 +89,8 @@ export const COMPARE_SCRIPT = String.raw`
   html += chart({ id: 'layer-error', kind: 'line', log: true, caption: 'Layer output error p99 by activation source (log scale)', title: 'Layer output error p99: ' + names, desc: 'The 99th percentile of |y − ŷ| / RMS(y) for y = W·x with W quantized, one line per format; lower is better.', yLabel: 'p99 |y − ŷ| / RMS(y)', unit: 'ratio', catLabel: 'activation source', cats: cats(sources, 'layerP99'), missing: 'no layer_output_error_p99 records for these formats' });
   html += chart({ id: 'throughput', kind: 'bar', caption: 'Throughput per op and backend (best kernel, GB/s)', title: 'Throughput: ' + names, desc: 'Grouped bars, one bar per format for each op and backend measured; higher is better.', yLabel: 'GB/s', unit: 'GB/s', catLabel: 'op · backend', cats: cats(tput, 'throughput'), missing: 'no throughput_gbps records for these formats' });
   root.innerHTML = html;
+  // The tables exist only now: open the one the address points at, as the shared script does on other pages.
+  var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target && target.tagName === 'DETAILS') target.open = true;
 })();
 `;

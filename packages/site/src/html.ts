@@ -53,6 +53,7 @@ header { padding: 14px 24px; border-bottom: 1px solid var(--line); display: flex
 header h1 { font-size: 20px; margin: 0; } header nav a { margin-right: 14px; }
 main { padding: 16px 24px 40px; max-width: 1400px; }
 a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
+p a, dd a, figcaption a, li a { text-decoration: underline; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 20px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; position: sticky; top: 0; cursor: pointer; user-select: none; white-space: nowrap; }
@@ -104,6 +105,13 @@ function applyFilter() {
   }
   if (count) count.textContent = shown + ' formats';
 }
+// A link to a plot's data table (#<plot>-data) opens its collapsed <details>.
+function openTarget() {
+  const t = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (t && t.tagName === 'DETAILS') t.open = true;
+}
+window.addEventListener('hashchange', openTarget);
+openTarget();
 if (q) q.addEventListener('input', applyFilter);
 if (fam) fam.addEventListener('change', applyFilter);
 `;

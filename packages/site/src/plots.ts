@@ -33,6 +33,14 @@ export function render(options: PlotOptions, title: string, description = ''): s
       ? el
       : Array.from(el.children).find((c) => c.tagName.toLowerCase() === 'svg');
   if (svg) {
+    // Plot names each mark's <g> with aria-label ('dot', 'bar', …), which ARIA prohibits on an element with
+    // no role (axe: aria-prohibited-attr); inside role="img" they are presentational anyway. Keep the name as
+    // data-mark, for tests and styles.
+    for (const g of Array.from(svg.querySelectorAll('[aria-label]'))) {
+      g.setAttribute('data-mark', g.getAttribute('aria-label') ?? '');
+      g.removeAttribute('aria-label');
+      g.removeAttribute('aria-description');
+    }
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', description ? `${title}. ${description}` : title);
     const t = document.createElement('title');
