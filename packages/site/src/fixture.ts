@@ -145,7 +145,7 @@ export function fixtureResults(
         metric: 'throughput_gbps',
         value: (i + 1) * (backend === 'webgpu' ? 40 : 3),
         unit: 'GB/s',
-        // Repeat times: the slowest repeat 10% slower than the median, the fastest 5% faster.
+        // Repeat times: the fastest repeat 5% faster than the median, the slowest 10% slower.
         details: { medianNs: 1000, minNs: 950, maxNs: 1100 },
       });
     }

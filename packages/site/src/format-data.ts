@@ -34,7 +34,7 @@ export interface ThroughputBar {
   op: string;
   kernel: string;
   gbps: number;
-  /** The run-to-run spread of this measurement (GB/s at the slowest and fastest repeat), where recorded. */
+  /** The run-to-run spread of this measurement (GB/s at median ± (median − fastest) repeat time), where recorded. */
   range: { lo: number; hi: number } | undefined;
   /** This backend's memory-copy bandwidth measured in the same run. */
   copyGbps: number | undefined;
@@ -121,17 +121,20 @@ function quantiles(
   );
 }
 
-/** GB/s at the slowest and fastest repeat, from the median figure and the recorded repeat times. */
+/**
+ * The run-to-run spread of a throughput figure from what the record carries (median, fastest and slowest
+ * repeat time): the repeat times median ± (median − fastest), as GB/s. The slowest repeat is not used: on a
+ * shared machine it is a GC pause or a descheduling (often 100× the median), not the kernel's spread.
+ */
 function spreadOf(r: StoredRecord, gbps: number): ThroughputBar['range'] {
   const d = r.details ?? {};
   const median = d['medianNs'];
   const min = d['minNs'];
-  const max = d['maxNs'];
   // GPU figures timed on the device clock: the wall-clock repeat times do not describe their spread.
   if (d['timedBy'] !== undefined && d['timedBy'] !== 'wall clock') return undefined;
-  if (typeof median !== 'number' || typeof min !== 'number' || typeof max !== 'number') return undefined;
-  if (!(min > 0 && max >= min)) return undefined;
-  return { lo: (gbps * median) / max, hi: (gbps * median) / min };
+  if (typeof median !== 'number' || typeof min !== 'number') return undefined;
+  if (!(min > 0 && median >= min)) return undefined;
+  return { lo: (gbps * median) / (2 * median - min), hi: (gbps * median) / min };
 }
 
 function throughputBars(records: StoredRecord[], memcpy: Map<string, number>): ThroughputBar[] {

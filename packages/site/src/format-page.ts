@@ -58,19 +58,23 @@ function recordNote(r: StoredRecord): string {
 
 const sig = (v: number) => Number(v.toPrecision(4));
 
-/** "+1.23 dB" with a word on whether it can be told from noise. */
-function deltaCell(d: Delta | undefined, unit: string, digits = 2, ratio = false): string {
+/** A signed difference with 3 significant digits ("+1.23 dB", "−4.5e-4"), whatever its magnitude. */
+function signed(v: number, unit: string): string {
+  const a = Math.abs(v);
+  const body = a !== 0 && (a < 1e-3 || a >= 1e4) ? a.toExponential(2) : a.toPrecision(3);
+  return `${v >= 0 ? '+' : '−'}${body}${unit}`;
+}
+
+/** A difference with a word on whether it can be told from noise. */
+function deltaCell(d: Delta | undefined, unit: string, ratio = false): string {
   if (d === undefined) return `<td class="num">${DASH}</td>`;
-  const text = ratio
-    ? `${fmt(d.value, 2)}×`
-    : `${d.value >= 0 ? '+' : '−'}${fmt(Math.abs(d.value), digits)}${unit}`;
-  const word =
-    d.resolution === 'within-noise'
-      ? '<span class="why">within noise</span>'
-      : d.resolution === 'no-estimate'
-        ? '<span class="why">no noise estimate</span>'
-        : '';
-  return `<td class="num">${esc(text)}${word}</td>`;
+  const text = ratio ? `${fmt(d.value, 2)}×` : signed(d.value, unit);
+  const word = {
+    'within-noise': 'within noise',
+    'no-estimate': 'no noise estimate',
+    'beyond-noise': 'beyond noise',
+  }[d.resolution];
+  return `<td class="num">${esc(text)}<span class="why">${word}</span></td>`;
 }
 
 function neighboursSection(row: FormatRow, list: Neighbour[]): string {
@@ -81,12 +85,12 @@ function neighboursSection(row: FormatRow, list: Neighbour[]): string {
   const backends = [...new Set(list.flatMap((n) => n.throughput.map((t) => t.backend)))].sort();
   const rows = list.map(
     (n) =>
-      `<tr><td><a href="${esc(formatHref(n.id).slice('formats/'.length))}">${esc(n.id)}</a></td><td>${esc(n.family)}</td><td class="num">${fmt(n.bitsPerWeight, 4)}</td>${deltaCell(n.sqnrDb, ' dB')}${deltaCell(n.kl, '', 5)}${backends.map((b) => deltaCell(n.throughput.find((t) => t.backend === b)?.ratio, '', 2, true)).join('')}</tr>`,
+      `<tr><td><a href="${esc(formatHref(n.id).slice('formats/'.length))}">${esc(n.id)}</a></td><td>${esc(n.family)}</td><td class="num">${fmt(n.bitsPerWeight, 4)}</td>${deltaCell(n.sqnrDb, ' dB')}${deltaCell(n.kl, '')}${backends.map((b) => deltaCell(n.throughput.find((t) => t.backend === b)?.ratio, '', true)).join('')}</tr>`,
   );
   // The nearest four: an overlay of more lines than that is not readable (the form on the page takes any list).
   const all = [row.id, ...list.slice(0, 4).map((n) => n.id)];
   return `<section id="neighbours"><h3>Neighbours within ±${NEIGHBOUR_BITS} bits/weight</h3>
-<p class="small muted">Differences are the neighbour minus ${esc(row.id)} (throughput: the neighbour’s decode GB/s as a multiple of ${esc(row.id)}’s). Throughput is “within noise” when the two measurements’ slowest-to-fastest repeat ranges overlap; SQNR and KL have a noise estimate only from history (≥ 5 earlier batches) — both are measured on the same seeded data for every format, so their differences are exact for that data but carry no sampling interval.</p>
+<p class="small muted">Differences are the neighbour minus ${esc(row.id)} (throughput: the neighbour’s decode GB/s as a multiple of ${esc(row.id)}’s). Throughput is “within noise” when the two measurements’ spreads (repeat times within median ± (median − fastest repeat)) overlap; SQNR and KL have a noise estimate only from history (≥ 5 earlier batches) — both are measured on the same seeded data for every format, so their differences are exact for that data but carry no sampling interval.</p>
 <p><a href="../${esc(compareHref(all))}">compare ${esc(all.join(', '))} side by side</a></p>
 <table><thead><tr><th scope="col">format</th><th scope="col">family</th><th scope="col">bits/weight</th><th scope="col">Δ SQNR N(0,1)</th><th scope="col">Δ KL (model)</th>${backends.map((b) => `<th scope="col">GB/s ${esc(b)} ×</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
@@ -233,7 +237,7 @@ ${prov!.files?.length ? `<dt>files</dt><dd>${prov!.files.map((f) => `<code>${esc
           'backend',
           'kernel',
           'GB/s',
-          'slowest–fastest repeat GB/s',
+          'spread GB/s (median ± (median − fastest) repeat)',
           'copy GB/s',
           '% of copy',
           '× native ggml',

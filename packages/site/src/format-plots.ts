@@ -17,9 +17,10 @@ export function sqnrBySourcePlot(d: FormatData): string | undefined {
   if (d.sqnrBySource.length === 0) return undefined;
   const ys = d.sqnrBySource.map((p) => p.value).filter(Number.isFinite);
   const refs = [d.gaussianBoundDb, d.lloydMaxDb].filter((v): v is number => v !== undefined);
-  const top = Math.max(...ys, ...refs) * 1.08;
+  // A dot plot need not start at 0: a few dB below the lowest point keeps the differences visible.
+  const top = Math.max(...ys, ...refs) + 2;
+  const bottom = Math.max(0, Math.floor(Math.min(...ys, ...refs) - 3));
   const marks: Plot.Markish[] = [
-    Plot.ruleY([0]),
     Plot.dot(d.sqnrBySource, {
       x: 'source',
       y: 'value',
@@ -38,7 +39,15 @@ export function sqnrBySourcePlot(d: FormatData): string | undefined {
     if (v === undefined) return;
     marks.push(Plot.ruleY([v], { stroke: color, strokeDasharray: '5,3', strokeWidth: 1.5 }));
     marks.push(
-      Plot.text([v], { y: (x: number) => x, frameAnchor: 'right', text: () => label, dy: -6, fill: color }),
+      // Labelled in the right margin, clear of the dots and their value labels.
+      Plot.text([v], {
+        y: (x: number) => x,
+        frameAnchor: 'right',
+        text: () => label,
+        textAnchor: 'start',
+        dx: 6,
+        fill: color,
+      }),
     );
   };
   ref(d.gaussianBoundDb, BOUND, `Gaussian bound ${fmt(d.gaussianBoundDb, 1)} dB`);
@@ -48,10 +57,10 @@ export function sqnrBySourcePlot(d: FormatData): string | undefined {
     {
       width: 720,
       height: 320,
-      marginRight: 20,
+      marginRight: 160,
       grid: true,
       x: { label: 'source distribution', domain: d.sqnrBySource.map((p) => p.source), padding: 0.5 },
-      y: { label: 'SQNR (dB)', domain: [Math.min(0, ...ys), top] },
+      y: { label: 'SQNR (dB)', domain: [bottom, top] },
       marks,
     },
     `SQNR of ${d.id} by source distribution`,

@@ -56,7 +56,7 @@ function bandDelta(a: number | undefined, b: number | undefined, ta?: Trend, tb?
   return { value, resolution: Math.abs(value) > noise ? 'beyond-noise' : 'within-noise' };
 }
 
-/** Decode throughput ratio; within noise when the two measurements' [slowest, fastest] ranges overlap. */
+/** Decode throughput ratio; within noise when the two measurements' spreads (format-data.ts) overlap. */
 function throughputDeltas(a: FormatData, b: FormatData): Neighbour['throughput'] {
   const out: Neighbour['throughput'] = [];
   for (const x of a.throughput) {

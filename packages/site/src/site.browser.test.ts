@@ -197,7 +197,7 @@ if (missing) {
       // The SQNR plot states the bound and the Lloyd–Max line in its text alternative, and draws them.
       const sqnr = await figureData(page, 'sqnr-by-source', 'g[data-mark="rule"] line');
       expect(sqnr.desc).toMatch(/Gaussian distortion-rate bound [\d.]+ dB; Lloyd–Max/);
-      expect(sqnr.marks).toBeGreaterThanOrEqual(3); // y = 0, the bound, Lloyd–Max
+      expect(sqnr.marks).toBe(2); // the bound and Lloyd–Max
       // The data-table link opens the collapsed table.
       expect(await page.locator('#throughput-data').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(
         false,
