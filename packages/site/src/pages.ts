@@ -1,9 +1,13 @@
 /** The site's pages: overview (leaderboard + plots), one page per format, and the history view. */
 import { formatHref } from './format-page.ts';
-import { conformanceCell, DASH, esc, figure, fmt, numCell, page, runsTable } from './html.ts';
+import { conformanceCell, DASH, esc, figure, fmt, numCell, page, plotFigure, runsTable } from './html.ts';
 import type { BatchSummary, SiteModel } from './model.ts';
+import { paretoTable } from './pareto.ts';
 import { detectorPlot, historyPlot, klPlot, paretoPlot, throughputPlots } from './plots.ts';
 import type { Trend } from './trends.ts';
+
+const sig = (v: number) => Number(v.toPrecision(4));
+const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-');
 
 /** A cell with the regression mark of its headline metric when the latest value left the noise band. */
 function markedCell(cell: string, trend: Trend | undefined): string {
@@ -62,6 +66,7 @@ export function overviewPage(
   const runs = model.results.runs;
   const commit = runs[0]?.qbench.commit ?? 'unknown';
   const tps = throughputPlots(model);
+  const pareto = paretoTable(model);
   const body = `
 <p class="muted">${model.rows.length} formats, ${model.records.length} records from ${runs.length} run${runs.length === 1 ? '' : 's'} · commit <code>${esc(commit.slice(0, 12))}</code> · ${esc(runs[0]?.startedAt ?? '')}${historyCount > 1 ? ` · <a href="history.html">${historyCount} result sets in history</a>` : ''}</p>
 <section><h2>Leaderboard</h2>
@@ -73,10 +78,10 @@ ${regressionSummary(trends)}
 <p class="small muted">${DASH} = no suite has produced this metric yet. Conformance: round-trip suite verdicts (golden vectors, generated cases, size, NMSE, idempotence, special values); click a format for details.</p>
 </section>
 <section><h2>Plots</h2>
-${figure('Bits/weight vs SQNR on N(0,1), with the Pareto frontier and the 6.02 dB/bit bound', paretoPlot(model), 'no sqnr_db (dataset gaussian) records yet')}
-${figure('Bits/weight vs KL divergence on the model fixture', klPlot(model), 'no kl_divergence records yet (accuracy suite, model level)')}
-${tps.length > 0 ? tps.map((t) => figure(`Throughput on ${t.backend} (best kernel per format) with the memory-bandwidth line`, t.svg, '')).join('\n') : figure('Throughput per backend', undefined, 'no throughput_gbps records yet (throughput suite)')}
-${figure('Detectors: true-positive vs false-positive rate', detectorPlot(model), 'no tpr/fpr records yet (adversarial suite)')}
+${plotFigure('pareto', 'Bits/weight vs SQNR on N(0,1), with the Pareto frontier and the 6.02 dB/bit bound', paretoPlot(model), 'no sqnr_db (dataset gaussian) records yet', { head: ['format', 'family', 'bits/weight', 'SQNR N(0,1) dB', 'on the frontier'], rows: pareto.filter((p) => p.sqnrDb !== null && Number.isFinite(p.sqnrDb)).map((p) => [p.format, p.family, p.bitsPerWeight, sig(p.sqnrDb!), p.onSqnrFrontier ? 'yes' : 'no']) })}
+${plotFigure('kl', 'Bits/weight vs KL divergence on the model fixture', klPlot(model), 'no kl_divergence records yet (accuracy suite, model level)', { head: ['format', 'family', 'bits/weight', 'KL (nats)', 'on the frontier'], rows: pareto.filter((p) => p.kl !== null && Number.isFinite(p.kl)).map((p) => [p.format, p.family, p.bitsPerWeight, sig(p.kl!), p.onKlFrontier ? 'yes' : 'no']) })}
+${tps.length > 0 ? tps.map((t) => plotFigure(`throughput-${slug(t.backend)}`, `Throughput on ${t.backend} (best kernel per format) with the memory-bandwidth line`, t.svg, '', { head: ['format', 'best GB/s', `copy GB/s (${t.backend})`], rows: model.rows.filter((r) => r.throughput.has(t.backend)).map((r) => [r.id, sig(r.throughput.get(t.backend)!), model.memcpy.has(t.backend) ? sig(model.memcpy.get(t.backend)!) : DASH]) })).join('\n') : figure('Throughput per backend', undefined, 'no throughput_gbps records yet (throughput suite)')}
+${plotFigure('detectors', 'Detectors: true-positive vs false-positive rate', detectorPlot(model), 'no tpr/fpr records yet (adversarial suite)', { head: ['format', 'detector / attack', 'TPR', 'FPR'], rows: model.detectors.map((d) => [d.format, d.label, sig(d.tpr), sig(d.fpr)]) })}
 </section>
 <section><h2>Runs</h2>${runsTable(runs)}</section>`;
   return page('qbench leaderboard', '', body, true);
@@ -91,7 +96,7 @@ export function historyPage(batches: BatchSummary[]): string {
     );
   const body = `<h2>History</h2>
 ${batches.length < 2 ? '<p class="missing">Only one result set so far: the history plot appears once several nights (batches) are merged (<code>qbench merge</code> keeps them under history/).</p>' : ''}
-${figure('SQNR on N(0,1) per format across result sets', historyPlot(batches), 'needs at least two result sets with sqnr_db records')}
+${plotFigure('sqnr-history', 'SQNR on N(0,1) per format across result sets', historyPlot(batches), 'needs at least two result sets with sqnr_db records', { head: ['batch', 'commit', 'format', 'SQNR N(0,1) dB'], rows: batches.flatMap((b) => [...b.sqnr].map(([f, v]) => [b.batch, b.commit.slice(0, 12), f, sig(v)])) })}
 <table class="sortable"><thead><tr><th>batch</th><th>started (UTC)</th><th>commit</th><th>runs</th><th>records</th><th>formats conforming</th><th>formats failing</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   return page('qbench · history', '', body, true);
 }

@@ -136,6 +136,20 @@ if (missing) {
         expect(p.width, p.caption).toBeGreaterThan(100);
         expect(p.height, p.caption).toBeGreaterThan(50);
       }
+      // The index's plots carry one mark per row of their data tables.
+      for (const [fig, mark] of [
+        ['pareto', 'g[data-mark="dot"] circle'],
+        ['kl', 'g[data-mark="dot"] circle'],
+        ['throughput-webgpu', 'g[data-mark="bar"] rect'],
+        ['detectors', 'g[data-mark="dot"] circle'],
+      ] as const) {
+        const f = await figureData(page, fig, mark);
+        expect(f, fig).toMatchObject({
+          marks: fixtureFormats().length,
+          tableRows: fixtureFormats().length,
+          link: true,
+        });
+      }
       // Sort by bits/weight (3rd column), descending after two clicks.
       const header = page.locator('#overview thead th').nth(2);
       await header.click();
