@@ -4,7 +4,7 @@
  * data-format="…"> per format, a colour per format in request order — with role="img", <title>, <desc> and a
  * link to the plot's data table. Unknown ids are named on the page, never silently dropped.
  */
-export const COMPARE_SCRIPT = String.raw`
+export const COMPARE_SCRIPT = `
 (function () {
   var DATA = window.QBENCH_COMPARE;
   var root = document.getElementById('compare');

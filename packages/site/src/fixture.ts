@@ -120,19 +120,20 @@ export function fixtureResults(
           value: 6.02 * bpw - 4 - i - 2 * j,
           unit: 'dB',
         });
-      FIXTURE_QUANTILES.forEach((q, k) =>
-        add({ ...acc, item, dataset: source, metric: q, value: 0.01 * (i + 1) * (j + 1) * 2 ** k, unit: '' }),
-      );
-      FIXTURE_PERCENTILES.forEach((q, k) =>
+      FIXTURE_QUANTILES.forEach((q, k) => {
+        add({ ...acc, item, dataset: source, metric: q, value: 0.01 * (i + 1) * (j + 1) * 2 ** k, unit: '' });
+      });
+      FIXTURE_PERCENTILES.forEach((q, k) => {
+        const value = 0.02 * (i + 1) * (j + 1) * 1.5 ** k;
         add({
           ...acc,
           item: `accuracy/layer/${format}`,
           dataset: `layer:${source}`,
           metric: q,
-          value: 0.02 * (i + 1) * (j + 1) * 1.5 ** k,
+          value,
           unit: '',
-        }),
-      );
+        });
+      });
     });
     add({ ...acc, dataset: 'gaussian', metric: 'gap_to_lloyd_max_db', value: -1 + 0.5 * i, unit: 'dB' });
     for (const backend of ['wasm-simd128', 'webgpu']) {
