@@ -10,6 +10,7 @@ import type { FormatData, ModelLevel } from './format-data.ts';
 import {
   elementErrorPlot,
   layerErrorPlot,
+  ratioText,
   sqnrBySourcePlot,
   throughputBarsPlot,
   trendPlot,
@@ -250,7 +251,7 @@ ${prov!.files?.length ? `<dt>files</dt><dd>${prov!.files.map((f) => `<code>${esc
           b.range ? `${fmt(b.range.lo)}–${fmt(b.range.hi)}` : 'not recorded',
           b.copyGbps !== undefined ? sig(b.copyGbps) : DASH,
           b.copyGbps ? fmt((100 * b.gbps) / b.copyGbps, 0) : DASH,
-          b.vsNative !== undefined ? fmt(b.vsNative) : DASH,
+          b.vsNative !== undefined ? ratioText(b.vsNative) : DASH,
         ]),
       },
     ),

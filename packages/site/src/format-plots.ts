@@ -126,6 +126,11 @@ export function layerErrorPlot(d: FormatData): string | undefined {
   );
 }
 
+/** A ratio with two decimals, or two significant digits below 0.1 (0.0031×, not 0.00×). */
+export function ratioText(v: number): string {
+  return v >= 0.1 || v === 0 ? v.toFixed(2) : v.toPrecision(2);
+}
+
 /** Bars per backend and op; a red tick at each backend's copy bandwidth; a whisker for the repeat spread. */
 export function throughputBarsPlot(d: FormatData): string | undefined {
   if (d.throughput.length === 0) return undefined;
@@ -140,17 +145,23 @@ export function throughputBarsPlot(d: FormatData): string | undefined {
       x: 'gbps',
       fill: 'backend',
       title: (b: Row) =>
-        `${b.kernel}: ${fmt(b.gbps)} GB/s${b.copyGbps ? `, ${fmt((100 * b.gbps) / b.copyGbps, 0)}% of copy bandwidth` : ''}${b.vsNative !== undefined ? `, ${fmt(b.vsNative)}× native ggml` : ''}`,
+        `${b.kernel}: ${fmt(b.gbps)} GB/s${b.copyGbps ? `, ${fmt((100 * b.gbps) / b.copyGbps, 0)}% of copy bandwidth` : ''}${b.vsNative !== undefined ? `, ${ratioText(b.vsNative)}× native ggml` : ''}`,
     }),
     Plot.ruleX([0]),
-    Plot.text(rows, {
-      y: 'label',
-      x: 'gbps',
-      text: (b: Row) => `${fmt(b.gbps)}${b.vsNative !== undefined ? ` (${fmt(b.vsNative)}× native)` : ''}`,
-      textAnchor: 'start',
-      dx: 4,
-    }),
   ];
+  // Value labels last, with a white halo, so a copy-bandwidth tick behind one does not make it unreadable.
+  const label = Plot.text(rows, {
+    y: 'label',
+    x: 'gbps',
+    text: (b: Row) =>
+      `${fmt(b.gbps)}${b.vsNative !== undefined ? ` (${ratioText(b.vsNative)}× native)` : ''}`,
+    textAnchor: 'start',
+    dx: 4,
+    stroke: 'white',
+    strokeWidth: 3,
+    paintOrder: 'stroke',
+    fill: '#1b1f24',
+  });
   if (withRange.length > 0)
     marks.push(
       Plot.ruleY(withRange, {
@@ -162,6 +173,7 @@ export function throughputBarsPlot(d: FormatData): string | undefined {
     );
   if (withCopy.length > 0)
     marks.push(Plot.tickX(withCopy, { y: 'label', x: 'copyGbps', stroke: COPY, strokeWidth: 2.5 }));
+  marks.push(label);
   return render(
     {
       width: 720,
