@@ -18,6 +18,7 @@ export const COMPARE_SCRIPT = `
   var unknown = asked.filter(function (id) { return !byId[id]; });
   var formats = asked.filter(function (id) { return byId[id]; }).map(function (id) { return byId[id]; });
   var input = document.getElementById('f'); if (input && asked.length) input.value = asked.join(',');
+  var address = document.getElementById('address'); if (address && asked.length) address.textContent = 'compare.html?f=' + asked.join(',');
   var html = '';
   if (unknown.length) html += '<p class="missing" id="unknown">Not in these results: ' + unknown.map(esc).join(', ') + '.</p>';
   if (formats.length < 2) {

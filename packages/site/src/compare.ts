@@ -73,12 +73,14 @@ export function compareDataScript(d: CompareData): string {
 }
 
 export function comparePage(ids: readonly string[]): string {
-  const example = ids.slice(0, 3).join(',');
+  // The issue's own example where these results have those formats, else the first three.
+  const preferred = ['q4_k', 'iq4_xs', 'nf4'];
+  const example = (preferred.every((id) => ids.includes(id)) ? preferred : ids.slice(0, 3)).join(',');
   const body = `<h2>Compare formats</h2>
 <form id="pick" method="get" action="compare.html" class="controls"><label for="f">formats (comma-separated ids)</label>
 <input id="f" name="f" list="format-ids" size="40" value="${esc(example)}"><button type="submit">compare</button></form>
 <datalist id="format-ids">${ids.map((id) => `<option value="${esc(id)}"></option>`).join('')}</datalist>
-<p class="small muted">The address is the comparison: <code>compare.html?f=${esc(example)}</code> can be shared. Every plot overlays one series per format, with a link to its data table.</p>
+<p class="small muted">The address is the comparison: <code id="address">compare.html?f=${esc(example)}</code> can be shared. Every plot overlays one series per format, with a link to its data table.</p>
 <div id="compare"><noscript><p class="missing">The comparison is drawn by a small script; each format’s own page shows the same plots without one.</p></noscript></div>`;
   return page('qbench · compare', '', body, true).replace(
     '</body>',
