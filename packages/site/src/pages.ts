@@ -1,4 +1,4 @@
-/** The site's pages: overview (leaderboard + plots), one page per format, and the history view. */
+/** The site's overview (leaderboard + plots + regression marks) and history pages; a format's page is format-page.ts, the comparison compare.ts. */
 import { formatHref } from './format-page.ts';
 import { conformanceCell, DASH, esc, figure, fmt, numCell, page, plotFigure, runsTable } from './html.ts';
 import type { BatchSummary, SiteModel } from './model.ts';
