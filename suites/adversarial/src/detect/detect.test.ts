@@ -35,7 +35,10 @@ describe('Mind-the-Gap detectors with the full-precision reference', () => {
     }
   });
 
-  it('q6_k: grid-box attack flagged by the residual spike; fine-tuned benign pairs are not', async () => {
+  // The test-sized population: 2 calibration seeds × 2 fine-tunes, one attacked pair, 4 held-out fine-tunes.
+  // The full-size q6_k detection (3 + 3 seeds, 10–30 fine-tunes per seed; --full: 96, three repairs) is the
+  // `adversarial/detect/q6_k` work item of `qbench run` and the nightly, where it is a record, not a test.
+  it('q6_k: grid-box attack works and is flagged by the residual spike; fine-tuned benign pairs are not', async () => {
     const f = await loadFormat('q6_k');
     const cal = [];
     for (const seed of [1, 2]) {
@@ -45,7 +48,15 @@ describe('Mind-the-Gap detectors with the full-precision reference', () => {
     const thresholds = thresholdsFrom(cal);
     const p3 = prepared(QUICK, 3, f);
     const attacked = attackedPair(p3, f);
-    expect(attacked.attack!.bytesPreserved).toBe(true);
+    // The attack itself (the searched-scale k-quant inside sound grid boxes), asserted here rather than in
+    // ../attack/attack.test.ts so that `pnpm test` builds one q6_k attack, not two.
+    const r = attacked.attack!;
+    expect(r.practicalBoxes).toBe(false);
+    expect(r.boxes['fc1.weight'].method).toBe('grid-box');
+    expect(r.bytesPreserved).toBe(true);
+    expect(r.fp.maliciousRate).toBeLessThan(0.2);
+    expect(r.quant.maliciousRate).toBeGreaterThan(0.8);
+    expect(r.fp.cleanAccuracy).toBeGreaterThan(0.9);
     const a = await scorePair(attacked, p3.sets.clean);
     expect(a['residual-spike'].score).toBeGreaterThan(thresholds['residual-spike']!);
     const held = benignPairs(p3, f, 4);
@@ -54,7 +65,7 @@ describe('Mind-the-Gap detectors with the full-precision reference', () => {
       const s = await scorePair(pair, p3.sets.clean);
       expect(s['residual-spike'].score, pair.kind).toBeLessThanOrEqual(thresholds['residual-spike']!);
     }
-  }, 180_000);
+  });
 
   it('scanWithReference names the attacked tensors of a GGUF written by the suite', async () => {
     const q4 = await loadFormat('q4_0');
