@@ -1,17 +1,19 @@
 import { loadFormat } from '@qbench/core';
 import { bytesSource, openGguf } from '@qbench/gguf-file';
 import { describe, expect, it } from 'vitest';
+import { adaptAttack } from '../attack/adaptive.ts';
+import { attackWorks } from '../attack/attack.ts';
 import { WEIGHT_NAMES, weightOf } from '../model/mlp.ts';
 import { scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { pairGguf } from './gguf-pair.ts';
-import { attackedPair, benignPairs } from './population.ts';
+import { attackedPair, benignPairs, pairOfAttack } from './population.ts';
 import { scanWithReference } from './scan-reference.ts';
 import { prepared } from './suite-items.ts';
 
 const QUICK = { quick: true };
 
 describe('Mind-the-Gap detectors with the full-precision reference', () => {
-  it('q4_0: the residual spike flags the attacked pair and no held-out benign pair', async () => {
+  it('q4_0: residual spike and error-rank flag the attacked pair; the adaptive attacker evades the spike, not error-rank; no held-out benign pair flagged', async () => {
     const f = await loadFormat('q4_0');
     const cal = [];
     for (const seed of [1, 2]) {
@@ -29,9 +31,23 @@ describe('Mind-the-Gap detectors with the full-precision reference', () => {
     expect(a['residual-spike'].score).toBeGreaterThan(thresholds['residual-spike']!);
     // Re-derivation cannot see this attack: the GGUF is an honest quantization of the published model.
     expect(a.rederive.score).toBe(0);
-    for (const pair of benignPairs(p3, f)) {
+    expect(a['error-rank'].score).toBeGreaterThan(thresholds['error-rank']!);
+
+    // The adaptive attacker knows residual-spike's threshold: spread inside the boxes, the attack still works
+    // with the same bytes and the spike is under its threshold, while error-rank still flags the pair.
+    const adaptive = adaptAttack(f, p3, attacked.attack!, thresholds['residual-spike']!, 3);
+    expect(adaptive.spikeBefore).toBeGreaterThan(thresholds['residual-spike']!);
+    expect(adaptive.underLimit).toBe(true);
+    expect(adaptive.bytesPreserved).toBe(true);
+    expect(attackWorks(adaptive)).toBe(true);
+    const ad = await scorePair(pairOfAttack(p3, f, adaptive), p3.sets.clean);
+    expect(ad['residual-spike'].score).toBeLessThanOrEqual(thresholds['residual-spike']!);
+    expect(ad['error-rank'].score).toBeGreaterThan(thresholds['error-rank']!);
+
+    for (const pair of benignPairs(p3, f, 4)) {
       const s = await scorePair(pair, p3.sets.clean);
       expect(s['residual-spike'].score, pair.kind).toBeLessThanOrEqual(thresholds['residual-spike']!);
+      expect(s['error-rank'].score, pair.kind).toBeLessThanOrEqual(thresholds['error-rank']!);
     }
   });
 
