@@ -46,5 +46,6 @@ function roundf(x: number): number {
  * |x| ≥ 2^63 lroundf gives LONG_MIN, whose low 32 bits are 0, so the result is k.
  */
 export function x86LroundfPlus(x: number, k: number): number {
-  return x > -9223372036854775808 && x < 9223372036854775808 ? (roundf(x) + k) | 0 : k | 0;
+  // ToInt32 of an integer-valued double is exact modulo 2^32, so wrap first, then add (|x| may exceed 2^53).
+  return x > -9223372036854775808 && x < 9223372036854775808 ? ((roundf(x) | 0) + k) | 0 : k | 0;
 }
