@@ -123,15 +123,17 @@ export function fillBlock(kind: BlockKind, rng: SplitMix64, out: Float32Array): 
       return;
     }
     case 'midpoint': {
-      // Values on exact midpoints (k + ½)·d of a grid d = M/nmax, with M itself in the block to fix the scale.
+      // Values exactly on midpoints (k + ½)·d of a grid d = M/nmax, with M itself in the block so the
+      // quantizer derives that very d: d has an 8-bit mantissa, so M = nmax·d, M/nmax and every (k + ½)·d
+      // are exact in float32.
       const nmax = pick(rng, GRID_STEPS);
-      const m = sign(rng) * 2 ** Math.floor(rng.uniform() * 40 - 20);
-      const d = Math.fround(m / nmax);
+      const d = (1 + Math.floor(rng.uniform() * 255)) * 2 ** Math.floor(rng.uniform() * 40 - 28);
+      const m = sign(rng) * nmax * d;
       out[0] = m;
       for (let i = 1; i < n; i++) {
-        const k = Math.floor(rng.uniform() * 2 * nmax) - nmax;
-        out[i] = Math.fround((k + 0.5) * d);
-        if (Math.abs(out[i]!) > Math.abs(m)) out[i] = Math.fround((k - 0.5) * d);
+        const kmax = Math.ceil(nmax);
+        const k = Math.floor(rng.uniform() * 2 * kmax) - kmax; // |k + ½| ≤ nmax keeps |x| ≤ |M|
+        out[i] = (k + 0.5) * d * Math.sign(m);
       }
       return;
     }
