@@ -11,12 +11,17 @@
  * 1 − 0.05^(1/n).
  */
 import { loadFormat } from '@qbench/core';
+import {
+  conformance,
+  DETECTORS,
+  type DetectorId,
+  outlierCollapse,
+  referenceScores,
+  type TensorScore,
+} from '@qbench/detectors';
 import { forward } from '../model/mlp.ts';
 import type { Batch } from '../model/task.ts';
 import type { ModelPair } from './population.ts';
-import { referenceScores } from './reference.ts';
-import { conformance, outlierCollapse } from './standalone.ts';
-import { DETECTORS, type DetectorId, type TensorScore } from './types.ts';
 
 export const THRESHOLD_SLACK = 2;
 /**

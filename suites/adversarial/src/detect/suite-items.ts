@@ -7,6 +7,7 @@
  * Trained models are cached per process (training is deterministic, so shards agree).
  */
 import { type Format, listSpecs, loadFormat } from '@qbench/core';
+import { boxStats, buildBoxes, checkBoxes } from '@qbench/detectors/intervals';
 import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
 import {
   type AttackConfig,
@@ -16,7 +17,6 @@ import {
   type Prepared,
   prepare,
 } from '../attack/attack.ts';
-import { boxStats, buildBoxes, checkBoxes } from '../intervals/index.ts';
 import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { attackedPair, benignPairs } from './population.ts';
 
