@@ -15,8 +15,8 @@
  */
 import type { Format } from '@qbench/core';
 import { SplitMix64 } from '@qbench/core';
-import { residualSpike } from '../detect/reference.ts';
-import { encodeWith, markChangedBlocks } from '../intervals/index.ts';
+import { residualSpike } from '@qbench/detectors';
+import { encodeWith, markChangedBlocks } from '@qbench/detectors/intervals';
 import { behaviour, cloneMlp, type Mlp, WEIGHT_NAMES, weightOf } from '../model/mlp.ts';
 import {
   type AttackResult,

@@ -1,4 +1,5 @@
 import { loadFormat } from '@qbench/core';
+import { scanWithReference } from '@qbench/detectors';
 import { bytesSource, openGguf } from '@qbench/gguf-file';
 import { describe, expect, it } from 'vitest';
 import { adaptAttack } from '../attack/adaptive.ts';
@@ -7,7 +8,6 @@ import { WEIGHT_NAMES, weightOf } from '../model/mlp.ts';
 import { scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { pairGguf } from './gguf-pair.ts';
 import { attackedPair, benignPairs, pairOfAttack } from './population.ts';
-import { scanWithReference } from './scan-reference.ts';
 import { prepared } from './suite-items.ts';
 
 const QUICK = { quick: true };

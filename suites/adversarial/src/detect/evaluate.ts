@@ -11,13 +11,18 @@
  * 1 − 0.05^(1/n).
  */
 import { loadFormat } from '@qbench/core';
+import {
+  conformance,
+  DETECTORS,
+  type DetectorId,
+  ERROR_RANK_MIN_THRESHOLD,
+  outlierCollapse,
+  referenceScores,
+  type TensorScore,
+} from '@qbench/detectors';
 import { forward } from '../model/mlp.ts';
 import type { Batch } from '../model/task.ts';
-import { ERROR_RANK_MIN_THRESHOLD } from './error-rank.ts';
 import type { ModelPair } from './population.ts';
-import { referenceScores } from './reference.ts';
-import { conformance, outlierCollapse } from './standalone.ts';
-import { DETECTORS, type DetectorId, type TensorScore } from './types.ts';
 
 export const THRESHOLD_SLACK = 2;
 /** Detectors whose benign scores are noise around 0 get a floor (see each detector's file for why). */

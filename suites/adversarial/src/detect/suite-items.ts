@@ -7,6 +7,8 @@
  * Trained models are cached per process (training is deterministic, so shards agree).
  */
 import { type Format, listSpecs, loadFormat } from '@qbench/core';
+import type { DetectorId } from '@qbench/detectors';
+import { boxStats, buildBoxes, checkBoxes } from '@qbench/detectors/intervals';
 import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
 import { type AdaptiveResult, adaptAttack } from '../attack/adaptive.ts';
 import {
@@ -17,10 +19,8 @@ import {
   type Prepared,
   prepare,
 } from '../attack/attack.ts';
-import { boxStats, buildBoxes, checkBoxes } from '../intervals/index.ts';
 import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { attackedPair, benignPairs, pairOfAttack } from './population.ts';
-import type { DetectorId } from './types.ts';
 
 /** Formats the attack and the detectors are evaluated on (the required set plus q5_0, fp4, q2_k, q3_k). */
 export const ATTACK_FORMATS = [

@@ -6,7 +6,7 @@
  * edge, (1 + √(m/n))² times the mean squared singular value ‖D‖²_F / min(m, n). A Mind-the-Gap pair's
  * error also holds the repair: the published full-precision model was pushed away from the quantized one by
  * gradient steps, sums of a few outer products, i.e. a low-rank component. Spreading the repaired weights
- * inside their boxes (the adaptive attacker of ../attack/adaptive.ts) adds noise around that component but
+ * inside their boxes (the adversarial suite's adaptive attacker, attack/adaptive.ts) adds noise around that component but
  * keeps it on average, or the full-precision model would not be benign.
  *
  * Score = σ₁²(D) / (edge · ‖D‖²_F / min(m, n)) − 1, floored at 0: the top singular value's excess over the
