@@ -60,6 +60,17 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
+/**
+ * A page of the size the screenshots use. Tests run through tsx, whose esbuild keeps function names by
+ * wrapping them in `__name(fn, "name")`; a callback handed to $$eval/evaluate is serialized into the page,
+ * where that helper does not exist, so the page gets an identity one.
+ */
+async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+  return page;
+}
+
 /** Per figure: marks of the given mark type in its chart, the points its data table lists, its text alternative. */
 async function figureData(page: Page, id: string, mark: string) {
   return page.$eval(
@@ -106,10 +117,7 @@ if (missing) {
     });
 
     it('shows the table and every plot from file://, sorts and filters, and saves a screenshot', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      // Tests run through tsx, whose esbuild keeps function names by wrapping them in `__name(fn, "name")`;
-      // a callback handed to $$eval is serialized into the page, where that helper does not exist.
-      await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+      const page = await newPage(browser);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
@@ -185,14 +193,14 @@ if (missing) {
     });
 
     it('the index passes axe with no serious or critical violation', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await newPage(browser);
       await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
       expect(await seriousViolations(page)).toEqual([]);
       await page.close();
     });
 
     it('a format page: every plot has one mark per data point, a text alternative and a data table; axe passes', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await newPage(browser);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       const id = fixtureFormats()[0]!;
@@ -242,7 +250,7 @@ if (missing) {
     });
 
     it('the comparison page overlays one series per requested format, names unknown ids, and passes axe', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await newPage(browser);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
