@@ -8,22 +8,20 @@
 import { type Kernel, loadFormat } from '@qbench/core';
 import {
   againstOwnCopy,
+  BACKENDS,
+  backendById,
   conformKernel,
-  deviceBandwidth,
   FULL_ELEMENTS,
+  type KernelBackend,
   type KernelConformance,
   listKernels,
   type Measurement,
-  machineInfo,
   makeCase,
   measureKernel,
-  memoryBandwidth,
-  QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
   summarizeFailures,
   type ThroughputCase,
 } from '@qbench/kernels';
-import { adapterName, getGpu } from '@qbench/runtime-webgpu';
 import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
 
 const SUITE = 'throughput';
@@ -33,69 +31,39 @@ function elementsFor(options: SuiteOptions): number {
   return options.quick ? QUICK_ELEMENTS : FULL_ELEMENTS;
 }
 
+/** Each backend's copy yardstick once (backends that share one, like reference and external, share its record). */
 async function memcpyRecords(options: SuiteOptions): Promise<ResultRecord[]> {
-  const bw = await memoryBandwidth();
-  const details = { bytes: bw.bytes, accounting: 'read + written bytes per second', machine: machineInfo() };
-  const out: ResultRecord[] = [
-    {
-      suite: SUITE,
-      format: '-',
-      kernel: 'memcpy/typed-array',
-      backend: 'reference',
-      dataset: `${bw.bytes} B`,
-      metric: 'memcpy_gbps',
-      value: bw.typedArrayCopyGBps,
-      unit: 'GB/s',
-      details: { ...details, method: 'Float32Array.prototype.set' },
-    },
-  ];
-  out.push(
-    bw.wasmMemoryCopyGBps === undefined
-      ? {
-          suite: SUITE,
-          format: '-',
-          kernel: 'memcpy/wasm',
-          backend: 'wasm-simd128',
-          dataset: `${bw.bytes} B`,
-          metric: 'memcpy_gbps',
-          value: null,
-          unit: 'GB/s',
-          error: 'wasm module not built',
-        }
-      : {
-          suite: SUITE,
-          format: '-',
-          kernel: 'memcpy/wasm',
-          backend: 'wasm-simd128',
-          dataset: `${bw.bytes} B`,
-          metric: 'memcpy_gbps',
-          value: bw.wasmMemoryCopyGBps,
-          unit: 'GB/s',
-          details: { ...details, method: 'wasm memory.copy' },
-        },
-  );
-  const gpu = await deviceBandwidth(options.quick ? QUICK_DEVICE_COPY_BYTES : undefined);
-  // no adapter: no line to draw, and the webgpu kernels say why they were skipped
-  if (typeof gpu !== 'string')
-    out.push({
-      suite: SUITE,
-      format: '-',
-      kernel: 'memcpy/webgpu',
-      backend: 'webgpu',
-      dataset: `${gpu.bytes} B`,
-      metric: 'memcpy_gbps',
-      value: gpu.deviceGBps ?? gpu.wallGBps,
-      unit: 'GB/s',
-      details: {
-        ...details,
-        bytes: gpu.bytes,
-        method: 'WGSL compute-shader copy between two storage buffers (wgsl/device-copy.wgsl)',
-        timedBy: gpu.deviceGBps === undefined ? 'wall clock' : 'gpu timestamps',
-        wallGBps: gpu.wallGBps,
-        adapter: gpu.adapter,
-      },
-    });
+  const out: ResultRecord[] = [];
+  const seen = new Set<string>();
+  for (const backend of BACKENDS) {
+    const y = backend.yardstick;
+    if (seen.has(y.kernel)) continue;
+    seen.add(y.kernel);
+    const copy = await y.measure({ quick: options.quick === true });
+    const base = { suite: SUITE, format: '-', kernel: y.kernel, backend: backend.id, metric: 'memcpy_gbps' };
+    out.push(
+      typeof copy === 'string'
+        ? { ...base, dataset: '-', value: null, unit: 'GB/s', error: `skipped: ${copy}` }
+        : {
+            ...base,
+            dataset: `${copy.bytes} B`,
+            value: copy.deviceGBps ?? copy.wallGBps,
+            unit: 'GB/s',
+            details: {
+              bytes: copy.bytes,
+              accounting: 'read + written bytes per second',
+              method: copy.method,
+              ...copy.details,
+            },
+          },
+    );
+  }
   return out;
+}
+
+async function noteDevice(backend: KernelBackend, ctx: RunContext): Promise<void> {
+  const d = await backend.device?.();
+  if (d) ctx.setGpuAdapter(d);
 }
 
 export const throughputSuite: Suite = {
@@ -106,7 +74,7 @@ export const throughputSuite: Suite = {
     const { kernels } = await listKernels(options.formats ? { formats: options.formats } : {});
     const items: WorkItem[] = [{ id: MEMCPY_ITEM, label: 'memory copy bandwidth' }];
     for (const k of kernels)
-      items.push({ id: k.id, label: k.id, weight: k.backend === 'reference' ? 10 : 1 });
+      items.push({ id: k.id, label: k.id, weight: backendById(k.backend).timingWeight });
     return items;
   },
   async runItem(item, options, ctx: RunContext) {
@@ -172,13 +140,10 @@ export const throughputSuite: Suite = {
         },
       ];
     }
-    if (traits.backend === 'webgpu') {
-      const g = await getGpu();
-      if (g.ok) ctx.setGpuAdapter(adapterName(g.gpu));
-    }
+    const backend = backendById(traits.backend);
+    await noteDevice(backend, ctx);
     if (ctx.signal.aborted) return [];
     ctx.log(`${item.id}: conformance passed, timing ${elements} elements`);
-    const bw = await memoryBandwidth();
     let c: ThroughputCase;
     let kernel: Kernel;
     let m: Measurement;
@@ -200,11 +165,8 @@ export const throughputSuite: Suite = {
         },
       ];
     }
-    const gpu =
-      traits.backend === 'webgpu'
-        ? await deviceBandwidth(options.quick ? QUICK_DEVICE_COPY_BYTES : undefined)
-        : undefined;
-    const own = againstOwnCopy(traits.backend, m, c.elements, bw, gpu);
+    const copy = await backend.yardstick.measure({ quick: options.quick === true });
+    const own = againstOwnCopy(backend.yardstick, copy, m, c.elements);
     const details = {
       elements: c.elements,
       rows: c.rows,
@@ -216,11 +178,9 @@ export const throughputSuite: Suite = {
       runs: m.timing.runs,
       timed: m.prepared ? 'kernel only (inputs staged)' : 'whole calls',
       ...(m.deviceMedianNs === undefined ? {} : { deviceMedianNs: m.deviceMedianNs }),
-      ...(gpu === undefined ? {} : { timedBy: own.clock, wallGBps: m.throughputGBps }),
-      memcpyGBps: bw.typedArrayCopyGBps,
-      wasmMemcpyGBps: bw.wasmMemoryCopyGBps,
+      timedBy: own.clock,
+      ...(own.clock === 'wall clock' ? {} : { wallGBps: m.throughputGBps }),
       conformanceCases: conf.cases.length,
-      machine: machineInfo(),
     };
     const records: ResultRecord[] = [
       { ...verdict, value: 'pass', details: { cases: conf.cases.length } },
