@@ -39,3 +39,4 @@ export {
   type ThroughputCase,
   toMeasurement,
 } from './throughput.ts';
+export { runConformance, runMaxBlocks } from './verdicts.ts';

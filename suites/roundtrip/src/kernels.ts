@@ -5,7 +5,7 @@
  * byte offsets, random bytes) and `golden:<folder>` for each golden folder of the spec.
  */
 import { type ConformCase, caseOk, describeMismatch, type KernelTraits, loadFormat } from '@qbench/core';
-import { BACKENDS, backendById, conformKernel, listKernels } from '@qbench/kernels';
+import { BACKENDS, backendById, listKernels, runConformance } from '@qbench/kernels';
 import type { ResultRecord, SuiteOptions } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
@@ -77,7 +77,7 @@ export async function kernelRecords(
       return [verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: why })];
     }
     const f = await loadFormat(format);
-    const conf = await conformKernel(traits, f, { maxBlocks: options.quick ? 33 : 257, golden: true });
+    const conf = await runConformance(traits, f, { quick: options.quick === true });
     if (conf.error !== undefined)
       return [failed(s, 'generated', 'kernel_conformance', new Error(conf.error))];
     if (conf.cases.length === 0) {

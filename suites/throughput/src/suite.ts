@@ -2,15 +2,15 @@
  * The throughput suite: for every format × op × backend whose kernel passes conformance here, elements/s
  * and GB/s (bytes read + written) on a 16Mi-element tensor (1Mi with options.quick), median of repeated runs
  * after warm-up, plus the machine's memory copy bandwidth measured in the same process so each figure is
- * also a fraction of that limit. Every kernel first gets a conformance verdict record (metric 'conformance',
- * unit 'verdict': pass / fail / skip); one that does not pass is not timed.
+ * also a fraction of that limit. Only kernels whose conformance verdict (computed once per run by
+ * @qbench/kernels' runConformance and recorded by the round-trip suite) is a pass are timed; any other gets a
+ * throughput record with no value and the reason.
  */
 import { type Kernel, loadFormat } from '@qbench/core';
 import {
   againstOwnCopy,
   BACKENDS,
   backendById,
-  conformKernel,
   FULL_ELEMENTS,
   type KernelBackend,
   type KernelConformance,
@@ -19,6 +19,7 @@ import {
   makeCase,
   measureKernel,
   QUICK_ELEMENTS,
+  runConformance,
   summarizeFailures,
   type ThroughputCase,
 } from '@qbench/kernels';
@@ -104,41 +105,26 @@ export const throughputSuite: Suite = {
       ];
     }
     const f = await loadFormat(traits.format);
+    // the run's one verdict for this kernel (the round-trip suite records it); only a pass is timed
+    const notTimed = (why: string): ResultRecord[] => [
+      {
+        ...base,
+        backend: traits.backend,
+        metric: 'throughput_gbps',
+        value: null,
+        unit: 'GB/s',
+        error: `skipped: not timed, ${why}`,
+      },
+    ];
     let conf: KernelConformance;
     try {
-      conf = await conformKernel(traits, f, { maxBlocks: options.quick ? 33 : 257 });
+      conf = await runConformance(traits, f, { quick: options.quick === true });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return [
-        {
-          ...base,
-          backend: traits.backend,
-          dataset: 'conformance cases',
-          metric: 'conformance',
-          value: 'fail',
-          unit: 'verdict',
-          error: `conformance could not run: ${message}`,
-        },
-      ];
+      return notTimed(`conformance could not run: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const verdict = {
-      ...base,
-      backend: traits.backend,
-      dataset: 'conformance cases',
-      metric: 'conformance',
-      unit: 'verdict',
-    };
     if (!conf.ok) {
       const why = conf.error ?? conf.skipped ?? summarizeFailures(conf).slice(0, 3).join('; ');
-      // not timed: only kernels that pass conformance are
-      return [
-        {
-          ...verdict,
-          value: conf.skipped ? 'skip' : 'fail',
-          details: { reason: why },
-          ...(conf.error ? { error: conf.error } : {}),
-        },
-      ];
+      return notTimed(`conformance ${conf.skipped ? 'skipped' : 'failed'}: ${why}`);
     }
     const backend = backendById(traits.backend);
     await noteDevice(backend, ctx);
@@ -183,7 +169,6 @@ export const throughputSuite: Suite = {
       conformanceCases: conf.cases.length,
     };
     const records: ResultRecord[] = [
-      { ...verdict, value: 'pass', details: { cases: conf.cases.length } },
       {
         ...base,
         backend: traits.backend,
