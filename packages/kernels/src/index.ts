@@ -1,9 +1,21 @@
 /**
- * @qbench/kernels: the kernel layer every suite, `qbench validate` and the benchmarks share — the kernel
- * registry, the one conformance harness (and its one case list), the external-kernel host, the timing loop
- * and the memory-copy yardsticks each backend's throughput is set against.
+ * @qbench/kernels: the kernel layer every suite, `qbench validate` and the benchmarks share — the backend
+ * plugins (backends/, one folder each), the kernel registry over them, the one conformance harness (and its
+ * one case list), the external-kernel host, the timing loop and the memory-copy yardsticks each backend's
+ * throughput is set against.
  */
-export { loadWgslFile } from '@qbench/runtime-webgpu';
+export type {
+  BackendListing,
+  CopyBandwidth,
+  CopyYardstick,
+  ExternalForm,
+  ExternalLoadOptions,
+  KernelBackend,
+  LoadedExternal,
+} from './backends/backend.ts';
+export { BACKEND_IDS, BACKENDS, backendById, backendForFile } from './backends/index.ts';
+export { referenceKernels } from './backends/reference/index.ts';
+export { QUICK_DEVICE_COPY_BYTES } from './backends/webgpu/index.ts';
 export {
   atOddOffset,
   BLOCK_COUNTS,
@@ -14,21 +26,17 @@ export {
 } from './conformance.ts';
 export { type ExternalKernel, loadExternalKernel } from './external/host.ts';
 export { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
-export { type KernelListing, listKernels, loadableFormats, referenceKernels } from './registry.ts';
+export { type KernelListing, type ListOptions, listKernels, loadableFormats } from './registry.ts';
 export {
   againstOwnCopy,
-  type Bandwidth,
-  type DeviceBandwidth,
   DOT_N,
-  deviceBandwidth,
   FULL_ELEMENTS,
   type Measurement,
-  machineInfo,
   makeCase,
   measureKernel,
-  memoryBandwidth,
-  QUICK_DEVICE_COPY_BYTES,
+  type OwnCopyFigure,
   QUICK_ELEMENTS,
   type ThroughputCase,
   toMeasurement,
 } from './throughput.ts';
+export { runConformance, runMaxBlocks } from './verdicts.ts';

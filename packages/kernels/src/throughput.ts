@@ -7,7 +7,6 @@
  * Test tensors repeat one reference-encoded tile of 64Ki elements (encoding 16M elements with a reference
  * quantizer would take minutes and decode speed does not depend on the values, only on the layout).
  */
-import { cpus, totalmem } from 'node:os';
 import {
   type DecodeKernel,
   type DotKernel,
@@ -17,14 +16,11 @@ import {
   type KernelOp,
   type PreparedRun,
 } from '@qbench/core';
-import { familyModule } from '@qbench/runtime-wasm';
-import { adapterName, getGpu, prepareDeviceCopy } from '@qbench/runtime-webgpu';
+import type { CopyBandwidth, CopyYardstick } from './backends/backend.ts';
 import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
 
 export const FULL_ELEMENTS = 16 * 1024 * 1024;
 export const QUICK_ELEMENTS = 1024 * 1024;
-/** The GPU copy yardstick in quick runs (runtime-webgpu's default, 256 MiB per buffer, otherwise). */
-export const QUICK_DEVICE_COPY_BYTES = 32 * 1024 * 1024;
 const TILE = 64 * 1024;
 /** Row length of the dot benchmark matrix (a multiple of every block size, incl. 256-element k-quants). */
 export const DOT_N = 4096;
@@ -152,7 +148,7 @@ async function measurePrepared(
 }
 
 /** Repeated run() of a staged kernel: wall timing, and the median device time where the backend has one. */
-async function timePrepared(
+export async function timePrepared(
   p: PreparedRun,
   timing: TimingOptions,
 ): Promise<{ timing: Timing; deviceMedianNs: number | undefined }> {
@@ -172,84 +168,9 @@ function median(xs: number[]): number | undefined {
   return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
 }
 
-export interface Bandwidth {
-  /** Float32Array.prototype.set between two 64 MiB arrays: read + write bytes per second, in GB/s. */
-  typedArrayCopyGBps: number;
-  /** memory.copy inside a wasm module's memory (qbench's kernel module), same accounting. */
-  wasmMemoryCopyGBps: number | undefined;
-  bytes: number;
-}
-
-let bandwidthCache: Promise<Bandwidth> | undefined;
-
-/** The machine's memory copy bandwidth, measured once per process (so every figure of a run shares it). */
-export function memoryBandwidth(bytes = 64 * 1024 * 1024, timing: TimingOptions = {}): Promise<Bandwidth> {
-  bandwidthCache ??= (async () => {
-    const src = new Float32Array(bytes / 4).fill(1.5);
-    const dst = new Float32Array(bytes / 4).fill(-1); // touched, so no page faults are timed
-    const t = await timeRuns(() => dst.set(src), { minRuns: 10, minTimeMs: 300, ...timing });
-    let wasm: number | undefined;
-    try {
-      const mod = await familyModule('gguf');
-      mod.reset();
-      const a = mod.alloc(bytes);
-      const b = mod.alloc(bytes);
-      // touch both: fresh wasm pages map the shared zero page, and copying from it would only read cache
-      mod.bytes().fill(0x5a, a, a + bytes);
-      mod.bytes().fill(0xa5, b, b + bytes);
-      const copy = mod.fn('copy');
-      const tw = await timeRuns(() => copy(b, a, bytes), { minRuns: 10, minTimeMs: 300, ...timing });
-      mod.reset();
-      wasm = gbps(2 * bytes, tw.medianNs);
-    } catch {
-      wasm = undefined; // wasm not built: reported as missing, not guessed
-    }
-    return { typedArrayCopyGBps: gbps(2 * bytes, t.medianNs), wasmMemoryCopyGBps: wasm, bytes };
-  })();
-  return bandwidthCache;
-}
-
-export interface DeviceBandwidth {
-  /** GPU adapter as it reports itself. */
-  adapter: string;
-  /** Bytes copied per run (read + written traffic is twice this). */
-  bytes: number;
-  /** Read + written bytes over the median wall time of a run. */
-  wallGBps: number;
-  /** The same over the median pass time from timestamp queries, where the adapter grants them. */
-  deviceGBps: number | undefined;
-}
-
-let deviceCache: Promise<DeviceBandwidth | string> | undefined;
-
-/**
- * The GPU's memory copy bandwidth (a compute-shader copy, runtime-webgpu's prepareDeviceCopy), measured once
- * per process: the limit WebGPU kernels are set against. A string says why there is none (no adapter).
- */
-export function deviceBandwidth(
-  bytes?: number,
-  timing: TimingOptions = {},
-): Promise<DeviceBandwidth | string> {
-  deviceCache ??= (async () => {
-    const g = await getGpu();
-    if (!g.ok) return g.reason;
-    const copy = await prepareDeviceCopy(g.gpu, bytes);
-    const t = await timePrepared(copy, { minRuns: 10, minTimeMs: 300, ...timing });
-    copy.dispose();
-    const d = t.deviceMedianNs;
-    return {
-      adapter: adapterName(g.gpu),
-      bytes: copy.bytes,
-      wallGBps: gbps(2 * copy.bytes, t.timing.medianNs),
-      deviceGBps: d === undefined ? undefined : gbps(2 * copy.bytes, d),
-    };
-  })();
-  return deviceCache;
-}
-
 /** A kernel's measurement on its backend's clock, beside the copy bandwidth of the memory it works in. */
 export interface OwnCopyFigure {
-  /** Bytes read + written per second: device time where the GPU measures it, else wall time. */
+  /** Bytes read + written per second: device time where the backend measures it, else wall time. */
   gbps: number;
   elementsPerSecond: number;
   clock: 'gpu timestamps' | 'wall clock';
@@ -259,41 +180,23 @@ export interface OwnCopyFigure {
 }
 
 /**
- * Each backend against its own memory: wasm kernels against wasm's memory.copy, WebGPU kernels against the
- * GPU's copy kernel (both on the GPU clock where timestamps exist, `gpu` being deviceBandwidth()'s answer),
- * everything else against the host's typed-array copy. The suite's records and `qbench validate` share it.
+ * Each backend against its own memory (its plugin's yardstick: the host's typed-array copy, wasm's
+ * memory.copy, the GPU's copy kernel), on the device clock where both the kernel and the yardstick have one.
+ * `copy` is the yardstick's measure() answer (a string: none here). The suite and `qbench validate` share it.
  */
 export function againstOwnCopy(
-  backend: string,
+  yardstick: CopyYardstick,
+  copy: CopyBandwidth | string,
   m: Measurement,
   elements: number,
-  bw: Bandwidth,
-  gpu: DeviceBandwidth | string | undefined,
 ): OwnCopyFigure {
-  const g = backend === 'webgpu' && typeof gpu === 'object' ? gpu : undefined;
-  const onDevice = g?.deviceGBps !== undefined && m.deviceMedianNs !== undefined;
-  const [against, copyGBps] =
-    backend === 'wasm-simd128'
-      ? ['memcpy/wasm', bw.wasmMemoryCopyGBps]
-      : backend === 'webgpu'
-        ? ['memcpy/webgpu', g && (onDevice ? g.deviceGBps : g.wallGBps)]
-        : ['memcpy/typed-array', bw.typedArrayCopyGBps];
+  const y = typeof copy === 'object' ? copy : undefined;
+  const onDevice = y?.deviceGBps !== undefined && m.deviceMedianNs !== undefined;
   return {
     gbps: onDevice ? m.deviceThroughputGBps! : m.throughputGBps,
     elementsPerSecond: onDevice ? elements / (m.deviceMedianNs! * 1e-9) : m.elementsPerSecond,
     clock: onDevice ? 'gpu timestamps' : 'wall clock',
-    against,
-    copyGBps,
-  };
-}
-
-export function machineInfo(): Record<string, unknown> {
-  const c = cpus();
-  return {
-    cpu: c[0]?.model ?? 'unknown',
-    logicalCores: c.length,
-    totalMemoryBytes: totalmem(),
-    platform: `${process.platform}-${process.arch}`,
-    node: process.version,
+    against: yardstick.kernel,
+    copyGBps: y && (onDevice ? y.deviceGBps : y.wallGBps),
   };
 }

@@ -5,12 +5,12 @@
  * byte offsets, random bytes) and `golden:<folder>` for each golden folder of the spec.
  */
 import { type ConformCase, caseOk, describeMismatch, type KernelTraits, loadFormat } from '@qbench/core';
-import { conformKernel, listKernels } from '@qbench/kernels';
+import { BACKENDS, backendById, listKernels, runConformance } from '@qbench/kernels';
 import type { ResultRecord, SuiteOptions } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
-/** Backends whose kernels this suite checks; the reference codec is checked by the format items. */
-const BACKENDS = ['wasm-simd128', 'webgpu'] as const;
+/** Backends whose kernels this suite checks: all but the oracle (the reference codec: the format items). */
+const CHECKED = BACKENDS.filter((b) => !b.oracle).map((b) => b.id);
 
 export interface CheckedKernels {
   kernels: KernelTraits[];
@@ -21,7 +21,7 @@ export interface CheckedKernels {
 export async function listCheckedKernels(options: SuiteOptions): Promise<CheckedKernels> {
   try {
     return await listKernels({
-      backends: BACKENDS,
+      backends: CHECKED,
       ...(options.formats ? { formats: options.formats } : {}),
     });
   } catch (e) {
@@ -49,12 +49,10 @@ function firstFailure(cases: ConformCase[]): string | undefined {
   return undefined;
 }
 
-/** The WebGPU adapter as one line (run.machine.gpu), or undefined when there is none. */
-async function gpuAdapter(): Promise<string | undefined> {
+/** The device a backend runs on (e.g. the GPU adapter, run.machine.gpu), or undefined for the host CPU. */
+async function backendDevice(id: string): Promise<string | undefined> {
   try {
-    const { adapterName, getGpu } = await import('@qbench/runtime-webgpu');
-    const g = await getGpu();
-    return g.ok ? adapterName(g.gpu) : undefined;
+    return await backendById(id).device?.();
   } catch {
     return undefined;
   }
@@ -67,13 +65,11 @@ export async function kernelRecords(
   setGpuAdapter: (d: string) => void = () => {},
 ): Promise<ResultRecord[]> {
   const [format = '-', , backend = '-'] = kernelId.split('/');
-  if (backend === 'webgpu') {
-    const adapter = await gpuAdapter();
-    if (adapter) setGpuAdapter(adapter);
-  }
+  const device = await backendDevice(backend);
+  if (device) setGpuAdapter(device);
   const s: Subject = { format, kernel: kernelId, backend };
   try {
-    const { kernels, unavailable } = await listKernels({ formats: [format], backends: BACKENDS });
+    const { kernels, unavailable } = await listKernels({ formats: [format], backends: CHECKED });
     const traits = kernels.find((k) => k.id === kernelId);
     if (!traits) {
       const why =
@@ -81,7 +77,7 @@ export async function kernelRecords(
       return [verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: why })];
     }
     const f = await loadFormat(format);
-    const conf = await conformKernel(traits, f, { maxBlocks: options.quick ? 33 : 257, golden: true });
+    const conf = await runConformance(traits, f, { quick: options.quick === true });
     if (conf.error !== undefined)
       return [failed(s, 'generated', 'kernel_conformance', new Error(conf.error))];
     if (conf.cases.length === 0) {

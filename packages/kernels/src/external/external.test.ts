@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type Format, type KernelOp, type KernelTraits, kernelId, loadFormat } from '@qbench/core';
 import { wasmBuildPath } from '@qbench/runtime-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { backendForFile } from '../backends/index.ts';
 import { conformKernel, summarizeFailures } from '../conformance.ts';
 import { loadExternalKernel } from './host.ts';
 
@@ -30,10 +31,7 @@ function traits(format: Format, op: KernelOp = 'decode'): KernelTraits {
 
 async function validate(path: string, formatId: string, timeoutMs = 10_000, maxBlocks = 33, golden = true) {
   const format = await loadFormat(formatId);
-  const ext = await loadExternalKernel(path, {
-    format: { id: format.id, blockElements: format.blockElements, blockBytes: format.blockBytes },
-    timeoutMs,
-  });
+  const ext = await backendForFile(path).form.load(path, { format, op: undefined, timeoutMs, overrides: {} });
   try {
     // the host's own limit (which terminates the worker) fires first; the harness's is a backstop
     return await conformKernel(
@@ -168,8 +166,8 @@ describe('misbehaving kernels get verdicts', () => {
   });
 
   it('a module without a usable default export is refused at load time', async () => {
-    await expect(loadExternalKernel(fixture('empty.mjs', 'export const x = 1;'))).rejects.toThrow(
-      /default export must be an object/,
-    );
+    await expect(
+      loadExternalKernel(fixture('empty.mjs', 'export const x = 1;'), { kind: 'module' }),
+    ).rejects.toThrow(/default export must be an object/);
   });
 });

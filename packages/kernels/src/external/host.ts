@@ -5,12 +5,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type DecodeKernel, type DotKernel, type KernelOp, QbenchError } from '@qbench/core';
+import type { ExternalLoadOptions, LoadedExternal } from '../backends/backend.ts';
 import type { Timing, TimingOptions } from '../measure.ts';
-import type { FormatShape, Reply, Request } from './protocol.ts';
+import { toMeasurement } from '../throughput.ts';
+import type { FormatShape, Reply, Request, WorkerKernelKind } from './protocol.ts';
 
 const bootUrl = new URL('./worker-boot.mjs', import.meta.url);
 
 export interface ExternalOptions {
+  /** How the worker loads the file: a JS/TS module's default export, or a .wasm through the ABI host. */
+  kind: WorkerKernelKind;
   format?: FormatShape;
   op?: KernelOp;
   /** Limit per call (decode/dot); a call past it terminates the worker. */
@@ -27,7 +31,7 @@ export interface ExternalKernel {
   /** The format the module declares (undefined for .wasm, which carries none). */
   declaredFormat: string | undefined;
   op: KernelOp;
-  kind: 'module' | 'wasm';
+  kind: WorkerKernelKind;
   kernel: DecodeKernel | DotKernel;
   /** Time the kernel inside its worker (prepared: inputs staged once, for .wasm). */
   bench(
@@ -85,6 +89,7 @@ class WorkerHost {
       const init: Request = {
         type: 'init',
         path: this.path,
+        kind: this.options.kind,
         ...(this.options.format ? { format: this.options.format } : {}),
         ...(this.options.op ? { op: this.options.op } : {}),
       };
@@ -143,10 +148,7 @@ function unwrap(r: Reply): unknown {
   return r.value;
 }
 
-export async function loadExternalKernel(
-  path: string,
-  options: ExternalOptions = {},
-): Promise<ExternalKernel> {
+export async function loadExternalKernel(path: string, options: ExternalOptions): Promise<ExternalKernel> {
   const host = new WorkerHost(path, options);
   const ready = await host.init();
   const kernel: DecodeKernel | DotKernel =
@@ -180,5 +182,33 @@ export async function loadExternalKernel(
     async close() {
       host.kill();
     },
+  };
+}
+
+/** A backend plugin's external form hosted in a worker: `qbench validate`'s view of it (LoadedExternal). */
+export async function hostInWorker(
+  path: string,
+  o: ExternalLoadOptions,
+  kind: WorkerKernelKind,
+): Promise<LoadedExternal> {
+  const f = o.format;
+  const ext = await loadExternalKernel(path, {
+    kind,
+    ...(f ? { format: { id: f.id, blockElements: f.blockElements, blockBytes: f.blockBytes } } : {}),
+    ...(o.op ? { op: o.op } : {}),
+    timeoutMs: o.timeoutMs,
+  });
+  return {
+    kernel: ext.kernel,
+    op: ext.op,
+    declaredFormat: ext.declaredFormat,
+    async bench(c, timing) {
+      const r = await ext.bench(
+        c.op === 'decode' ? { q: c.q, n: c.elements } : { q: c.q, y: c.y!, rows: c.rows! },
+        timing,
+      );
+      return toMeasurement(c, r.timing, r.prepared);
+    },
+    close: () => ext.close(),
   };
 }

@@ -8,8 +8,11 @@ export interface FormatShape {
   blockBytes: number;
 }
 
+/** How the worker loads a kernel file: a JS/TS module's default export, or a .wasm through the ABI host. */
+export type WorkerKernelKind = 'module' | 'wasm';
+
 export type Request =
-  | { type: 'init'; path: string; format?: FormatShape; op?: KernelOp }
+  | { type: 'init'; path: string; kind: WorkerKernelKind; format?: FormatShape; op?: KernelOp }
   | { type: 'call'; id: number; op: 'decode'; q: Uint8Array; n: number }
   | { type: 'call'; id: number; op: 'dot'; q: Uint8Array; y: Float32Array; rows: number }
   | { type: 'bench'; id: number; op: 'decode'; q: Uint8Array; n: number; timing: TimingOptions }
@@ -24,7 +27,7 @@ export type Request =
     };
 
 export type Reply =
-  | { type: 'ready'; format: string | undefined; op: KernelOp; kind: 'module' | 'wasm' }
+  | { type: 'ready'; format: string | undefined; op: KernelOp; kind: WorkerKernelKind }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'timing'; id: number; timing: Timing; prepared: boolean }
   | { type: 'error'; id?: number; code: string; message: string };

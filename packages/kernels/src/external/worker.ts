@@ -46,7 +46,7 @@ function fail(e: unknown, id?: number): void {
 }
 
 async function init(m: Extract<Request, { type: 'init' }>): Promise<void> {
-  if (m.path.endsWith('.wasm')) {
+  if (m.kind === 'wasm') {
     if (!m.format)
       throw new QbenchError(
         'validate.format',
