@@ -157,6 +157,33 @@ describe('Double Rounding codec', () => {
     }
   });
 
+  it('switching keeps all 2^l levels: at 2–4 bits it beats direct symmetric absmax rounding, at 7 bits the second rounding costs', () => {
+    // The paper's claim that Double Rounding "fully utilizes the quantized representation range": the
+    // switched l-bit grid s·2^k·{−2^(l−1) … 2^(l−1) − 1} has 2^l levels where direct symmetric RTN
+    // (s_l = amax/(2^(l−1) − 1)) uses 2^l − 1. Measured NMSE ratios switched/direct on N(0,1), 2^16
+    // weights: 0.32, 0.61, 0.82, 0.97, 1.16, 1.75 at 2 … 7 bits: from 6 bits on rounding twice costs more than the
+    // extra level gains (the margins below leave room for the draw).
+    const n = 128 * 512;
+    const x = generate({ kind: 'gaussian' }, n, 11);
+    const d = quantizeHigh(x, 8, 128);
+    const direct = (l: number): Float32Array => {
+      const qmax = 2 ** (l - 1) - 1;
+      const y = new Float32Array(n);
+      for (let g = 0; g < n; g += 128) {
+        let amax = 0;
+        for (let j = g; j < g + 128; j++) amax = Math.max(amax, Math.abs(x[j]!));
+        const s = Math.fround(amax / qmax);
+        for (let j = g; j < g + 128; j++) y[j] = Math.fround(s * Math.round(Math.fround(x[j]! / s)));
+      }
+      return y;
+    };
+    const ratio = (l: number) => nmse(x, dequantizeLow(d, l)) / nmse(x, direct(l));
+    expect(ratio(2)).toBeLessThan(0.45);
+    expect(ratio(3)).toBeLessThan(0.75);
+    expect(ratio(4)).toBeLessThan(0.92);
+    expect(ratio(7)).toBeGreaterThan(1.3);
+  });
+
   it('rejects bad input with errors that name the problem', () => {
     const c = codec('dround_8_4');
     const x = new Float32Array(256);
