@@ -193,6 +193,28 @@ describe('the search', () => {
   });
 });
 
+describe('scale dependence of the code’s grid (spec provenance note 4)', () => {
+  it('the same tensor divided by 64 (exact in float32) searches to a different error: b0·factor is not shift-invariant', () => {
+    const x = generate({ kind: 'gaussian' }, 1 << 14, 11);
+    const small = x.map((v) => v / 64);
+    const rel = (t: Float32Array) => {
+      const y = codec.decode(codec.encode(t), t.length);
+      let e = 0;
+      let p = 0;
+      for (let i = 0; i < t.length; i++) {
+        e += (t[i]! - y[i]!) ** 2;
+        p += t[i]! ** 2;
+      }
+      return e / p;
+    };
+    // min-max alone is scale-equivariant for powers of two: b0 shifts by 6 and s by 2^−6 exactly
+    const mm = (t: Float32Array) => searchLlmFp4(t, params, splits, { only: 0, minMaxOnly: true }).scale;
+    expect(mm(small)).toBe(mm(x) / 64);
+    // the searched grid b0·(0.01 … 1.2) is not: at σ = 1/64 b0 is larger and the grid reaches other clippings
+    expect(Math.abs(rel(small) / rel(x) - 1)).toBeGreaterThan(0.02);
+  });
+});
+
 describe('bad input', () => {
   it('rejects non-finite weights, odd lengths, short streams, bad scales and split bytes, naming them', () => {
     const x = new Float32Array(6);
