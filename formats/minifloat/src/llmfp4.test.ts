@@ -194,8 +194,6 @@ describe('the search', () => {
       expect(y.every(Number.isFinite)).toBe(true);
       // uniform weights pick E1M2 at every scale: NMSE 0.0050 at 3e38 and at 1e-40 (0.0048 at 1)
       expect(sse(x, y) / sse(x, new Float32Array(x.length)), `amax ~ ${scale}`).toBeLessThan(0.01);
-        scale > 1 ? 0.05 : 0.5,
-      );
     }
   });
 
