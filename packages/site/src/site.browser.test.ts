@@ -53,6 +53,9 @@ if (missing) {
 
     it('shows the table and every plot from file://, sorts and filters, and saves a screenshot', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Tests run through tsx, whose esbuild keeps function names by wrapping them in `__name(fn, "name")`;
+      // a callback handed to $$eval is serialized into the page, where that helper does not exist.
+      await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));

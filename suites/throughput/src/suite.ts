@@ -6,14 +6,13 @@
  * unit 'verdict': pass / fail / skip); one that does not pass is not timed.
  */
 import { type Kernel, loadFormat } from '@qbench/core';
-import { adapterName, getGpu } from '@qbench/runtime-webgpu';
-import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
-import { conformKernel, type KernelConformance, summarizeFailures } from './conformance.ts';
-import { listKernels } from './kernels.ts';
 import {
   againstOwnCopy,
+  conformKernel,
   deviceBandwidth,
   FULL_ELEMENTS,
+  type KernelConformance,
+  listKernels,
   type Measurement,
   machineInfo,
   makeCase,
@@ -21,8 +20,11 @@ import {
   memoryBandwidth,
   QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
+  summarizeFailures,
   type ThroughputCase,
-} from './throughput.ts';
+} from '@qbench/kernels';
+import { adapterName, getGpu } from '@qbench/runtime-webgpu';
+import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
 
 const SUITE = 'throughput';
 const MEMCPY_ITEM = 'memcpy';

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listKernels } from '@qbench/kernels';
 import { wasmBuildPath } from '@qbench/runtime-wasm';
-import { listKernels } from '@qbench/suite-throughput';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.ts';
 

@@ -33,7 +33,7 @@ import {
   QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
   toMeasurement,
-} from '@qbench/suite-throughput';
+} from '@qbench/kernels';
 import { flag, parse, str } from '../args.ts';
 import { type Io, table } from '../io.ts';
 
@@ -156,11 +156,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
         s.n % format.blockElements === 0 ? true : `n is not a multiple of ${format.blockElements}`,
       load: async () => kernel,
     };
-    // worker-hosted kernels enforce timeoutMs themselves (and terminate the worker); the harness's limit is a backstop
+    // worker-hosted kernels enforce timeoutMs themselves (and terminate the worker, whose restart has its own
+    // 30 s load limit); the harness's limit is a backstop past both
     const report = await conformKernel(
       traits,
       format,
-      { timeoutMs: timeoutMs + 5000, ...(quick ? { maxBlocks: 33 } : {}) },
+      { timeoutMs: timeoutMs + 35_000, ...(quick ? { maxBlocks: 33 } : {}) },
       kernel,
     );
     const passed = report.cases.filter((c) => c.checks.every((k) => k.ok)).length;

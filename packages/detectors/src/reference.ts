@@ -18,7 +18,8 @@
 
 import type { Format } from '@qbench/core';
 import { SplitMix64 } from '@qbench/core';
-import { buildCellBoxes, encodeWith, searchedScales } from '../intervals/index.ts';
+import { errorRank } from './error-rank.ts';
+import { buildCellBoxes, encodeWith, searchedScales } from './intervals/index.ts';
 import type { TensorScore } from './types.ts';
 
 /** Bins of the folded position histogram (distance to the nearer cell edge, [0, 0.5]). */
@@ -224,5 +225,6 @@ export function referenceScores(input: ReferenceInput): TensorScore[] {
     residualSpike(input),
     noiseSensitivity(input, 1e-4),
     noiseSensitivity(input, 1e-3),
+    errorRank(input),
   ];
 }

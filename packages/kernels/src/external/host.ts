@@ -13,7 +13,14 @@ const bootUrl = new URL('./worker-boot.mjs', import.meta.url);
 export interface ExternalOptions {
   format?: FormatShape;
   op?: KernelOp;
+  /** Limit per call (decode/dot); a call past it terminates the worker. */
   timeoutMs?: number;
+  /**
+   * Limit for starting a worker and importing the kernel (default 30 s). Separate from the per-call limit:
+   * a worker boots tsx's loader, which on a busy machine takes longer than a tight per-call limit, and a
+   * kernel must not fail a case because the machine was slow to start a thread.
+   */
+  loadTimeoutMs?: number;
 }
 
 export interface ExternalKernel {
@@ -48,8 +55,8 @@ class WorkerHost {
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.kill();
-        reject(new QbenchError('kernel.timeout', `${this.path}: did not load within ${this.limit()} ms`));
-      }, this.limit());
+        reject(new QbenchError('kernel.timeout', `${this.path}: did not load within ${this.loadLimit()} ms`));
+      }, this.loadLimit());
       w.on('message', (r: Reply) => {
         if (r.type === 'ready') {
           clearTimeout(timer);
@@ -88,6 +95,10 @@ class WorkerHost {
 
   limit(): number {
     return this.options.timeoutMs ?? 10_000;
+  }
+
+  loadLimit(): number {
+    return this.options.loadTimeoutMs ?? 30_000;
   }
 
   kill(): void {

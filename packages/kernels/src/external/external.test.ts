@@ -39,7 +39,7 @@ async function validate(path: string, formatId: string, timeoutMs = 10_000, maxB
     return await conformKernel(
       traits(format, ext.op),
       format,
-      { timeoutMs: timeoutMs + 5000, maxBlocks, golden },
+      { timeoutMs: timeoutMs + 35_000, maxBlocks, golden },
       ext.kernel,
     );
   } finally {

@@ -5,7 +5,7 @@
  */
 import { type DecodeKernel, type DotKernel, loadFormat, type PreparedRun } from '@qbench/core';
 import { bench, describe } from 'vitest';
-import { listKernels } from './kernels.ts';
+import { listKernels } from './registry.ts';
 import { makeCase } from './throughput.ts';
 
 const ELEMENTS = 4 * 1024 * 1024;

@@ -12,6 +12,7 @@ export const DETECTORS = [
   'conformance',
   'outlier-collapse',
   'behaviour',
+  'error-rank',
 ] as const;
 export type DetectorId = (typeof DETECTORS)[number];
 
@@ -21,6 +22,7 @@ export const NEEDS_REFERENCE: ReadonlySet<DetectorId> = new Set([
   'residual-spike',
   'noise-1e-4',
   'noise-1e-3',
+  'error-rank',
 ]);
 
 export interface TensorScore {

@@ -13,7 +13,7 @@ import {
 } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { atOddOffset, conformKernel, floatDotRows, summarizeFailures } from './conformance.ts';
-import { listKernels, referenceKernels } from './kernels.ts';
+import { listKernels, referenceKernels } from './registry.ts';
 
 const listing = await listKernels({ backends: ['wasm-simd128', 'webgpu'] });
 /**
