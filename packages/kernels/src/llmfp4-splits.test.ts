@@ -5,7 +5,7 @@
  */
 import { type DecodeKernel, generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
-import { listKernels } from './kernels.ts';
+import { listKernels } from './registry.ts';
 
 const listing = await listKernels({ backends: ['wasm-simd128', 'webgpu'] });
 
