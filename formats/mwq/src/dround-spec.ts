@@ -40,6 +40,12 @@ const BOUNDS_NOTE =
 const PROVENANCE_NOTES =
   "The authors' repository (haiduo/Double-Rounding) holds a README only, so qbench reads the method from the paper and states its choices: (1) symmetric signed grid with one float32 scale per group of 128 shared by every precision (s_l = s_h·2^(h−l)), groups and bit planes as mwq so both families compare at equal bits; (2) the scale is absmax/(2^(h−1) − 1), the post-training initialisation, since qbench measures formats without training (the paper learns s_h with its ALRS-scaled gradients); (3) the first rounding is half to even (torch.round), the second is half up, (q + 2^(k−1)) >> k, the arithmetic shift that makes switching a shift-and-add; (4) clamps to the signed l-bit range after the second rounding, so −2^(l−1) is reachable at l < h while the master never uses −2^(h−1); (5) bit widths 8 → 7 … 2 (the paper uses 8, 6, 4, 2). HASB (Hessian-aware mixed precision) and ALRS are training methods and are not part of the format.";
 
+const MASTER_IDEMPOTENCE_NOTE =
+  "roundTrip.idempotent: the decoded group's absmax is s·127 (the group keeps its ±127 code), and fl(fl(s·127)/127) = s for s = fl(A/127) and every float32 A of a binade (checked for all 2^23 in [2, 4)), so re-encoding a decode gives the same scale and codes (for normal scales; unlike mwq_8, whose min-max α can move one ulp).";
+
+const SWITCHED_IDEMPOTENCE_NOTE =
+  'roundTrip.idempotent is false: a switched model decodes to s·q_l·2^(8−l), whose absmax is not s·127, so re-encoding derives another master scale.';
+
 const PAPER_NOTE =
   "Paper numbers: every number in the paper's tables is an accuracy of a network trained with Double Rounding (ImageNet ResNets and ViTs, detection, segmentation, LLMs), which a post-training format cannot reproduce, so none is. Checked instead (formats/mwq/src/dround.test.ts): the second rounding on all 256 master codes at every width, error non-increasing from 8 to 2 bits on five sources, and the paper's claim that switching 'fully utilizes the quantized representation range': NMSE of the switched model over direct symmetric absmax rounding at the same width on N(0,1) (2^16 weights, seed 11) is 0.32, 0.61, 0.82, 0.97 at 2, 3, 4, 5 bits (all 2^l levels used), and 1.16, 1.75 at 6, 7 bits, where rounding twice costs more than the extra level gains.";
 
@@ -139,7 +145,7 @@ export function buildDroundSpec(l: number): FormatSpec {
           student_t: bounds!.student_t,
           outlier_mixture: bounds!.outlier_mixture,
         },
-        idempotent: false,
+        idempotent: master,
       },
     },
     notes: [
@@ -149,6 +155,7 @@ export function buildDroundSpec(l: number): FormatSpec {
         : `the same codes as slicing (round half up) the master's offset-binary codes: Double Rounding differs from mwq_r${l} only in the master's grid (symmetric absmax, fixed zero 128, vs asymmetric min-max with a stored zero point)`,
       PAPER_NOTE,
       BOUNDS_NOTE,
+      master ? MASTER_IDEMPOTENCE_NOTE : SWITCHED_IDEMPOTENCE_NOTE,
     ],
   };
 }

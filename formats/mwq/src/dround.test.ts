@@ -121,6 +121,34 @@ describe('Double Rounding codec', () => {
     expect(droundPrefixBytes(n, 4)).toBe(4 * 24 + (n / 8) * 5);
   });
 
+  it('the master is idempotent (bytes), the switched models are not', () => {
+    // s = fl(A/127) survives fl(fl(s·127)/127) for every float32 amax A of a binade, so for every normal
+    // scale: the decoded group's absmax is s·127 (its ±127 code), which re-encodes to s and the same codes
+    const f = Math.fround;
+    const bits = new Uint32Array(1);
+    const value = new Float32Array(bits.buffer);
+    let moved = 0;
+    for (let m = 0; m < 1 << 23; m++) {
+      bits[0] = 0x40000000 | m; // A in [2, 4)
+      const s = f(value[0]! / 127);
+      if (f(f(s * 127) / 127) !== s) moved++;
+    }
+    expect(moved).toBe(0);
+    for (const [k, src] of (['gaussian', 'laplace', 'student_t', 'outlier_mixture'] as const).entries()) {
+      const x = generate({ kind: src }, 128 * 64, 40 + k);
+      const master = codec('dround_8');
+      const q = master.encode(x);
+      expect([...master.encode(master.decode(q, x.length))], src).toEqual([...q]);
+      const c = codec('dround_8_4');
+      const q4 = c.encode(x);
+      // the 4-bit decode's absmax is s·8·16 or s·7·16, not s·127: re-encoding moves the scale
+      expect(
+        c.encode(c.decode(q4, x.length)).some((b, i) => b !== q4[i]),
+        src,
+      ).toBe(true);
+    }
+  });
+
   it('error is non-increasing in bit width on every generated source (8 ≥ 7 ≥ … ≥ 2 bits)', () => {
     const sources: Source[] = [
       { kind: 'gaussian' },
