@@ -1,6 +1,7 @@
 /**
  * Matryoshka nested-bit weights (MatQuant / MatGPTQ slicing of an int8 master, D²MoE's MWQ storage as
- * bit planes), Double Rounding (dround_8 and its switched precisions, same groups and planes), and a hottest-expert-bit-first bit allocator for mixtures of experts.
+ * bit planes), Double Rounding (dround_8 and its switched precisions, same groups and planes), and a
+ * hottest-expert-bit-first bit allocator for mixtures of experts.
  */
 import type { FormatFamily } from '@qbench/core';
 import { MwqCodec } from './codec.ts';
