@@ -162,8 +162,15 @@ export function buildModel(results: ResultsFile): SiteModel {
       records,
     };
   });
+  // family, then bits/weight, then id: variants of one family at equal rates sit side by side (mwq_r4 and
+  // Double Rounding's dround_8_4, both nested-integer models of the mwq family)
+  const bpw = (r: FormatRow) => r.bitsPerWeight ?? Number.POSITIVE_INFINITY;
   rows.sort((a, b) =>
-    a.family < b.family ? -1 : a.family > b.family ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    a.family < b.family
+      ? -1
+      : a.family > b.family
+        ? 1
+        : bpw(a) - bpw(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const detectors = detectorPoints(results.records);
   return { rows, backends: [...backends].sort(), memcpy, detectors, records: results.records, results };
