@@ -5,7 +5,7 @@
  * Chat templates are screened on their AST and rendered sandboxed on probe conversations (--no-render:
  * static checks only); --reference-template (a template file or a trusted GGUF) adds a diff of the rendered
  * prompts. --reference runs the quantization-conditioned backdoor (Mind the Gap) detectors of
- * suites/adversarial against the full-precision model. Every finding has a stable code, a severity, a byte
+ * @qbench/detectors against the full-precision model. Every finding has a stable code, a severity, a byte
  * offset and a message naming the key or tensor. Exit 0 clean, 1 suspicious (warnings), 2 malformed
  * (errors), the worst over all files — and 2 when a file cannot be read at all: a scanner fails closed.
  */
@@ -20,14 +20,13 @@ import { jsonReport, jsonScans, sarifScans, textScan, textSummary } from './scan
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-// The Mind-the-Gap detectors (adversarial suite) and the safetensors reader (@qbench/models) are loaded only
+// The Mind-the-Gap detectors (@qbench/detectors) and the safetensors reader (@qbench/models) are loaded only
 // when --reference is given, so a plain scan stays light.
 async function referenceCheck(
   path: string,
   referencePath: string,
 ): Promise<{ exitCode: 0 | 1; text: string; json: unknown }> {
-  const detect = await import('@qbench/suite-adversarial/scan-reference');
-  const text = await import('@qbench/suite-adversarial/scan-text');
+  const detect = await import('@qbench/detectors');
   const models = await import('@qbench/models');
   const { openGgufFile } = await import('@qbench/gguf-file/node');
   const gguf = await openGgufFile(path);
@@ -39,8 +38,8 @@ async function referenceCheck(
     });
     return {
       exitCode: report.exitCode,
-      text: text.referenceScanText(report),
-      json: text.referenceScanJson(report),
+      text: detect.referenceScanText(report),
+      json: detect.referenceScanJson(report),
     };
   } finally {
     await ref.close();
