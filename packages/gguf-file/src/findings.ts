@@ -62,6 +62,7 @@ export const FINDING_CODES = {
     'rendered prompt carries text from no message even when the user gives a system prompt',
   ],
   'template.default-text': ['info', 'default system prompt or tool instructions the template adds'],
+  'template.header-text': ['info', 'metadata header lines (a label and a date or number) the template adds'],
   'template.render-limit': ['warning', 'rendering ran past the time, output-size or memory bound'],
   'template.render-error': ['info', 'the template rejects some probe conversation shapes'],
   'template.unrenderable': ['warning', 'the template fails on every probe conversation'],

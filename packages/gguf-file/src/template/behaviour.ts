@@ -66,6 +66,21 @@ export function proseOf(res: string): string[] {
   return spans;
 }
 
+/**
+ * A metadata header line: a short label (at most four words) and a colon, then nothing (the value was a
+ * slot, e.g. the rendered date) or a date or number — `Cutting Knowledge Date: December 2023`,
+ * `Today Date:`. It states a fact about the prompt and addresses no instruction to the model, which is why
+ * a template that always adds one (Llama 3.1's system header does) is context, not an injected prompt.
+ * Anything longer, or with any other value, stays prose.
+ */
+const HEADER_LINE = /^(?:[\p{L}][\p{L}\p{N}]*)(?: [\p{L}\p{N}]+){0,3}:\s*(.*)$/u;
+const HEADER_VALUE =
+  /^(?:|\d[\d.,]*|\p{L}{3,9}\.? \d{4}|\d{1,2} \p{L}{3,9}\.? \d{4}|\p{L}{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}(?:-\d{2})?)$/u;
+export function isMetadataHeader(span: string): boolean {
+  const m = HEADER_LINE.exec(span);
+  return m !== null && HEADER_VALUE.test(m[1]!.trim());
+}
+
 function quote(s: string, n = 120): string {
   const j = JSON.stringify(s);
   return j.length > n ? `${j.slice(0, n)}…"` : j;
@@ -146,11 +161,12 @@ export function behaviourIssues(probes: readonly Probe[], batch: RenderBatch): B
   // Prose: warning where the user gave their own system prompt and no tools, context elsewhere.
   const injected: string[] = [];
   const defaults: string[] = [];
+  const headers: string[] = [];
   for (const { probe, result } of rendered) {
     if (!result.ok) continue;
     const spans = proseOf(residue(result.output, probe.slots, result.dates));
     for (const s of spans) {
-      const list = probe.userControlled ? injected : defaults;
+      const list = isMetadataHeader(s) ? headers : probe.userControlled ? injected : defaults;
       if (!list.includes(s)) list.push(s);
     }
   }
@@ -158,6 +174,14 @@ export function behaviourIssues(probes: readonly Probe[], batch: RenderBatch): B
     issues.push({
       code: 'template.injected-text',
       message: `the prompt carries text from no message even when the user gives a system prompt: ${injected
+        .slice(0, 3)
+        .map((s) => quote(s))
+        .join('; ')}`,
+    });
+  if (headers.length > 0)
+    issues.push({
+      code: 'template.header-text',
+      message: `metadata header lines the template adds (a label and a date or number, no instruction): ${headers
         .slice(0, 3)
         .map((s) => quote(s))
         .join('; ')}`,

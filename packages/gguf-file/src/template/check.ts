@@ -64,6 +64,7 @@ const VOUCHED = new Set([
   'template.content-dependent',
   'template.injected-text',
   'template.default-text',
+  'template.header-text',
   'template.render-error',
 ]);
 
