@@ -21,13 +21,18 @@ export interface RenderLimits {
   startMs: number;
 }
 
+/**
+ * The time limits end renders that would not end (nested huge loops); the range and output bounds are the
+ * deterministic ones. They sit far above a benign render (150–250 ms for a whole probe set on two busy
+ * cores) so that no clean verdict depends on how loaded the machine is.
+ */
 export const DEFAULT_RENDER_LIMITS: RenderLimits = {
-  timeoutMs: 3000,
+  timeoutMs: 10_000,
   maxOutputChars: 4 * 1024 * 1024,
   maxRange: 100_000,
   maxHeapMb: 256,
-  totalMs: 30_000,
-  startMs: 15_000,
+  totalMs: 60_000,
+  startMs: 30_000,
 };
 
 export type RenderResult =
