@@ -1,0 +1,23 @@
+import { loadFormat } from '@qbench/core';
+import { boxStats } from '@qbench/detectors/intervals';
+import { scorePair } from './src/detect/evaluate.ts';
+import { attackedPair, imatrixOf, pairOfAttack } from './src/detect/population.ts';
+import { prepared } from './src/detect/suite-items.ts';
+import { outlierAttack } from './src/attack/outlier.ts';
+import { attackWorks } from './src/attack/attack.ts';
+import { weightOf } from './src/model/mlp.ts';
+const id = process.argv[2] ?? 'q4_k';
+const factor = Number(process.argv[3] ?? 4);
+const f = await loadFormat(id);
+const t0 = performance.now();
+const p = prepared({ quick: true }, 3, f);
+const show = async (label: string, r: any, pp: any) => {
+  const w = boxStats(r.boxes['fc1.weight'], weightOf(r.repaired, 'fc1.weight'));
+  const s = await scorePair(pairOfAttack(pp, f, r), pp.sets.clean);
+  console.log(label, 'works', attackWorks(r), 'bytes', r.bytesPreserved, 'practical', r.practicalBoxes, 'fp', r.fp.maliciousRate.toFixed(3), 'q', r.quant.maliciousRate.toFixed(3), 'cleanFp', r.fp.cleanAccuracy.toFixed(3), 'cleanQ', r.quant.cleanAccuracy.toFixed(3), 'boxW', w.meanWidthRel.toFixed(4), 'frozen', w.frozenFraction.toFixed(3), ((performance.now()-t0)/1000).toFixed(0)+'s');
+  console.log('   ', Object.entries(s).map(([k, v]) => `${k}=${(v as any).score.toFixed(3)}`).join(' '));
+};
+const plain = attackedPair(p, f, 3).attack!;
+await show('plain', plain, p);
+const o = outlierAttack(f, p, imatrixOf(p, p.benign), factor, 100, 3);
+await show('outlier x' + factor, o.result, o.prepared);
