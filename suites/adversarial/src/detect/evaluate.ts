@@ -18,6 +18,7 @@ import {
   ERROR_RANK_MIN_THRESHOLD,
   outlierCollapse,
   referenceScores,
+  SCAN_THRESHOLDS,
   type TensorScore,
 } from '@qbench/detectors';
 import { forward } from '../model/mlp.ts';
