@@ -1,4 +1,5 @@
 /** Every ggml type this family implements, by spec id. One table; backends look types up here. */
+import { bf16, f16, f32 } from './floats.ts';
 import { iq4_nl } from './iq4_nl.ts';
 import { iq4_xs } from './iq4_xs.ts';
 import { mxfp4 } from './mxfp4.ts';
@@ -19,6 +20,9 @@ import { tq2_0 } from './tq2_0.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
 export const GGML_TYPES: Readonly<Record<string, GgmlTypeImpl>> = Object.freeze({
+  f32,
+  f16,
+  bf16,
   q4_0,
   q2_k,
   q8_0,
