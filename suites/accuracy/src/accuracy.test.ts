@@ -160,7 +160,7 @@ describe('anchors reproduced by the suite (N(0,1), 2^18 samples)', () => {
       ['mxfp6_e2m3', 31.0],
       ['mxfp8_e4m3', 30.7],
       ['mxint8', 41.7],
-      ['nvfp4', 20.4],
+      ['nvfp4_torchao', 20.4],
     ];
     for (const [id, db] of anchors)
       expect(Math.abs(measureTensor(await loadFormat(id), x, 4096).sqnrDb - db), id).toBeLessThan(0.3);

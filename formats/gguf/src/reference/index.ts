@@ -3,6 +3,9 @@ import { bf16, f16, f32 } from './floats.ts';
 import { iq4_nl } from './iq4_nl.ts';
 import { iq4_xs } from './iq4_xs.ts';
 import { mxfp4 } from './mxfp4.ts';
+import { nvfp4 } from './nvfp4.ts';
+import { q1_0 } from './q1_0.ts';
+import { q2_0 } from './q2_0.ts';
 import { q2_k } from './q2_k.ts';
 import { q3_k } from './q3_k.ts';
 import { q4_0 } from './q4_0.ts';
@@ -40,6 +43,9 @@ export const GGML_TYPES: Readonly<Record<string, GgmlTypeImpl>> = Object.freeze(
   tq1_0,
   tq2_0,
   mxfp4,
+  nvfp4,
+  q1_0,
+  q2_0,
 });
 
 export type { GgmlTypeImpl } from './types.ts';

@@ -48,6 +48,27 @@ export const MXFP4_PARAM_GGML_TYPE_ID: i32 = 39;
 export const MXFP4_KVALUES_MXFP4: usize = memory.data<i8>([0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12]);
 export const MXFP4_KVALUES_MXFP4_LENGTH: i32 = 16;
 
+// nvfp4: 64 elements in 36 bytes
+export const NVFP4_BLOCK_ELEMENTS: i32 = 64;
+export const NVFP4_BLOCK_BYTES: i32 = 36;
+export const NVFP4_D_OFFSET: i32 = 0;
+export const NVFP4_QS_OFFSET: i32 = 4;
+export const NVFP4_PARAM_GGML_TYPE_ID: i32 = 40;
+
+// q1_0: 128 elements in 18 bytes
+export const Q1_0_BLOCK_ELEMENTS: i32 = 128;
+export const Q1_0_BLOCK_BYTES: i32 = 18;
+export const Q1_0_D_OFFSET: i32 = 0;
+export const Q1_0_QS_OFFSET: i32 = 2;
+export const Q1_0_PARAM_GGML_TYPE_ID: i32 = 41;
+
+// q2_0: 64 elements in 18 bytes
+export const Q2_0_BLOCK_ELEMENTS: i32 = 64;
+export const Q2_0_BLOCK_BYTES: i32 = 18;
+export const Q2_0_D_OFFSET: i32 = 0;
+export const Q2_0_QS_OFFSET: i32 = 2;
+export const Q2_0_PARAM_GGML_TYPE_ID: i32 = 42;
+
 // q2_k: 256 elements in 84 bytes
 export const Q2_K_BLOCK_ELEMENTS: i32 = 256;
 export const Q2_K_BLOCK_BYTES: i32 = 84;

@@ -46,6 +46,27 @@ const MXFP4_PARAM_GGML_TYPE_ID: u32 = 39u;
 // ggml-common.h kvalues_fp4 (kvalues_mxfp4): 2 × the E2M1 value of each 4-bit code, code order
 const MXFP4_KVALUES_MXFP4 = array<i32, 16>(0i, 1i, 2i, 3i, 4i, 6i, 8i, 12i, 0i, -1i, -2i, -3i, -4i, -6i, -8i, -12i);
 
+// nvfp4: 64 elements in 36 bytes
+const NVFP4_BLOCK_ELEMENTS: u32 = 64u;
+const NVFP4_BLOCK_BYTES: u32 = 36u;
+const NVFP4_D_OFFSET: u32 = 0u;
+const NVFP4_QS_OFFSET: u32 = 4u;
+const NVFP4_PARAM_GGML_TYPE_ID: u32 = 40u;
+
+// q1_0: 128 elements in 18 bytes
+const Q1_0_BLOCK_ELEMENTS: u32 = 128u;
+const Q1_0_BLOCK_BYTES: u32 = 18u;
+const Q1_0_D_OFFSET: u32 = 0u;
+const Q1_0_QS_OFFSET: u32 = 2u;
+const Q1_0_PARAM_GGML_TYPE_ID: u32 = 41u;
+
+// q2_0: 64 elements in 18 bytes
+const Q2_0_BLOCK_ELEMENTS: u32 = 64u;
+const Q2_0_BLOCK_BYTES: u32 = 18u;
+const Q2_0_D_OFFSET: u32 = 0u;
+const Q2_0_QS_OFFSET: u32 = 2u;
+const Q2_0_PARAM_GGML_TYPE_ID: u32 = 42u;
+
 // q2_k: 256 elements in 84 bytes
 const Q2_K_BLOCK_ELEMENTS: u32 = 256u;
 const Q2_K_BLOCK_BYTES: u32 = 84u;
