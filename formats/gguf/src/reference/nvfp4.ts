@@ -13,7 +13,7 @@
  */
 import { f32ToBits } from '@qbench/core';
 import { TABLES } from '../generated/specs.ts';
-import { cInt } from './c-int.ts';
+import { x86Int } from './c-semantics.ts';
 import { fround, readF16, readI8 } from './float32.ts';
 import { bestIndex } from './mxfp4.ts';
 import type { GgmlTypeImpl } from './types.ts';
@@ -47,7 +47,7 @@ export function fp32ToUe4m3(xIn: number): number {
   let exp = fp32Exp + 7;
   if (exp <= 0) {
     // Subnormal: man = (int)(x·512 + 0.5) in float32, clamped to 1..7 (below 1 the byte is 0).
-    let man = cInt(fround(fround(x * 512) + 0.5));
+    let man = x86Int(fround(fround(x * 512) + 0.5));
     if (man > 7) man = 7;
     return man < 1 ? 0 : man;
   }

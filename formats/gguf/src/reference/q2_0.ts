@@ -6,7 +6,7 @@
  * ggml: quantize_row_q2_0_ref (also ggml_quantize_chunk, which ignores the imatrix), dequantize_row_q2_0,
  * ggml_vec_dot_q2_0_q8_0_generic (a block spans two q8_0 blocks).
  */
-import { cInt } from './c-int.ts';
+import { x86Int } from './c-semantics.ts';
 import { fround, readF16, readI8, roundf, writeF16 } from './float32.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -29,7 +29,7 @@ function quantizeBlock(x: Float32Array, xo: number, q: Uint8Array, qo: number): 
     for (let s = 0; s < 4; s++) {
       // (int)roundf(w·id) + 1, clamped to 0..3. A non-finite w·id (inf input, or 1/d overflowing for a
       // subnormal d) converts to INT_MIN as on x86, which clamps to code 0.
-      const c = cInt(roundf(fround(x[xo + 4 * k + s]! * id))) + 1;
+      const c = x86Int(roundf(fround(x[xo + 4 * k + s]! * id))) + 1;
       byte |= (c < 0 ? 0 : c > 3 ? 3 : c) << (2 * s);
     }
     q[qo + 2 + k] = byte;
