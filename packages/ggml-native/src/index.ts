@@ -6,6 +6,7 @@
 import { CpuTraits } from './cpu-traits.ts';
 import { Dequantizers } from './dequantize.ts';
 import { GgufReader } from './gguf.ts';
+import { GgufWriter } from './gguf-write.ts';
 import { loadGgml } from './load.ts';
 import { Quantizers } from './quantize.ts';
 import { SymbolTable } from './symbols.ts';
@@ -41,6 +42,8 @@ export interface NativeGgml {
   readonly dequantize: Dequantizers;
   readonly cpu: CpuTraits;
   readonly gguf: GgufReader;
+  /** ggml's own GGUF writer (gguf_init_empty … gguf_write_to_file). */
+  readonly ggufWriter: GgufWriter;
 }
 
 export type NativeGgmlStatus = { ok: true; ggml: NativeGgml } | { ok: false; reason: string };
@@ -89,6 +92,7 @@ export function nativeGgml(): NativeGgmlStatus {
       dequantize: new Dequantizers(base, types),
       cpu: new CpuTraits(g.koffi, cpu, types),
       gguf: new GgufReader(g.koffi, base),
+      ggufWriter: new GgufWriter(g.koffi, base),
     },
   };
   return cached;
@@ -102,5 +106,6 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
+export type { GgufWriteTensorSpec, GgufWriteValue } from './gguf-write.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';
