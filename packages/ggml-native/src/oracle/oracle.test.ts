@@ -41,7 +41,8 @@ describe(`ggml oracle smoke${why}`, () => {
       expect(report.filter((l) => !l.endsWith('skipped')).every((l) => l.includes(': 0/'))).toBe(true);
       // Every type decodes, and every type qbench can encode is compared on at least one encode path.
       const ran = r.paths.filter((p) => !p.skipped && p.blocks > 0).map((p) => p.path);
-      if (t.id !== 'q8_1') expect(ran).toContain('decode_random');
+      // ggml has no row decoder for q8_1, and f32's bytes are its values (no to_float to compare against).
+      if (t.id !== 'q8_1' && t.id !== 'f32') expect(ran).toContain('decode_random');
       if (!t.encodeUnavailable) expect(ran.some((p) => p === 'ref' || p === 'chunk')).toBe(true);
     });
   }
