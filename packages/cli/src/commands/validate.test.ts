@@ -122,7 +122,7 @@ describe('qbench validate', () => {
     `passes qbench's own nvfp4_torchao wasm dot as an external .wasm (per-tensor scale once, before the rows)${existsSync(minifloat) ? '' : ' (skipped: run `pnpm build`)'}`,
     async () => {
       const path = join(dir, 'nvfp4_torchao-dot.wasm');
-      writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_dot', 'dot'));
+      writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_torchao_dot', 'dot'));
       const r = await validateDot(path, 'nvfp4_torchao');
       expect(r.err).toBe('');
       expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
