@@ -44,6 +44,11 @@ export interface NativeGgml {
   readonly gguf: GgufReader;
   /** ggml's own GGUF writer (gguf_init_empty … gguf_write_to_file). */
   readonly ggufWriter: GgufWriter;
+  /**
+   * ggml_validate_row_data(type, data, nbytes): what llama.cpp's loader checks in every tensor (non-finite
+   * fp16/fp32 scales, E8M0 0xFF, NaN/inf in float tensors). Logs the first problem to stderr when false.
+   */
+  validateRowData(type: number, data: Uint8Array): boolean;
 }
 
 export type NativeGgmlStatus = { ok: true; ggml: NativeGgml } | { ok: false; reason: string };
@@ -93,6 +98,14 @@ export function nativeGgml(): NativeGgmlStatus {
       cpu: new CpuTraits(g.koffi, cpu, types),
       gguf: new GgufReader(g.koffi, base),
       ggufWriter: new GgufWriter(g.koffi, base),
+      validateRowData: (type, data) =>
+        Boolean(
+          base.get('ggml_validate_row_data', 'bool %s(int type, const void *data, size_t nbytes)')(
+            type,
+            data,
+            data.length,
+          ),
+        ),
     },
   };
   return cached;
