@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { screenChatTemplate } from './chat-template.ts';
 import { blockInvariant, roundTripInvariant } from './invariants.ts';
 import { scanGguf } from './scan.ts';
 import { bytesSource } from './source.ts';
+import { screenChatTemplate } from './template/pivots.ts';
 import { tensorTypeByName } from './tensor-types.ts';
 import type { GgufValue } from './values.ts';
 import { writeGguf } from './write.ts';
