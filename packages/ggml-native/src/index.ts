@@ -6,6 +6,7 @@
 import { CpuTraits } from './cpu-traits.ts';
 import { Dequantizers } from './dequantize.ts';
 import { GgufReader } from './gguf.ts';
+import { GgufWriter } from './gguf-write.ts';
 import { loadGgml } from './load.ts';
 import { Quantizers } from './quantize.ts';
 import { SymbolTable } from './symbols.ts';
@@ -41,6 +42,13 @@ export interface NativeGgml {
   readonly dequantize: Dequantizers;
   readonly cpu: CpuTraits;
   readonly gguf: GgufReader;
+  /** ggml's own GGUF writer (gguf_init_empty … gguf_write_to_file). */
+  readonly ggufWriter: GgufWriter;
+  /**
+   * ggml_validate_row_data(type, data, nbytes): what llama.cpp's loader checks in every tensor (non-finite
+   * fp16/fp32 scales, E8M0 0xFF, NaN/inf in float tensors). Logs the first problem to stderr when false.
+   */
+  validateRowData(type: number, data: Uint8Array): boolean;
 }
 
 export type NativeGgmlStatus = { ok: true; ggml: NativeGgml } | { ok: false; reason: string };
@@ -89,6 +97,15 @@ export function nativeGgml(): NativeGgmlStatus {
       dequantize: new Dequantizers(base, types),
       cpu: new CpuTraits(g.koffi, cpu, types),
       gguf: new GgufReader(g.koffi, base),
+      ggufWriter: new GgufWriter(g.koffi, base),
+      validateRowData: (type, data) =>
+        Boolean(
+          base.get('ggml_validate_row_data', 'bool %s(int type, const void *data, size_t nbytes)')(
+            type,
+            data,
+            data.length,
+          ),
+        ),
     },
   };
   return cached;
@@ -102,5 +119,6 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
+export type { GgufWriteTensorSpec, GgufWriteValue } from './gguf-write.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

@@ -78,6 +78,8 @@ export const FINDING_CODES = {
   'tensor.elements-overflow': ['error', 'product of dimensions does not fit in int64'],
   'tensor.type-unknown': ['error', 'ggml type id out of range'],
   'tensor.type-removed': ['error', 'ggml type id that ggml has removed'],
+  'tensor.type-fork': ['error', "ggml type id past ggml's table that a fork (ik_llama.cpp) defines"],
+  'tensor.type-fork-collision': ['info', 'ggml type id that a fork also uses, for the same or another type'],
   'tensor.block-size': ['error', 'first dimension is not a multiple of the block size'],
   'tensor.size-overflow': ['error', 'byte size does not fit in 64 bits'],
   'tensor.param-count': ['error', 'parameter count implausible for the file size'],

@@ -190,8 +190,12 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
     refName,
     (x, q) => ggml.quantize.quantizeRowRef(id, x, q),
   );
+  // ggml_quantize_chunk takes weight types and the float storage types (f32 copied, f16/bf16 converted),
+  // not the activation partners (q8_k, q8_1).
   const notWeight =
-    t.role !== 'weight' ? `ggml_quantize_chunk does not quantize activation type ${info.name}` : undefined;
+    t.role === 'activation'
+      ? `ggml_quantize_chunk does not quantize activation type ${info.name}`
+      : undefined;
   const needsImatrix = ggml.quantize.requiresImatrix(id)
     ? `ggml requires an importance matrix for ${info.name}`
     : undefined;
