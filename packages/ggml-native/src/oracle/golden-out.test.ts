@@ -129,4 +129,29 @@ describe('oracle mismatch → golden folder → replay', () => {
       expect(replay(q4_0, folder).every((x) => caseOk(x.result))).toBe(true);
     },
   );
+
+  it.skipIf(!native.ok)(
+    `catches a planted decode bug on ggml's bytes and on random bytes${native.ok ? '' : ` (skipped: ${native.ok || native.reason})`}`,
+    async () => {
+      if (!native.ok) return;
+      const [t] = await oracleTypes('q4_0');
+      // Element 5 of every 7th block comes out negated (a zero stays a zero: −0 differs from +0 bitwise).
+      const codec: ReferenceCodec = {
+        ...q4_0.reference,
+        decode(q, n) {
+          const y = q4_0.reference.decode(q, n);
+          for (let b = 0; b * 32 < n; b += 7) y[b * 32 + 5] = -y[b * 32 + 5]!;
+          return y;
+        },
+      };
+      const r = runOracle(native.ggml, { ...t!, codec }, { blocks: 512, seed: 4, maxCases: 1 });
+      for (const path of ['decode_ggml', 'decode_random'] as const) {
+        const p = r.paths.find((x) => x.path === path)!;
+        expect(p.mismatchedBlocks).toBeGreaterThan(0);
+        expect(p.cases[0]!.diff.offset).toBe(5);
+        expect(p.cases[0]!.x).toBeUndefined(); // decode-only: replays without an input
+      }
+      expect(r.paths.find((x) => x.path === 'chunk')!.mismatchedBlocks).toBe(0);
+    },
+  );
 });
