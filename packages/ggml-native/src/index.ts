@@ -104,3 +104,12 @@ export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';
+export {
+  type LlamaEngineInfo,
+  type LlamaFailure,
+  type LlamaLogits,
+  type LlamaLogitsOptions,
+  llamaAvailability,
+  llamaLogits,
+  llamaTokenize,
+} from './llama/run.ts';
