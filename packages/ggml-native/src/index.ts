@@ -110,6 +110,8 @@ export {
   type LlamaLogits,
   type LlamaLogitsOptions,
   llamaAvailability,
+  llamaDefaults,
   llamaLogits,
   llamaTokenize,
 } from './llama/run.ts';
+export { PINNED_CONTEXT_DEFAULTS, PINNED_MODEL_DEFAULTS } from './llama/abi.ts';

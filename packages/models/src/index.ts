@@ -37,3 +37,17 @@ export {
   type SafetensorsFile,
   type SafetensorsTensor,
 } from './safetensors.ts';
+export {
+  compareWithLlama,
+  type EngineCompareOptions,
+  type EngineComparison,
+  engineWindows,
+} from './engine-compare.ts';
+export { type LlamaFixtureAccuracy, llamaFixtureAccuracy } from './fixture/llama/accuracy.ts';
+export {
+  ensureLlamaFixture,
+  LLAMA_FIXTURE_CONFIG,
+  readLlamaFixtureWeights,
+  writeLlamaFixtureAs,
+} from './fixture/llama/build.ts';
+export { ggufWeightFormats } from './fixture/llama/gguf.ts';

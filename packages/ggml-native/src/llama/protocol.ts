@@ -6,6 +6,10 @@
 
 export type LlamaJob =
   | {
+      /** Only load libllama and report llama_model_default_params / llama_context_default_params. */
+      kind: 'defaults';
+    }
+  | {
       kind: 'tokenize';
       model: string;
       text: string;
@@ -35,6 +39,7 @@ export type WorkerEvent =
       cpuVariant: string;
       ggmlCommit: string;
     }
+  | { event: 'defaults'; model: Record<string, unknown>; context: Record<string, unknown> }
   | { event: 'window'; done: number; total: number }
   | { event: 'tokens'; count: number }
   | { event: 'done' }

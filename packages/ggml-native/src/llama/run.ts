@@ -138,6 +138,18 @@ function engineInfo(r: ChildResult): LlamaEngineInfo {
   };
 }
 
+/** What llama_model_default_params() and llama_context_default_params() return, read in a child process. */
+export async function llamaDefaults(): Promise<
+  { ok: true; model: Record<string, unknown>; context: Record<string, unknown> } | LlamaFailure
+> {
+  const avail = llamaAvailability();
+  if (!avail.ok) return { ok: false, outcome: 'unavailable', reason: avail.reason, logTail: '' };
+  const r = await runChild({ kind: 'defaults' }, () => {});
+  const d = r.events.find((e) => e.event === 'defaults');
+  if (r.code !== 0 || !d) return failure(r, 'the default parameters');
+  return { ok: true, model: d.model, context: d.context };
+}
+
 /** The model's own tokenization of `text` (BOS added where the model adds one when addSpecial). */
 export async function llamaTokenize(
   model: string,

@@ -13,6 +13,14 @@ function run(job: LlamaJob): void {
   const loaded = loadLlama();
   if (!loaded.ok) throw Object.assign(new Error(loaded.reason), { code: 'llama.unavailable' });
   const l = loaded.llama;
+  if (job.kind === 'defaults') {
+    // Pointers and 64-bit fields as strings: they are compared, not used.
+    const plain = (o: object) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' || (v !== null && typeof v === 'object' && !Array.isArray(v)) ? String(v) : v]));
+    say({ event: 'defaults', model: plain(l.defaults.model), context: plain(l.defaults.context) });
+    say({ event: 'done' });
+    return;
+  }
   const nCtx = job.kind === 'logits' ? job.nCtx : 64;
   const s = LlamaSession.open(l, job.model, {
     nCtx,
