@@ -102,8 +102,7 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
-export { locateGgml, platformKey } from './locate.ts';
-export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';
+export { PINNED_CONTEXT_DEFAULTS, PINNED_MODEL_DEFAULTS } from './llama/abi.ts';
 export {
   type LlamaEngineInfo,
   type LlamaFailure,
@@ -114,4 +113,5 @@ export {
   llamaLogits,
   llamaTokenize,
 } from './llama/run.ts';
-export { PINNED_CONTEXT_DEFAULTS, PINNED_MODEL_DEFAULTS } from './llama/abi.ts';
+export { locateGgml, platformKey } from './locate.ts';
+export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

@@ -4,9 +4,15 @@
  * llama.cpp's `perplexity --kl-divergence` statistics are computed from the two logit streams, one window at
  * a time, by the same DistributionComparer the TypeScript model level uses.
  */
-import { type LlamaEngineInfo, type LlamaFailure, llamaLogits, llamaTokenize } from '@qbench/ggml-native';
+
 import { QbenchError } from '@qbench/core';
-import { DistributionComparer, type DistributionComparison, type EvalWindow, evalWindows } from './kl-stats.ts';
+import { type LlamaEngineInfo, type LlamaFailure, llamaLogits, llamaTokenize } from '@qbench/ggml-native';
+import {
+  DistributionComparer,
+  type DistributionComparison,
+  type EvalWindow,
+  evalWindows,
+} from './kl-stats.ts';
 
 export interface EngineComparison {
   ok: true;

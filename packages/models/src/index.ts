@@ -1,4 +1,10 @@
 export {
+  compareWithLlama,
+  type EngineCompareOptions,
+  type EngineComparison,
+  engineWindows,
+} from './engine-compare.ts';
+export {
   ensureFixture,
   FIXTURE_CONFIG,
   FIXTURE_TEXT_PATH,
@@ -6,6 +12,14 @@ export {
   type FixtureInfo,
   fixtureKey,
 } from './fixture/build.ts';
+export { type LlamaFixtureAccuracy, llamaFixtureAccuracy } from './fixture/llama/accuracy.ts';
+export {
+  ensureLlamaFixture,
+  LLAMA_FIXTURE_CONFIG,
+  readLlamaFixtureWeights,
+  writeLlamaFixtureAs,
+} from './fixture/llama/build.ts';
+export { ggufWeightFormats } from './fixture/llama/gguf.ts';
 export {
   DistributionComparer,
   type DistributionComparison,
@@ -37,17 +51,3 @@ export {
   type SafetensorsFile,
   type SafetensorsTensor,
 } from './safetensors.ts';
-export {
-  compareWithLlama,
-  type EngineCompareOptions,
-  type EngineComparison,
-  engineWindows,
-} from './engine-compare.ts';
-export { type LlamaFixtureAccuracy, llamaFixtureAccuracy } from './fixture/llama/accuracy.ts';
-export {
-  ensureLlamaFixture,
-  LLAMA_FIXTURE_CONFIG,
-  readLlamaFixtureWeights,
-  writeLlamaFixtureAs,
-} from './fixture/llama/build.ts';
-export { ggufWeightFormats } from './fixture/llama/gguf.ts';

@@ -40,7 +40,12 @@ const suite: Suite = {
       items.push({ id: `accuracy/model/${id}`, label: `model ${id}` });
       // The llama-architecture fixture run by llama.cpp, next to the TypeScript figures; see model-engine.ts.
       if (!model && runsOnLlama(id))
-        items.push({ id: `accuracy/model-llama/${id}`, label: `model llama.cpp ${id}`, format: id, weight: 3 });
+        items.push({
+          id: `accuracy/model-llama/${id}`,
+          label: `model llama.cpp ${id}`,
+          format: id,
+          weight: 3,
+        });
     }
     return items;
   },

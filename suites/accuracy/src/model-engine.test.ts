@@ -31,60 +31,82 @@ const pick = (recs: R[], backend: string) =>
 describe(`model level on llama.cpp${why}`, () => {
   let q4: R[] = [];
 
-  it.skipIf(!avail.ok)('q4_k: llama.cpp figures next to the TypeScript ones, engine named', async () => {
-    q4 = await llamaFixtureLevel('q4_k');
-    const ts = pick(q4, 'reference');
-    const ll = pick(q4, 'external');
-    for (const m of ['kl_divergence', 'top1_agreement', 'rms_delta_p', 'perplexity_q', 'perplexity_fp']) {
-      expect(ts[m]?.error).toBeUndefined();
-      expect(ll[m]?.error).toBeUndefined();
-      expect(typeof ll[m]?.value).toBe('number');
-    }
-    expect(String(ll['kl_divergence']!.details!['engine'])).toMatch(/^llama\.cpp [0-9a-f]{7}/);
-    expect(ts['kl_divergence']!.details!['engine']).toMatch(/TypeScript/);
-    const d = ll['kl_divergence']!.details!;
-    for (const k of ['kl_p50', 'kl_p99', 'kl_p999', 'kl_max']) expect(typeof d[k]).toBe('number');
-    expect(d['kl_p50']! <= d['kl_p99']! && d['kl_p99']! <= d['kl_p999']! && d['kl_p999']! <= d['kl_max']!).toBe(true);
-    // The f32 model is the same model on both engines: float32 llama.cpp vs float64 TypeScript.
-    const pf = [ll['perplexity_fp']!.value as number, ts['perplexity_fp']!.value as number];
-    expect(Math.abs(pf[0]! - pf[1]!) / pf[1]!).toBeLessThan(1e-4);
-    // The quantized model: llama.cpp also rounds activations to q8_K; the statistics stay close.
-    const kl = [ll['kl_divergence']!.value as number, ts['kl_divergence']!.value as number];
-    expect(kl[0]).toBeGreaterThan(0);
-    expect(Math.abs(kl[0]! - kl[1]!)).toBeLessThan(0.5 * kl[1]! + 1e-4);
-    const pq = [ll['perplexity_q']!.value as number, ts['perplexity_q']!.value as number];
-    expect(Math.abs(pq[0]! - pq[1]!) / pq[1]!).toBeLessThan(0.02);
-    console.log(
-      'fixture-llama q4_k',
-      JSON.stringify({
-        llama: Object.fromEntries(Object.entries(ll).map(([k, r]) => [k, r.value])),
-        ts: Object.fromEntries(Object.entries(ts).map(([k, r]) => [k, r.value])),
-      }),
-    );
-  }, 180_000);
+  it.skipIf(!avail.ok)(
+    'q4_k: llama.cpp figures next to the TypeScript ones, engine named',
+    async () => {
+      q4 = await llamaFixtureLevel('q4_k');
+      const ts = pick(q4, 'reference');
+      const ll = pick(q4, 'external');
+      for (const m of ['kl_divergence', 'top1_agreement', 'rms_delta_p', 'perplexity_q', 'perplexity_fp']) {
+        expect(ts[m]?.error).toBeUndefined();
+        expect(ll[m]?.error).toBeUndefined();
+        expect(typeof ll[m]?.value).toBe('number');
+      }
+      expect(String(ll['kl_divergence']!.details!['engine'])).toMatch(/^llama\.cpp [0-9a-f]{7}/);
+      expect(ts['kl_divergence']!.details!['engine']).toMatch(/TypeScript/);
+      const d = ll['kl_divergence']!.details!;
+      for (const k of ['kl_p50', 'kl_p99', 'kl_p999', 'kl_max']) expect(typeof d[k]).toBe('number');
+      expect(
+        d['kl_p50']! <= d['kl_p99']! && d['kl_p99']! <= d['kl_p999']! && d['kl_p999']! <= d['kl_max']!,
+      ).toBe(true);
+      // The f32 model is the same model on both engines: float32 llama.cpp vs float64 TypeScript.
+      const pf = [ll['perplexity_fp']!.value as number, ts['perplexity_fp']!.value as number];
+      expect(Math.abs(pf[0]! - pf[1]!) / pf[1]!).toBeLessThan(1e-4);
+      // The quantized model: llama.cpp also rounds activations to q8_K; the statistics stay close.
+      const kl = [ll['kl_divergence']!.value as number, ts['kl_divergence']!.value as number];
+      expect(kl[0]).toBeGreaterThan(0);
+      expect(Math.abs(kl[0]! - kl[1]!)).toBeLessThan(0.5 * kl[1]! + 1e-4);
+      const pq = [ll['perplexity_q']!.value as number, ts['perplexity_q']!.value as number];
+      expect(Math.abs(pq[0]! - pq[1]!) / pq[1]!).toBeLessThan(0.02);
+      console.log(
+        'fixture-llama q4_k',
+        JSON.stringify({
+          llama: Object.fromEntries(Object.entries(ll).map(([k, r]) => [k, r.value])),
+          ts: Object.fromEntries(Object.entries(ts).map(([k, r]) => [k, r.value])),
+        }),
+      );
+    },
+    180_000,
+  );
 
-  it.skipIf(!avail.ok)('--model base.gguf --compare quant.gguf reproduces the fixture item exactly', async () => {
-    const dir = await ensureLlamaFixture();
-    // The fixture item wrote its quantized file to a temporary folder; write the same one here.
-    const quant = join(tmp, 'quant-q4_k.gguf');
-    await writeLlamaFixtureAs(await readLlamaFixtureWeights(dir, LLAMA_FIXTURE_CONFIG.model), LLAMA_FIXTURE_CONFIG.model, 'q4_k', quant);
-    const recs = await llamaCompareLevel(join(dir, 'model-f32.gguf'), quant, join(dir, 'eval.txt'));
-    const got = pick(recs, 'external');
-    const want = pick(q4, 'external');
-    expect(got['kl_divergence']?.error).toBeUndefined();
-    for (const m of ['kl_divergence', 'top1_agreement', 'rms_delta_p', 'perplexity_q', 'perplexity_fp'])
-      expect(got[m]!.value).toBe(want[m]!.value);
-    expect(got['kl_divergence']!.details).toMatchObject({ context: 64, tokens: (await readFile(join(dir, 'eval.txt'), 'utf8')).length });
-  }, 180_000);
+  it.skipIf(!avail.ok)(
+    '--model base.gguf --compare quant.gguf reproduces the fixture item exactly',
+    async () => {
+      const dir = await ensureLlamaFixture();
+      // The fixture item wrote its quantized file to a temporary folder; write the same one here.
+      const quant = join(tmp, 'quant-q4_k.gguf');
+      await writeLlamaFixtureAs(
+        await readLlamaFixtureWeights(dir, LLAMA_FIXTURE_CONFIG.model),
+        LLAMA_FIXTURE_CONFIG.model,
+        'q4_k',
+        quant,
+      );
+      const recs = await llamaCompareLevel(join(dir, 'model-f32.gguf'), quant, join(dir, 'eval.txt'));
+      const got = pick(recs, 'external');
+      const want = pick(q4, 'external');
+      expect(got['kl_divergence']?.error).toBeUndefined();
+      for (const m of ['kl_divergence', 'top1_agreement', 'rms_delta_p', 'perplexity_q', 'perplexity_fp'])
+        expect(got[m]!.value).toBe(want[m]!.value);
+      expect(got['kl_divergence']!.details).toMatchObject({
+        context: 64,
+        tokens: (await readFile(join(dir, 'eval.txt'), 'utf8')).length,
+      });
+    },
+    180_000,
+  );
 
-  it.skipIf(!avail.ok)('a file llama.cpp refuses is an error record naming the file, not a crash', async () => {
-    const dir = await ensureLlamaFixture();
-    const bad = join(tmp, 'truncated.gguf');
-    const bytes = await readFile(join(dir, 'model-f32.gguf'));
-    await writeFile(bad, bytes.subarray(0, bytes.length >> 1));
-    const recs = await llamaCompareLevel(join(dir, 'model-f32.gguf'), bad, join(dir, 'eval.txt'));
-    expect(recs).toHaveLength(1);
-    expect(recs[0]!.value).toBeNull();
-    expect(recs[0]!.error).toMatch(/truncated\.gguf/);
-  }, 120_000);
+  it.skipIf(!avail.ok)(
+    'a file llama.cpp refuses is an error record naming the file, not a crash',
+    async () => {
+      const dir = await ensureLlamaFixture();
+      const bad = join(tmp, 'truncated.gguf');
+      const bytes = await readFile(join(dir, 'model-f32.gguf'));
+      await writeFile(bad, bytes.subarray(0, bytes.length >> 1));
+      const recs = await llamaCompareLevel(join(dir, 'model-f32.gguf'), bad, join(dir, 'eval.txt'));
+      expect(recs).toHaveLength(1);
+      expect(recs[0]!.value).toBeNull();
+      expect(recs[0]!.error).toMatch(/truncated\.gguf/);
+    },
+    120_000,
+  );
 });

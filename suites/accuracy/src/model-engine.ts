@@ -24,11 +24,20 @@ import {
 } from '@qbench/models';
 import type { ResultRecord } from '@qbench/spec';
 
-type Rec = Omit<ResultRecord, 'suite' | 'format' | 'kernel' | 'backend'> & { backend: string; kernel: string };
+type Rec = Omit<ResultRecord, 'suite' | 'format' | 'kernel' | 'backend'> & {
+  backend: string;
+  kernel: string;
+};
 
 type Comparison = EngineComparison['comparison'];
 
-function records(dataset: string, kernel: string, backend: string, c: Comparison, details: Record<string, unknown>): Rec[] {
+function records(
+  dataset: string,
+  kernel: string,
+  backend: string,
+  c: Comparison,
+  details: Record<string, unknown>,
+): Rec[] {
   const base = { dataset, kernel, backend };
   return [
     {
@@ -100,7 +109,13 @@ export async function llamaFixtureLevel(
         error: `llama.cpp ${r.engine.outcome}: ${r.engine.reason}`,
       },
     ];
-  return [...ts, ...records('fixture-llama', engineKernel, 'external', r.engine.comparison, { ...common, engine: r.engine.engine.name })];
+  return [
+    ...ts,
+    ...records('fixture-llama', engineKernel, 'external', r.engine.comparison, {
+      ...common,
+      engine: r.engine.engine.name,
+    }),
+  ];
 }
 
 /** `--model base.gguf --compare quant.gguf [--text FILE]`: one comparison, both files run by llama.cpp. */
@@ -118,7 +133,9 @@ export async function llamaCompareLevel(
   const body = await readFile(text ?? FIXTURE_TEXT_PATH, 'utf8');
   const w = await engineWindows(base, quant, body, 512);
   if (!w.ok) return fail(`llama.cpp ${w.outcome} on ${basename(w.file)}: ${w.reason}`);
-  const r = await compareWithLlama(base, quant, w.windows, { onProgress: progressLog(ctx?.log, basename(quant)) });
+  const r = await compareWithLlama(base, quant, w.windows, {
+    onProgress: progressLog(ctx?.log, basename(quant)),
+  });
   if (!r.ok) return fail(`llama.cpp ${r.outcome} on ${basename(r.file)}: ${r.reason}`);
   return records(dataset, kernel, 'external', r.comparison, {
     engine: r.engine.name,

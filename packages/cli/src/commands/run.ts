@@ -88,7 +88,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     inputs[key] = v;
   }
   if (inputs['compare'] && !inputs['model']?.toLowerCase().endsWith('.gguf'))
-    throw new QbenchError('cli.args', 'run: --compare QUANT.gguf needs --model BASE.gguf (both run by llama.cpp)');
+    throw new QbenchError(
+      'cli.args',
+      'run: --compare QUANT.gguf needs --model BASE.gguf (both run by llama.cpp)',
+    );
   if (flag(p, 'list')) {
     const options = {
       quick: flag(p, 'quick'),

@@ -169,13 +169,19 @@ export class LlamaSession {
   logits(tokens: ArrayLike<number>): Float32Array {
     const T = tokens.length;
     if (T < 1 || T > this.#nCtx)
-      throw new QbenchError('llama.window', `a window of ${T} tokens does not fit the context of ${this.#nCtx}`);
+      throw new QbenchError(
+        'llama.window',
+        `a window of ${T} tokens does not fit the context of ${this.#nCtx}`,
+      );
     const api = this.#l.api;
     api.memoryClear(api.getMemory(this.#ctx), true);
     const token = Int32Array.from(tokens);
     for (let i = 0; i < T; i++) {
       if (!(token[i]! >= 0 && token[i]! < this.nVocab))
-        throw new QbenchError('llama.window', `token ${token[i]} at ${i} is outside the vocabulary of ${this.nVocab}`);
+        throw new QbenchError(
+          'llama.window',
+          `token ${token[i]} at ${i} is outside the vocabulary of ${this.nVocab}`,
+        );
     }
     const pos = Int32Array.from({ length: T }, (_, i) => i);
     const rc = api.decode(this.#ctx, {

@@ -121,13 +121,20 @@ function failure(r: ChildResult, what: string): LlamaFailure {
   const e = err as Extract<WorkerEvent, { event: 'error' }>;
   const outcome = e.code === 'llama.unavailable' ? 'unavailable' : 'refused';
   const native = llamaReason(r.log);
-  return { ok: false, outcome, reason: `${e.code}: ${e.message}${native ? ` — llama.cpp: ${native}` : ''}`, logTail: tail };
+  return {
+    ok: false,
+    outcome,
+    reason: `${e.code}: ${e.message}${native ? ` — llama.cpp: ${native}` : ''}`,
+    logTail: tail,
+  };
 }
 
 function engineInfo(r: ChildResult): LlamaEngineInfo {
   const l = r.events.find((e) => e.event === 'loaded') as Extract<WorkerEvent, { event: 'loaded' }>;
   const located = locateGgml();
-  const pkg = located.ok ? `${located.install.packageName} ${located.install.packageVersion}` : 'unknown package';
+  const pkg = located.ok
+    ? `${located.install.packageName} ${located.install.packageVersion}`
+    : 'unknown package';
   return {
     name: `llama.cpp ${l.ggmlCommit} (${l.library}, ${pkg}, ${l.cpuVariant})`,
     library: l.library,
@@ -164,7 +171,11 @@ export async function llamaTokenize(
     const r = await runChild({ kind: 'tokenize', model, text, addSpecial, out }, () => {});
     if (r.code !== 0 || !r.events.some((e) => e.event === 'done')) return failure(r, model);
     const b = readFileSync(out);
-    return { ok: true, tokens: new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), engine: engineInfo(r) };
+    return {
+      ok: true,
+      tokens: new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
+      engine: engineInfo(r),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -204,7 +215,15 @@ export async function llamaLogits(
   const lengths = windows.map((w) => w.length);
   const nCtx = options.nCtx ?? Math.max(1, ...lengths);
   const r = await runChild(
-    { kind: 'logits', model, windows: windows.map((w) => [...w]), nCtx, threads: options.threads ?? 1, repack: options.repack ?? true, out },
+    {
+      kind: 'logits',
+      model,
+      windows: windows.map((w) => [...w]),
+      nCtx,
+      threads: options.threads ?? 1,
+      repack: options.repack ?? true,
+      out,
+    },
     (e) => {
       if (e.event === 'window') options.onProgress?.(e.done, e.total);
     },

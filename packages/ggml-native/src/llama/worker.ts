@@ -16,7 +16,12 @@ function run(job: LlamaJob): void {
   if (job.kind === 'defaults') {
     // Pointers and 64-bit fields as strings: they are compared, not used.
     const plain = (o: object) =>
-      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' || (v !== null && typeof v === 'object' && !Array.isArray(v)) ? String(v) : v]));
+      Object.fromEntries(
+        Object.entries(o).map(([k, v]) => [
+          k,
+          typeof v === 'bigint' || (v !== null && typeof v === 'object' && !Array.isArray(v)) ? String(v) : v,
+        ]),
+      );
     say({ event: 'defaults', model: plain(l.defaults.model), context: plain(l.defaults.context) });
     say({ event: 'done' });
     return;
