@@ -101,10 +101,19 @@ function runChild(job: LlamaJob, onEvent: (e: WorkerEvent) => void): Promise<Chi
   });
 }
 
-/** llama.cpp's own error line (llama_model_load: error loading model: …) or the last line it logged. */
+/**
+ * llama.cpp's own reason: an assertion, else its most specific error line ("error loading model: …" over the
+ * generic "failed to load model" that follows it), else the last line it logged.
+ */
 function llamaReason(log: readonly string[]): string {
-  const errs = log.filter((l) => /error|failed|exception|abort|assert/i.test(l));
-  return (errs.at(-1) ?? log.at(-1) ?? '').trim();
+  const last = (re: RegExp) => log.filter((l) => re.test(l)).at(-1);
+  return (
+    last(/GGML_ASSERT|GGML_ABORT|terminate called/) ??
+    last(/error loading model:|error:/i) ??
+    last(/error|failed|exception|abort/i) ??
+    log.at(-1) ??
+    ''
+  ).trim();
 }
 
 function failure(r: ChildResult, what: string): LlamaFailure {
