@@ -27,8 +27,8 @@ const suite: Suite = {
     const model = options.inputs?.['model'];
     const ggufModel = model?.toLowerCase().endsWith('.gguf') === true;
     if (ggufModel && options.inputs?.['compare']) {
-      // A user's base and quantized GGUF files: one comparison run by llama.cpp (model-engine.ts).
-      items.push({ id: 'accuracy/model-llama/compare', label: 'model llama.cpp compare', weight: 20 });
+      // A user's base and quantized GGUF files: the one comparison asked for, run by llama.cpp (model-engine.ts).
+      return [{ id: 'accuracy/model-llama/compare', label: 'model llama.cpp compare', weight: 20 }];
     }
     for (const id of formatsOf(options)) {
       for (const level of Object.keys(LEVELS) as (keyof typeof LEVELS)[]) {
