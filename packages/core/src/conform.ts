@@ -132,8 +132,8 @@ function num(c: GoldenCase, key: string): number | undefined {
 }
 
 /**
- * One case of an interchange-format folder (`in`, `q`, `out`, optional `imatrix`; `nrows`, `n_per_row`
- * or `n`). Golden inputs may hold NaN/Inf on purpose, so encode propagates rather than rejects.
+ * One case of an interchange-format folder (`q`, optional `in`, `out` and `imatrix`; `nrows`, `n_per_row`
+ * or `n`): encode where it has an input, decode where it has an output. Golden inputs may hold NaN/Inf on purpose, so encode propagates rather than rejects.
  */
 export function conformInterchangeCase(format: Format, c: GoldenCase): ConformCase {
   const nPerRow = num(c, 'n_per_row') ?? num(c, 'n');
@@ -145,12 +145,15 @@ export function conformInterchangeCase(format: Format, c: GoldenCase): ConformCa
   const qBytes = ref.encodedBytes(n);
   const blocksPerRow = nPerRow / format.blockElements;
   const checks: ConformCheck[] = [];
-  const x = c.f32('in', n);
   const q = c.bytes('q', qBytes);
-  const imatrix = c.has('imatrix') ? c.f32('imatrix', nPerRow) : undefined;
-  const encoded = ref.encode(x, { nPerRow, nonFinite: 'propagate', ...(imatrix ? { imatrix } : {}) });
-  const em = withRow(compareBytes(q, encoded, format.blockBytes), blocksPerRow);
-  checks.push({ op: 'encode', ok: em === undefined, ...(em ? { mismatch: em } : {}) });
+  // A decode-only case (e.g. random bytes decoded by the home implementation) has no input to encode.
+  if (c.has('in')) {
+    const x = c.f32('in', n);
+    const imatrix = c.has('imatrix') ? c.f32('imatrix', nPerRow) : undefined;
+    const encoded = ref.encode(x, { nPerRow, nonFinite: 'propagate', ...(imatrix ? { imatrix } : {}) });
+    const em = withRow(compareBytes(q, encoded, format.blockBytes), blocksPerRow);
+    checks.push({ op: 'encode', ok: em === undefined, ...(em ? { mismatch: em } : {}) });
+  }
   if (c.has('out')) {
     const out = c.f32('out', n);
     const dm = withRow(compareF32(out, ref.decode(q, n), format.blockElements), blocksPerRow);
