@@ -20,6 +20,7 @@ export {
   writeLlamaFixtureAs,
 } from './fixture/llama/build.ts';
 export { ggufWeightFormats } from './fixture/llama/gguf.ts';
+export { type GgufQuantizeReport, quantizeGgufFile } from './gguf-quantize.ts';
 export {
   DistributionComparer,
   type DistributionComparison,

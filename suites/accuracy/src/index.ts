@@ -5,7 +5,7 @@
  */
 import { listSpecs } from '@qbench/core';
 import type { ResultRecord, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
-import { llamaCompareLevel, llamaFixtureLevel, runsOnLlama } from './model-engine.ts';
+import { llamaCompareLevel, llamaFixtureLevel, llamaSweepLevel, runsOnLlama } from './model-engine.ts';
 import { modelLevel } from './model-level.ts';
 import { FULL_SIZES, layerLevel, QUICK_SIZES, tensorLevel, weightsLevel } from './tensor-suite.ts';
 
@@ -35,16 +35,16 @@ const suite: Suite = {
         items.push({ id: `accuracy/${level}/${id}`, label: `${level} ${id}` });
       }
       if (options.inputs?.['weights']) items.push({ id: `accuracy/weights/${id}`, label: `weights ${id}` });
-      if (ggufModel) continue;
       // The fixture model, or the user's local model folder (inputs.model); see model-level.ts.
-      items.push({ id: `accuracy/model/${id}`, label: `model ${id}` });
-      // The llama-architecture fixture run by llama.cpp, next to the TypeScript figures; see model-engine.ts.
-      if (!model && runsOnLlama(id))
+      if (!ggufModel) items.push({ id: `accuracy/model/${id}`, label: `model ${id}` });
+      // On llama.cpp (model-engine.ts): the llama-architecture fixture next to the TypeScript figures, or a
+      // user's GGUF base quantized by qbench to each gguf type (a sweep).
+      if ((!model || ggufModel) && runsOnLlama(id))
         items.push({
           id: `accuracy/model-llama/${id}`,
           label: `model llama.cpp ${id}`,
           format: id,
-          weight: 3,
+          weight: ggufModel ? 20 : 3,
         });
     }
     return items;
@@ -63,7 +63,9 @@ const suite: Suite = {
       const recs =
         format === 'compare' && model && compare
           ? await llamaCompareLevel(model, compare, text, log)
-          : await llamaFixtureLevel(format, log);
+          : model
+            ? await llamaSweepLevel(model, format, text, log)
+            : await llamaFixtureLevel(format, log);
       return recs.map((r): ResultRecord => ({ ...base, ...r }));
     }
     if (level === 'model') {

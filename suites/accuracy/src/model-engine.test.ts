@@ -17,7 +17,7 @@ import {
   writeLlamaFixtureAs,
 } from '@qbench/models';
 import { afterAll, describe, expect, it } from 'vitest';
-import { llamaCompareLevel, llamaFixtureLevel } from './model-engine.ts';
+import { llamaCompareLevel, llamaFixtureLevel, llamaSweepLevel } from './model-engine.ts';
 
 const avail = llamaAvailability();
 const why = avail.ok ? '' : ` (skipped: ${avail.reason})`;
@@ -90,6 +90,31 @@ describe(`model level on llama.cpp${why}`, () => {
       expect(got['kl_divergence']!.details).toMatchObject({
         context: 64,
         tokens: (await readFile(join(dir, 'eval.txt'), 'utf8')).length,
+      });
+    },
+    180_000,
+  );
+
+  it.skipIf(!avail.ok)(
+    '--model base.gguf (a sweep): qbench quantizes the base, llama.cpp agrees with the fixture item',
+    async () => {
+      const dir = await ensureLlamaFixture();
+      const recs = await llamaSweepLevel(join(dir, 'model-f32.gguf'), 'q4_k', join(dir, 'eval.txt'));
+      const got = pick(recs, 'external');
+      const want = pick(q4, 'external');
+      expect(got['kl_divergence']?.error).toBeUndefined();
+      // Same matrices, same codec, same llama.cpp: the same numbers to the last bit.
+      for (const m of ['kl_divergence', 'top1_agreement', 'rms_delta_p', 'perplexity_q', 'perplexity_fp'])
+        expect(got[m]!.value).toBe(want[m]!.value);
+      expect(got['kl_divergence']!.kernel).toBe('q4_k/model/llama.cpp');
+      expect(got['kl_divergence']!.details).toMatchObject({
+        quantized_by: 'qbench',
+        tensors_quantized: 9,
+        tensors_kept: [
+          { name: 'blk.0.attn_norm.weight', reason: 'not a matrix' },
+          { name: 'blk.0.ffn_norm.weight', reason: 'not a matrix' },
+          { name: 'output_norm.weight', reason: 'not a matrix' },
+        ],
       });
     },
     180_000,

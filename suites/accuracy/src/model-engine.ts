@@ -8,12 +8,15 @@
  *     backend 'external'.
  *   a user's files (`--model base.gguf --compare quant.gguf [--text FILE]`): llama.cpp runs one file after
  *     the other over the text's perplexity windows (context 512 or the model's training context if shorter),
- *     one model in memory at a time.
+ *     one model in memory at a time. Without --compare, a sweep: the base (f32/f16/bf16 weights) quantized
+ *     by qbench to each gguf weight format in turn, each compared so.
  *
  * Where the native package cannot load, every such item is a record with a null value and the reason.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import {
   compareWithLlama,
   type EngineComparison,
@@ -21,6 +24,7 @@ import {
   FIXTURE_TEXT_PATH,
   ggufWeightFormats,
   llamaFixtureAccuracy,
+  quantizeGgufFile,
 } from '@qbench/models';
 import type { ResultRecord } from '@qbench/spec';
 
@@ -118,15 +122,46 @@ export async function llamaFixtureLevel(
   ];
 }
 
+/**
+ * `--model base.gguf [--text FILE]` without --compare: the base quantized by qbench to `formatId`
+ * (every eligible weight matrix; gguf-quantize.ts) into a temporary file, then compared as below.
+ */
+export async function llamaSweepLevel(
+  base: string,
+  formatId: string,
+  text: string | undefined,
+  ctx?: { log?: (message: string) => void },
+): Promise<Rec[]> {
+  const tmp = mkdtempSync(join(tmpdir(), 'qbench-sweep-'));
+  try {
+    const quant = join(tmp, `${basename(base, '.gguf')}-${formatId}.gguf`);
+    ctx?.log?.(`quantizing ${basename(base)} to ${formatId}`);
+    const q = await quantizeGgufFile(base, formatId, quant);
+    const recs = await llamaCompareLevel(base, quant, text, ctx, `${formatId}/model/llama.cpp`);
+    const kl = recs.find((r) => r.metric === 'kl_divergence');
+    if (kl)
+      kl.details = {
+        ...kl.details,
+        quantized_by: 'qbench',
+        tensors_quantized: q.quantized.length,
+        tensors_kept: q.kept,
+      };
+    return recs;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** `--model base.gguf --compare quant.gguf [--text FILE]`: one comparison, both files run by llama.cpp. */
 export async function llamaCompareLevel(
   base: string,
   quant: string,
   text: string | undefined,
   ctx?: { log?: (message: string) => void },
+  kernelId?: string,
 ): Promise<Rec[]> {
   const dataset = `model:${basename(base)}`;
-  const kernel = `${basename(quant)}/model/llama.cpp`;
+  const kernel = kernelId ?? `${basename(quant)}/model/llama.cpp`;
   const fail = (error: string): Rec[] => [
     { dataset, kernel, backend: 'external', metric: 'kl_divergence', value: null, unit: 'nats', error },
   ];
