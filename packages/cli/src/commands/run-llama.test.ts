@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { llamaAvailability } from '@qbench/ggml-native';
 import {
   ensureLlamaFixture,
@@ -36,7 +37,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe(`qbench run --model base.gguf --compare quant.gguf${why}`, () => {
   it('refuses --compare without a GGUF --model', async () => {
-    const r = await runCli(['run', '--suite', 'accuracy', '--compare', __filename, '--out', join(dir, 'x')]);
+    const r = await runCli([
+      'run',
+      '--suite',
+      'accuracy',
+      '--compare',
+      fileURLToPath(import.meta.url),
+      '--out',
+      join(dir, 'x'),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--compare QUANT\.gguf needs --model BASE\.gguf/);
   });
