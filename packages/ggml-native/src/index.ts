@@ -120,5 +120,16 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
 export type { GgufWriteTensorSpec, GgufWriteValue } from './gguf-write.ts';
+export { PINNED_CONTEXT_DEFAULTS, PINNED_MODEL_DEFAULTS } from './llama/abi.ts';
+export {
+  type LlamaEngineInfo,
+  type LlamaFailure,
+  type LlamaLogits,
+  type LlamaLogitsOptions,
+  llamaAvailability,
+  llamaDefaults,
+  llamaLogits,
+  llamaTokenize,
+} from './llama/run.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';
