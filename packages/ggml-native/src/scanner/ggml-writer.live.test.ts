@@ -10,10 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMAT_SPECS, generate, loadFormat, type ResolvedSpec } from '@qbench/core';
-import { nativeGgml } from '@qbench/ggml-native';
+import { bytesSource, scanGguf } from '@qbench/gguf-file';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanGguf } from './scan.ts';
-import { bytesSource } from './source.ts';
+import { nativeGgml } from '../index.ts';
 
 const native = nativeGgml();
 const reason = native.ok ? undefined : native.reason;

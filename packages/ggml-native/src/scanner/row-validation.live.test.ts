@@ -8,12 +8,9 @@
  * without the native library.
  */
 import { FORMAT_SPECS, type ResolvedSpec } from '@qbench/core';
-import { nativeGgml } from '@qbench/ggml-native';
+import { bytesSource, scaleFields, scanGguf, writeGguf } from '@qbench/gguf-file';
 import { describe, expect, it } from 'vitest';
-import { scanGguf } from './scan.ts';
-import { bytesSource } from './source.ts';
-import { scaleFields } from './tensor-types.ts';
-import { writeGguf } from './write.ts';
+import { nativeGgml } from '../index.ts';
 
 const native = nativeGgml();
 const reason = native.ok ? undefined : native.reason;

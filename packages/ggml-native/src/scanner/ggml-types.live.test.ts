@@ -4,10 +4,9 @@
  * block and type size 0 there. Skipped, with the reason, where the native library cannot be loaded.
  * (Ids past the count are never probed: ggml indexes its table without a bounds check.)
  */
-import { nativeGgml } from '@qbench/ggml-native';
+import { GGML_TYPE_COUNT, GGML_TYPES_BY_ID, tensorType } from '@qbench/gguf-file';
 import { describe, expect, it } from 'vitest';
-import { GGML_TYPE_COUNT, GGML_TYPES_BY_ID } from './ggml-types.ts';
-import { tensorType } from './tensor-types.ts';
+import { nativeGgml } from '../index.ts';
 
 const native = nativeGgml();
 const reason = native.ok ? undefined : native.reason;
