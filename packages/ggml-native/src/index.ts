@@ -102,5 +102,12 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
+export {
+  LoaderJudge,
+  type LoaderJudgeOptions,
+  type LoaderJudgeStatus,
+  type LoaderOutcome,
+  type LoaderVerdict,
+} from './loader-judge/judge.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';
