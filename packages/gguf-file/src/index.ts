@@ -22,6 +22,7 @@ export {
   GGUF_DEFAULT_ALIGNMENT,
   type GgufKv,
   type GgufTensorInfo,
+  ggmlName,
   type ParsedGguf,
   type ParseOptions,
   parseGguf,

@@ -7,6 +7,7 @@ import type { Parser } from './parse.ts';
 import {
   GGUF_DEFAULT_ALIGNMENT,
   type GgufTensorInfo,
+  ggmlName,
   INT64_MAX,
   OBJECT_OVERHEAD,
   type ParsedGguf,
@@ -30,9 +31,26 @@ export async function readTensorInfos(r: Parser, p: ParsedGguf, n: number): Prom
         `tensor ${i} name '${printable(name).slice(0, 80)}' is ${bytes} bytes (ggml allows at most 63)`,
         where,
       );
-    if (names.has(name))
-      r.sink.add('tensor.name-duplicate', at, `tensor name '${printable(name)}' is used twice`, where);
-    names.add(name);
+    // ggml copies the name with ggml_set_name(name.c_str()) and compares with strcmp: "w\0a" and "w\0b"
+    // are both "w" to it, a duplicate it rejects, and a unique "w\0a" loads as "w".
+    const seen = ggmlName(name);
+    if (seen !== name)
+      r.sink.add(
+        'tensor.name-nul',
+        at,
+        `tensor ${i} name '${printable(name)}' contains a NUL byte: ggml and llama.cpp see it as '${printable(seen)}'`,
+        where,
+      );
+    if (names.has(seen))
+      r.sink.add(
+        'tensor.name-duplicate',
+        at,
+        seen === name
+          ? `tensor name '${printable(name)}' is used twice`
+          : `tensor name '${printable(name)}' is '${printable(seen)}' to ggml (cut at the NUL byte), which another tensor already uses`,
+        where,
+      );
+    names.add(seen);
     await r.need(4, 'tensor.truncated', `n_dims of '${printable(name)}'`, where);
     const nDims = r.c.u32();
     if (nDims > 4)
