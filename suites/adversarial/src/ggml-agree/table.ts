@@ -34,6 +34,26 @@ export interface AgreementSummary {
   readonly crashList: readonly Disagreement[];
 }
 
+/**
+ * The error codes by which qbench calls malformed a file ggml's gguf_init_from_file (no_alloc, no
+ * context) accepts, and why that is deliberate. The agreement test fails on any other code in that cell.
+ * (Also in packages/gguf-file/README.md, "Stricter than ggml".)
+ */
+export const DELIBERATE_STRICTER: Readonly<Record<string, string>> = {
+  'kv.utf8': 'the spec requires UTF-8 strings; ggml does not check encodings',
+  'kv.bool': 'the spec allows only 0 and 1; ggml reads any non-zero byte as true',
+  'tensor.name-empty': 'an empty tensor name cannot be looked up; ggml does not reject it',
+  'tensor.elements-overflow':
+    'ggml skips its element-count guard when the int64 product wraps to 0 (e.g. 2^32 × 2^32)',
+  'tensor.param-count':
+    'more parameters than the file could hold: a size lie ggml only meets when it reads data',
+  'layout.out-of-bounds':
+    'tensor data past the end of the file: without a context ggml does not read data, llama.cpp fails later',
+  'layout.data-start': 'the data section starts past the end of the file (as out-of-bounds)',
+  'tokenizer.token-id':
+    'a special token id ≥ the vocabulary is an out-of-bounds read in loaders (GHSA-g4cc-763q-h9h6)',
+};
+
 const VERDICTS: readonly Verdict[] = ['clean', 'suspicious', 'malformed'];
 const OUTCOMES: readonly LoaderOutcome[] = ['accepts', 'rejects', 'crashes'];
 /** Lists keep this many entries; counts are always complete. */
