@@ -2,6 +2,8 @@
  * `qbench inspect FILE [--json]`: what a GGUF file holds — version, alignment, metadata (long arrays
  * summarised), tensors (name, type, shape, offset, bytes, bits/weight) and totals per type. Reads only
  * the metadata; a malformed file is refused with the first error (`qbench scan` lists them all).
+ * --json keeps every float exactly: the four JSON cannot hold (−0.0, NaN, ±Infinity) are the strings
+ * "-0.0", "NaN", "Infinity", "-Infinity" (the entry's type says it is a float), the rest are numbers.
  */
 import { type GgufFile, type GgufValue, openGguf, valueToJson } from '@qbench/gguf-file';
 import { withFileSource } from '@qbench/gguf-file/node';
