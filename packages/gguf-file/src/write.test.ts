@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { openGguf } from './read.ts';
 import { scanGguf } from './scan.ts';
 import { bytesSource } from './source.ts';
-import type { GgufValue } from './values.ts';
+import type { GgufArray, GgufValue } from './values.ts';
 import { writeGguf, writeInputFrom } from './write.ts';
 
 const goldenDir = fileURLToPath(new URL('../../../datasets/golden/gguf/', import.meta.url));
@@ -130,7 +130,7 @@ describe('writer', () => {
       {
         metadata: [
           ...meta,
-          ['x.nested', { type: 'arr', elementType: 'arr', length: 0n, values: [] }] as const,
+          ['x.nested', { type: 'arr', elementType: 'arr', length: 0n, values: [] as GgufArray[] }] as const,
         ],
       },
       { metadata: [...meta, ['general.alignment\0x', { type: 'u32', value: 32 }] as const] },

@@ -66,7 +66,7 @@ describe(`qbench scan vs ggml's loader${why}`, () => {
       // All three qbench verdicts and both ggml outcomes occur: the mutants reach past the header.
       const cells = files.details?.['cells'] as Record<string, number>;
       expect(cells['malformed/rejects'], set).toBeGreaterThan(0);
-      expect(cells['clean/accepts'] + cells['suspicious/accepts'], set).toBeGreaterThan(0);
+      expect((cells['clean/accepts'] ?? 0) + (cells['suspicious/accepts'] ?? 0), set).toBeGreaterThan(0);
     }
   });
 });
