@@ -127,6 +127,8 @@ export class LoaderJudge {
 
   /** A judge over the pinned ggml-base, or the reason there is none (caller skips with it). */
   static open(options: LoaderJudgeOptions = {}): LoaderJudgeStatus {
+    // A stand-in worker (tests) needs no ggml: it is started without a library path.
+    if (options.workerScript !== undefined) return { ok: true, judge: new LoaderJudge('', options) };
     const located = locateGgml();
     if (!located.ok) return located;
     const { binsDir, baseLibrary } = located.install;
@@ -145,7 +147,10 @@ export class LoaderJudge {
     return child;
   }
 
-  /** ggml's verdict on each file, in order. Throws only when a fresh worker cannot start at all. */
+  /**
+   * ggml's verdict on each file, in order. One call at a time (one child answers in order). Throws only
+   * when a fresh worker cannot start at all.
+   */
   async judge(paths: readonly string[]): Promise<LoaderVerdict[]> {
     const out: LoaderVerdict[] = [];
     while (out.length < paths.length) {
