@@ -109,6 +109,23 @@ function checkShapeAndType(
       where,
     );
     shapeOk = false;
+  } else if (shapeOk && elements > 0n) {
+    // ggml's own guard (gguf.cpp): INT64_MAX/ne[1] <= ne[0], INT64_MAX/ne[2] <= ne[0]·ne[1], ... rejects
+    // some shapes whose product still fits (e.g. [2^62 − 1, 2]); mirrored exactly so the verdicts agree.
+    const ne = [0, 1, 2, 3].map((j) => t.dims[j] ?? 1n);
+    let prefix = ne[0]!;
+    for (let j = 1; j < 4 && shapeOk; j++) {
+      if (INT64_MAX / ne[j]! <= prefix) {
+        r.sink.add(
+          'tensor.elements-overflow',
+          dimsAt,
+          `${label} shape [${t.dims.join(', ')}] fails ggml's element-count guard (INT64_MAX / ne[${j}] ≤ ${prefix})`,
+          where,
+        );
+        shapeOk = false;
+      }
+      prefix *= ne[j]!;
+    }
   }
   const type = tensorType(t.typeId);
   if (type === undefined) {

@@ -130,6 +130,14 @@ export const TENSOR_CASES: readonly CorpusCase[] = [
     bytes: edit(withTensor({ dims: [1n << 63n], type: 0, data: undefined }, 1)),
   },
   {
+    id: 'dims-ggml-guard',
+    group: 'dims',
+    description:
+      "dims [2^62 − 1, 2]: the product fits int64, ggml's guard INT64_MAX/ne[1] <= ne[0] rejects it",
+    expected: M('tensor.elements-overflow'),
+    bytes: edit(withTensor({ dims: [(1n << 62n) - 1n, 2n], type: 0, data: undefined }, 1)),
+  },
+  {
     id: 'dims-product-overflow',
     group: 'dims',
     description: 'dims 2^32 × 2^32 (product overflows int64)',
