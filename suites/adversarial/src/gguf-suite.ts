@@ -16,6 +16,7 @@ import {
   compareWithGgml,
   corpusFilesForAgreement,
   fuzzMutants,
+  seedFiles,
 } from './ggml-agree/compare.ts';
 
 // The corpus and fuzzer test the GGUF container parser, not a quantization format: format '-' keeps them off
@@ -126,6 +127,7 @@ function agreementRecords(set: string, r: CompareResult): ResultRecord[] {
   ];
 }
 
+/** The corpus set also holds the fuzzer's four valid seeds (two of them written by ggml itself). */
 export async function runGgmlAgreement(options: SuiteOptions, signal?: AbortSignal): Promise<ResultRecord[]> {
   const opened = LoaderJudge.open();
   if (!opened.ok) {
@@ -148,6 +150,7 @@ export async function runGgmlAgreement(options: SuiteOptions, signal?: AbortSign
   const mutants = Number(env ?? (options.quick ? 300 : options.full ? 100_000 : 10_000));
   try {
     const corpus = await compareWithGgml(judge, corpusFilesForAgreement(), signal ? { signal } : {});
+    await compareWithGgml(judge, seedFiles(), signal ? { signal } : {}, corpus);
     const fuzz = await compareWithGgml(judge, fuzzMutants(mutants), signal ? { signal } : {});
     return [...agreementRecords('corpus', corpus), ...agreementRecords('mutants', fuzz)];
   } finally {

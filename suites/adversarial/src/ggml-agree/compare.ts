@@ -24,6 +24,11 @@ export function* corpusFilesForAgreement(): Generator<NamedFile> {
   for (const c of CORPUS) yield { name: `corpus/${c.id}`, bytes: c.bytes() };
 }
 
+/** The fuzzer's valid seeds as they are (two built here, two golden files written by ggml itself). */
+export async function* seedFiles(): AsyncGenerator<NamedFile> {
+  for (const s of await defaultSeeds()) yield { name: `seed/${s.name}`, bytes: s.bytes };
+}
+
 /** The fuzz item's mutants #0..count-1 (runFuzz's order: seed i mod n, one Mutator with PRNG seed `seed`). */
 export async function* fuzzMutants(count: number, seed = 1): AsyncGenerator<NamedFile> {
   const seeds = [];
