@@ -131,5 +131,12 @@ export {
   llamaLogits,
   llamaTokenize,
 } from './llama/run.ts';
+export {
+  LoaderJudge,
+  type LoaderJudgeOptions,
+  type LoaderJudgeStatus,
+  type LoaderOutcome,
+  type LoaderVerdict,
+} from './loader-judge/judge.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

@@ -32,9 +32,13 @@ export const FINDING_CODES = {
   'kv.string-length': ['error', 'string length beyond the bytes left or the length cap'],
   'kv.utf8': ['error', 'string is not valid UTF-8'],
   'kv.array-length': ['error', 'array element count beyond the bytes left or the element cap'],
-  'kv.array-nested': ['warning', 'array of arrays (allowed by the spec, rejected by ggml)'],
+  'kv.array-nested': ['error', 'array of arrays (allowed by the spec, rejected by ggml)'],
   'kv.array-depth': ['error', 'arrays nested deeper than the cap'],
   'kv.not-materialised': ['info', 'value over the memory budget was validated but not kept'],
+  'kv.key-nul': [
+    'warning',
+    'key contains a NUL byte or is shadowed by one that does: ggml and llama.cpp look it up as the part before the NUL',
+  ],
   'kv.reserved-key': ['warning', 'key shadows a header field or an object-prototype name in naive parsers'],
   // well-known keys
   'align.type': ['error', 'general.alignment is not a u32'],
@@ -72,7 +76,11 @@ export const FINDING_CODES = {
   'tensor.truncated': ['error', 'file ends inside the tensor infos'],
   'tensor.name-empty': ['error', 'empty tensor name'],
   'tensor.name-length': ['error', 'tensor name of 64 bytes or more (GGML_MAX_NAME)'],
-  'tensor.name-duplicate': ['error', 'two tensors share a name'],
+  'tensor.name-duplicate': ['error', 'two tensors share a name (as ggml sees it: up to the first NUL byte)'],
+  'tensor.name-nul': [
+    'warning',
+    'tensor name contains a NUL byte: ggml and llama.cpp see only the part before it',
+  ],
   'tensor.n-dims': ['error', 'more than 4 dimensions'],
   'tensor.dim': ['error', 'a dimension is negative as int64'],
   'tensor.elements-overflow': ['error', 'product of dimensions does not fit in int64'],

@@ -21,6 +21,7 @@ export {
   GGUF_DEFAULT_ALIGNMENT,
   type GgufKv,
   type GgufTensorInfo,
+  ggmlName,
   type ParsedGguf,
   type ParseOptions,
   parseGguf,

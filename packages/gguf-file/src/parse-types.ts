@@ -62,7 +62,10 @@ export interface ParsedGguf {
   version?: number;
   tensorCount?: bigint;
   kvCount?: bigint;
-  /** First occurrence of each key (a Map: `__proto__` is just a key). */
+  /**
+   * Each key as ggml and llama.cpp look it up (cut at a NUL byte, see ggmlName), mapped to the first KV
+   * they would find under it (a Map: `__proto__` is just a key). The spelled key is the entry's `key`.
+   */
   kv: Map<string, GgufKv>;
   /** Every KV in file order, duplicates included. */
   kvList: GgufKv[];
@@ -102,6 +105,16 @@ export const RESERVED_KEYS = new Set([
 ]);
 
 /** Printable form of a name for messages: control characters escaped, length capped. */
+/**
+ * The name ggml and llama.cpp use for a key or tensor name: they keep the bytes in a std::string but look
+ * keys up with strcmp (gguf_find_key) and copy tensor names with ggml_set_name(name.c_str()), so
+ * everything from the first NUL byte on is invisible to them.
+ */
+export function ggmlName(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
 export function printable(s: string): string {
   let esc = '';
   for (const ch of s) {

@@ -16,6 +16,7 @@ import {
   GGUF_DEFAULT_ALIGNMENT,
   GGUF_MAGIC,
   type GgufKv,
+  ggmlName,
   INT64_MAX,
   KEY_GRAMMAR,
   MIN_KV_BYTES,
@@ -46,6 +47,7 @@ export {
   GGUF_MAGIC,
   type GgufKv,
   type GgufTensorInfo,
+  ggmlName,
   type ParsedGguf,
   type ParseOptions,
   padTo,
@@ -54,6 +56,8 @@ export {
 
 export class Stop extends Error {}
 
+const scratch = new DataView(new ArrayBuffer(8));
+
 /** The forward reader and its budget; tensor-infos.ts continues where kvs() stops. */
 export class Parser {
   readonly c: Cursor;
@@ -61,6 +65,8 @@ export class Parser {
   readonly sink: FindingSink;
   private budget: number;
   private nameReserve = NAME_RESERVE;
+  /** Every key as spelled (bytes, NULs included) → its offset: ggml's duplicate check compares these. */
+  private readonly spelled = new Map<string, number>();
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
   private readonly lossy = new TextDecoder('utf-8');
 
@@ -254,14 +260,38 @@ export class Parser {
           where,
         );
       }
-      const duplicate = p.kv.has(key);
-      if (duplicate)
+      // ggml rejects a key spelled twice byte for byte; keys equal only up to a NUL byte both load, and
+      // every lookup (gguf_find_key's strcmp) finds the first of them: p.kv holds that one.
+      const lookup = ggmlName(key);
+      const twin = this.spelled.get(key);
+      if (twin !== undefined)
         this.sink.add(
           'kv.key-duplicate',
           at,
-          `key '${printable(key)}' appears twice (first at offset ${p.kv.get(key)!.offset})`,
+          `key '${printable(key)}' appears twice (first at offset ${twin})`,
           where,
         );
+      else this.spelled.set(key, at);
+      if (lookup !== key) {
+        const first = p.kv.get(lookup);
+        const shadow = first
+          ? `; '${printable(first.key)}' at offset ${first.offset} comes first and is the one they read`
+          : `; it is the value they read for '${printable(lookup)}'`;
+        this.sink.add(
+          'kv.key-nul',
+          at,
+          `key '${printable(key)}' contains a NUL byte: ggml and llama.cpp look it up as '${printable(lookup)}'${shadow}`,
+          where,
+        );
+      } else if (twin === undefined && p.kv.has(lookup)) {
+        this.sink.add(
+          'kv.key-nul',
+          at,
+          `key '${printable(key)}' is shadowed by '${printable(p.kv.get(lookup)!.key)}' at offset ${p.kv.get(lookup)!.offset}, which ggml and llama.cpp find first`,
+          where,
+        );
+      }
+      const duplicate = twin !== undefined || p.kv.has(lookup);
       await this.need(4, 'kv.truncated', `the type of '${printable(key)}'`, where);
       const typeAt = this.c.pos;
       const typeId = this.c.u32();
@@ -272,7 +302,7 @@ export class Parser {
       }
       const entry: GgufKv = { key, value, offset: at };
       p.kvList.push(entry);
-      if (!duplicate) p.kv.set(key, entry);
+      if (!duplicate) p.kv.set(lookup, entry);
     }
   }
 
@@ -319,10 +349,19 @@ export class Parser {
         return { type, value: this.c.u32() };
       case 'i32':
         return { type, value: this.c.i32() };
-      case 'f32':
-        return { type, value: this.c.f32() };
-      default:
-        return { type: 'f64', value: this.c.f64() };
+      case 'f32': {
+        // Read as bits first: a NaN keeps its exact bits beside the (quieted) number.
+        const bits = this.c.u32();
+        scratch.setUint32(0, bits, true);
+        const value = scratch.getFloat32(0, true);
+        return Number.isNaN(value) ? { type, value, bits } : { type, value };
+      }
+      default: {
+        const bits = this.c.u64();
+        scratch.setBigUint64(0, bits, true);
+        const value = scratch.getFloat64(0, true);
+        return Number.isNaN(value) ? { type: 'f64', value, bits } : { type: 'f64', value };
+      }
     }
   }
 
@@ -342,11 +381,13 @@ export class Parser {
     const elementType = valueTypeName(elemId);
     if (elementType === undefined)
       this.fatal('kv.type', at, `'${printable(key)}' is an array of unknown type ${elemId}`, where);
+    // ggml reads an array's element type and refuses ARRAY there ("invalid GGUF type 9"), so the file
+    // does not load; the nested values are still walked (to the depth cap) so every later finding shows.
     if (elementType === 'arr' && depth === 1) {
       this.sink.add(
         'kv.array-nested',
         at,
-        `'${printable(key)}' is an array of arrays (ggml rejects nested arrays)`,
+        `'${printable(key)}' is an array of arrays: ggml rejects nested arrays (element type 9)`,
         where,
       );
     }

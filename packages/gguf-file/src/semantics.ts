@@ -46,22 +46,24 @@ export function checkSemantics(p: ParsedGguf, sink: FindingSink): void {
 
   const tokens = p.kv.get('tokenizer.ggml.tokens');
   const vocab = tokens?.value.type === 'arr' ? tokens.value.length : undefined;
-  for (const kv of p.kv.values()) {
-    if (TOKEN_ID_KEY.test(kv.key) && vocab !== undefined) {
+  // p.kv is keyed by the name ggml and llama.cpp look keys up by (a NUL byte ends it), so these checks
+  // judge the value they would read, not the one a key's spelling suggests.
+  for (const [key, kv] of p.kv) {
+    if (TOKEN_ID_KEY.test(key) && vocab !== undefined) {
       const id = integerValue(kv);
       // Negative ids (i32 -1) mean "unset" in llama.cpp and are not an index.
       if (id !== undefined && id >= 0n && id >= vocab) {
         sink.add(
           'tokenizer.token-id',
           kv.offset,
-          `${kv.key} = ${id} is not below the vocabulary size ${vocab}`,
+          `${printable(kv.key)} = ${id} is not below the vocabulary size ${vocab}`,
           { key: kv.key },
         );
       }
     }
-    if (TEMPLATE_KEY.test(kv.key) && kv.value.type === 'str') {
+    if (TEMPLATE_KEY.test(key) && kv.value.type === 'str') {
       for (const issue of staticTemplateIssues(kv.value.value))
-        sink.add(issue.code, kv.offset, `${kv.key}: ${issue.message}`, { key: kv.key });
+        sink.add(issue.code, kv.offset, `${printable(kv.key)}: ${issue.message}`, { key: kv.key });
     }
   }
   if (vocab !== undefined) {

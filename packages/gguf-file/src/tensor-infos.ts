@@ -10,6 +10,7 @@ import type { Parser } from './parse.ts';
 import {
   GGUF_DEFAULT_ALIGNMENT,
   type GgufTensorInfo,
+  ggmlName,
   INT64_MAX,
   OBJECT_OVERHEAD,
   type ParsedGguf,
@@ -33,9 +34,26 @@ export async function readTensorInfos(r: Parser, p: ParsedGguf, n: number): Prom
         `tensor ${i} name '${printable(name).slice(0, 80)}' is ${bytes} bytes (ggml allows at most 63)`,
         where,
       );
-    if (names.has(name))
-      r.sink.add('tensor.name-duplicate', at, `tensor name '${printable(name)}' is used twice`, where);
-    names.add(name);
+    // ggml copies the name with ggml_set_name(name.c_str()) and compares with strcmp: "w\0a" and "w\0b"
+    // are both "w" to it, a duplicate it rejects, and a unique "w\0a" loads as "w".
+    const seen = ggmlName(name);
+    if (seen !== name)
+      r.sink.add(
+        'tensor.name-nul',
+        at,
+        `tensor ${i} name '${printable(name)}' contains a NUL byte: ggml and llama.cpp see it as '${printable(seen)}'`,
+        where,
+      );
+    if (names.has(seen))
+      r.sink.add(
+        'tensor.name-duplicate',
+        at,
+        seen === name
+          ? `tensor name '${printable(name)}' is used twice`
+          : `tensor name '${printable(name)}' is '${printable(seen)}' to ggml (cut at the NUL byte), which another tensor already uses`,
+        where,
+      );
+    names.add(seen);
     await r.need(4, 'tensor.truncated', `n_dims of '${printable(name)}'`, where);
     const nDims = r.c.u32();
     if (nDims > 4)
@@ -94,6 +112,23 @@ function checkShapeAndType(
       where,
     );
     shapeOk = false;
+  } else if (shapeOk && elements > 0n) {
+    // ggml's own guard (gguf.cpp): INT64_MAX/ne[1] <= ne[0], INT64_MAX/ne[2] <= ne[0]·ne[1], ... rejects
+    // some shapes whose product still fits (e.g. [2^62 − 1, 2]); mirrored exactly so the verdicts agree.
+    const ne = [0, 1, 2, 3].map((j) => t.dims[j] ?? 1n);
+    let prefix = ne[0]!;
+    for (let j = 1; j < 4 && shapeOk; j++) {
+      if (INT64_MAX / ne[j]! <= prefix) {
+        r.sink.add(
+          'tensor.elements-overflow',
+          dimsAt,
+          `${label} shape [${t.dims.join(', ')}] fails ggml's element-count guard (INT64_MAX / ne[${j}] ≤ ${prefix})`,
+          where,
+        );
+        shapeOk = false;
+      }
+      prefix *= ne[j]!;
+    }
   }
   const type = tensorType(t.typeId);
   const forks = forkUses(t.typeId);

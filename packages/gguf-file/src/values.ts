@@ -55,7 +55,15 @@ export type GgufNumericArray =
   | BigInt64Array;
 
 export type GgufScalar =
-  | { type: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'f64'; value: number }
+  | {
+      type: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'f64';
+      value: number;
+      /**
+       * f32/f64 NaN only: the bits as read (u32 for f32, u64 as BigInt for f64), so a NaN's payload and
+       * signalling bit survive a read/write round trip (a JS number cannot hold them reliably).
+       */
+      bits?: number | bigint;
+    }
   | { type: 'u64' | 'i64'; value: bigint }
   | { type: 'bool'; value: boolean }
   | { type: 'str'; value: string };
@@ -108,9 +116,32 @@ export function numericArrayFromBytes(type: GgufValueTypeName, bytes: Uint8Array
   }
 }
 
-/** A value as plain JSON-safe data: BigInt as decimal strings, typed arrays as arrays, bool arrays as booleans. */
-export function valueToJson(v: GgufValue, maxElements = Number.POSITIVE_INFINITY): unknown {
-  if (v.type !== 'arr') return typeof v.value === 'bigint' ? v.value.toString() : v.value;
+/**
+ * A float as JSON keeps it: JSON.stringify prints −0 as 0 and NaN/±Infinity as null, so those four become
+ * the strings "-0.0", "NaN", "Infinity" and "-Infinity" (every other float stays a number, exactly).
+ */
+export function floatToJson(x: number): number | string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (x === Number.NEGATIVE_INFINITY) return '-Infinity';
+  return Object.is(x, -0) ? '-0.0' : x;
+}
+
+/**
+ * A value as plain JSON-safe data: BigInt as decimal strings, typed arrays as arrays, bool arrays as
+ * booleans. With `exactFloats`, f32/f64 values JSON cannot hold are strings (floatToJson).
+ */
+export function valueToJson(
+  v: GgufValue,
+  maxElements = Number.POSITIVE_INFINITY,
+  options: { exactFloats?: boolean } = {},
+): unknown {
+  const exact = options.exactFloats === true;
+  if (v.type !== 'arr') {
+    if (typeof v.value === 'bigint') return v.value.toString();
+    return exact && (v.type === 'f32' || v.type === 'f64') ? floatToJson(v.value) : v.value;
+  }
+  const floats = exact && (v.elementType === 'f32' || v.elementType === 'f64');
   const vals = v.values;
   if (vals === undefined) return null;
   const n = Math.min(vals.length, maxElements);
@@ -118,9 +149,9 @@ export function valueToJson(v: GgufValue, maxElements = Number.POSITIVE_INFINITY
   for (let i = 0; i < n; i++) {
     const e = vals[i]!;
     if (typeof e === 'bigint') out.push(e.toString());
-    else if (typeof e === 'object') out.push(valueToJson(e, maxElements));
+    else if (typeof e === 'object') out.push(valueToJson(e, maxElements, options));
     else if (v.elementType === 'bool') out.push(e !== 0);
-    else out.push(e);
+    else out.push(floats ? floatToJson(e as number) : e);
   }
   return out;
 }

@@ -3,7 +3,12 @@
  * KVs in the given order, tensor infos, zero padding to the alignment, then each tensor's data padded to
  * the alignment (the last one too, as gguf_write_out does). Unlike ggml's own writer (golden README,
  * caveat 6) the alignment used for offsets and padding is the general.alignment KV when present, so the
- * output always satisfies its own metadata. It refuses input a conforming reader would reject.
+ * output always satisfies its own metadata. It refuses input a conforming reader would reject, and in
+ * particular everything ggml's gguf_init_from_file refuses (checked in tests against ggml's loader):
+ * duplicate or empty keys, nested arrays, strings and arrays over ggml's 2^30 caps, tensor names of 64+
+ * bytes, shapes past ggml's element-count guard. It also refuses NUL bytes in keys and tensor names:
+ * ggml reads such a name only up to the NUL, so the file would mean different things to different readers
+ * ("w\0a" and "w\0b" are one tensor "w" to ggml). f32/f64 NaNs keep their bits (payload, signalling).
  * Output is produced as a stream of pieces, so tensor data can flow from a file without being loaded.
  */
 import { QbenchError } from '@qbench/core';
@@ -51,8 +56,9 @@ class Bytes {
   raw(b: Uint8Array): void {
     this.push(b);
   }
-  string(s: string): void {
+  string(s: string, what = 'a string'): void {
     const b = enc.encode(s);
+    if (BigInt(b.length) > GGML_MAX_COUNT) fail(`${what}: ${b.length}-byte string, above ggml's cap of 2^30`);
     this.u64(b.length);
     this.push(b);
   }
@@ -69,6 +75,18 @@ class Bytes {
   }
 }
 
+/** ggml's GGUF_MAX_STRING_LENGTH and GGUF_MAX_ARRAY_ELEMENTS (src/gguf.cpp). */
+const GGML_MAX_COUNT = 1n << 30n;
+const INT64_MAX = (1n << 63n) - 1n;
+
+function checkName(what: string, name: string): void {
+  const nul = name.indexOf('\0');
+  if (nul >= 0)
+    fail(
+      `${what} '${name.replaceAll('\0', '\\0')}' contains a NUL byte at ${nul}: ggml would read it as '${name.slice(0, nul)}'`,
+    );
+}
+
 function fail(message: string, details: Record<string, unknown> = {}): never {
   throw new QbenchError('gguf.write', message, details);
 }
@@ -76,7 +94,7 @@ function fail(message: string, details: Record<string, unknown> = {}): never {
 function scalar(out: Bytes, v: Exclude<GgufValue, GgufArray>, key: string): void {
   switch (v.type) {
     case 'str':
-      out.string(v.value);
+      out.string(v.value, `'${key}'`);
       return;
     case 'bool':
       out.fixed(1, (d) => d.setUint8(0, v.value ? 1 : 0));
@@ -98,14 +116,36 @@ function scalar(out: Bytes, v: Exclude<GgufValue, GgufArray>, key: string): void
         else if (t === 'i16') d.setInt16(0, v.value, true);
         else if (t === 'u32') d.setUint32(0, v.value, true);
         else if (t === 'i32') d.setInt32(0, v.value, true);
-        else if (t === 'f32') d.setFloat32(0, v.value, true);
+        else if (t === 'f32') {
+          // A NaN read from a file carries its bits: a float → double → float trip would quiet a
+          // signalling NaN (and may drop the payload), so the bits are written back as they were.
+          if (Number.isNaN(v.value) && typeof v.bits === 'number' && Number.isNaN(f32Of(v.bits)))
+            d.setUint32(0, v.bits, true);
+          else d.setFloat32(0, v.value, true);
+        } else if (Number.isNaN(v.value) && typeof v.bits === 'bigint' && Number.isNaN(f64Of(v.bits)))
+          d.setBigUint64(0, v.bits, true);
         else d.setFloat64(0, v.value, true);
       });
     }
   }
 }
 
+function f32Of(bits: number): number {
+  const d = new DataView(new ArrayBuffer(4));
+  d.setUint32(0, bits >>> 0, true);
+  return d.getFloat32(0, true);
+}
+
+function f64Of(bits: bigint): number {
+  const d = new DataView(new ArrayBuffer(8));
+  d.setBigUint64(0, BigInt.asUintN(64, bits), true);
+  return d.getFloat64(0, true);
+}
+
 function array(out: Bytes, v: GgufArray, key: string): void {
+  // ggml reads the element type and refuses ARRAY there: a nested array makes the file unloadable.
+  if (v.elementType === 'arr') fail(`'${key}': nested arrays (arrays of arrays) are rejected by ggml`);
+  if (v.length > GGML_MAX_COUNT) fail(`'${key}': ${v.length} elements, above ggml's cap of 2^30`);
   const vals = v.values;
   if (vals === undefined) fail(`'${key}': array was not kept in memory when read; it cannot be written`);
   if (BigInt(vals.length) !== v.length) fail(`'${key}': array length ${v.length} but ${vals.length} values`);
@@ -114,13 +154,7 @@ function array(out: Bytes, v: GgufArray, key: string): void {
   if (v.elementType === 'str') {
     for (const s of vals as string[]) {
       if (typeof s !== 'string') fail(`'${key}': non-string element in a string array`);
-      out.string(s);
-    }
-  } else if (v.elementType === 'arr') {
-    for (const a of vals as GgufArray[]) {
-      if (typeof a !== 'object' || a === null || !('type' in a) || a.type !== 'arr')
-        fail(`'${key}': non-array element in an array of arrays`);
-      array(out, a, key);
+      out.string(s, key);
     }
   } else {
     const typed = vals as ArrayBufferView;
@@ -148,6 +182,7 @@ function planTensor(t: GgufWriteTensor): Omit<PlannedTensor, 'offset'> {
   const nameBytes = enc.encode(t.name).length;
   if (nameBytes === 0 || nameBytes >= 64)
     fail(`tensor name '${t.name}' must be 1..63 bytes (is ${nameBytes})`);
+  checkName('tensor name', t.name);
   if (t.dims.length > 4) fail(`tensor '${t.name}' has ${t.dims.length} dimensions (at most 4)`);
   const dims = t.dims.map((d) => BigInt(d));
   if (dims.some((d) => d < 0n || d >= 1n << 63n)) fail(`tensor '${t.name}': dimensions must be in [0, 2^63)`);
@@ -155,6 +190,17 @@ function planTensor(t: GgufWriteTensor): Omit<PlannedTensor, 'offset'> {
     fail(
       `tensor '${t.name}': row length ${dims[0]} is not a multiple of the ${type.name} block size ${type.blockElements}`,
     );
+  }
+  // ggml's guard (gguf.cpp, tensor shape): INT64_MAX/ne[1] <= ne[0], INT64_MAX/ne[2] <= ne[0]*ne[1], ...
+  // refuse the shape even when the product itself would still fit.
+  const ne = [0, 1, 2, 3].map((i) => dims[i] ?? 1n);
+  if (ne.every((d) => d > 0n)) {
+    let prefix = ne[0]!;
+    for (let i = 1; i < 4; i++) {
+      if (INT64_MAX / ne[i]! <= prefix)
+        fail(`tensor '${t.name}': shape [${dims.join(', ')}] is past ggml's element-count limit (int64)`);
+      prefix *= ne[i]!;
+    }
   }
   const nbytes = tensorByteSize(type, dims);
   if (t.data instanceof Uint8Array && BigInt(t.data.length) !== nbytes) {
@@ -183,6 +229,7 @@ export async function* writeGgufStream(input: GgufWriteInput): AsyncGenerator<Ui
   const seen = new Set<string>();
   for (const [k] of metadata) {
     if (k.length === 0) fail('empty metadata key');
+    checkName('metadata key', k);
     if (seen.has(k)) fail(`duplicate metadata key '${k}'`);
     seen.add(k);
   }
@@ -205,13 +252,13 @@ export async function* writeGgufStream(input: GgufWriteInput): AsyncGenerator<Ui
   out.u64(planned.length);
   out.u64(metadata.length);
   for (const [key, value] of metadata) {
-    out.string(key);
+    out.string(key, 'a metadata key');
     out.u32(GGUF_TYPE_ID[value.type]);
     if (value.type === 'arr') array(out, value, key);
     else scalar(out, value, key);
   }
   for (const p of planned) {
-    out.string(p.t.name);
+    out.string(p.t.name, 'a tensor name');
     out.u32(p.dims.length);
     for (const d of p.dims) out.u64(d);
     out.u32(p.type.id);

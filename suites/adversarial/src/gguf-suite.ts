@@ -1,13 +1,23 @@
 /**
  * The GGUF work items of the adversarial suite: the malformed-file corpus (per-group share of cases
  * with the expected verdict and code) and the mutation fuzzer (crashes, hangs, agreement, peak memory).
- * `--quick` fuzzes 300 mutants, a full run 10,000 (QBENCH_FUZZ_CASES overrides both).
+ * `--quick` fuzzes 300 mutants, a full run 10,000 (QBENCH_FUZZ_CASES overrides both). The ggml agreement
+ * item holds the scanner against ggml's own loader on the corpus and the same mutants: 300 with --quick,
+ * 10,000 by default, 100,000 with --full (QBENCH_GGML_AGREE_CASES overrides).
  */
+import { LoaderJudge } from '@qbench/ggml-native';
 import { bytesSource, scanGguf } from '@qbench/gguf-file';
 import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
 import { CORPUS } from './corpus/cases.ts';
 import { runFuzz } from './fuzz/fuzz.ts';
 import { defaultSeeds } from './fuzz/seeds.ts';
+import {
+  type CompareResult,
+  compareWithGgml,
+  corpusFilesForAgreement,
+  fuzzMutants,
+  seedFiles,
+} from './ggml-agree/compare.ts';
 
 // The corpus and fuzzer test the GGUF container parser, not a quantization format: format '-' keeps them off
 // the per-format leaderboard rows; the dataset names the container.
@@ -16,6 +26,7 @@ const BASE = { suite: 'adversarial', format: '-', kernel: '-', backend: 'referen
 export const GGUF_ITEMS: readonly WorkItem[] = [
   { id: 'adversarial/gguf/corpus', label: 'gguf corpus' },
   { id: 'adversarial/gguf/fuzz', label: 'gguf fuzz', weight: 10 },
+  { id: 'adversarial/gguf/ggml-agreement', label: 'gguf scan vs ggml loader', weight: 10 },
 ];
 
 export async function runCorpus(): Promise<ResultRecord[]> {
@@ -93,4 +104,56 @@ export async function runFuzzItem(options: SuiteOptions, signal?: AbortSignal): 
     rec('peak_rss', r.peakRssBytes, 'B', { growth: r.rssGrowthBytes }),
     rec('slowest_case', r.slowestCaseMs, 'ms'),
   ];
+}
+
+function agreementRecords(set: string, r: CompareResult): ResultRecord[] {
+  const t = r.table.summary();
+  const rec = (metric: string, value: number, details: Record<string, unknown>): ResultRecord => ({
+    ...BASE,
+    backend: 'ggml',
+    dataset: `gguf-ggml-agreement/${set}`,
+    metric,
+    value,
+    unit: 'count',
+    details,
+  });
+  const brief = (xs: typeof t.bugList) => xs.slice(0, 20);
+  return [
+    rec('files', t.files, { cells: t.cells, scanThrew: r.scanThrew.slice(0, 20) }),
+    // The target is 0: a file ggml rejects or crashes on must not pass qbench's scan.
+    rec('qbench_passes_ggml_fails', t.bugs, { first: brief(t.bugList) }),
+    rec('qbench_stricter', t.cells['malformed/accepts'], { byCode: t.stricter }),
+    rec('ggml_crashes', t.crashList.length, { first: brief(t.crashList) }),
+  ];
+}
+
+/** The corpus set also holds the fuzzer's four valid seeds (two of them written by ggml itself). */
+export async function runGgmlAgreement(options: SuiteOptions, signal?: AbortSignal): Promise<ResultRecord[]> {
+  const opened = LoaderJudge.open();
+  if (!opened.ok) {
+    const reason = `skipped: ggml's loader is unavailable (${opened.reason})`;
+    return [
+      {
+        ...BASE,
+        backend: 'ggml',
+        dataset: 'gguf-ggml-agreement',
+        metric: 'files',
+        value: null,
+        unit: 'count',
+        error: reason,
+        details: { skipped: opened.reason },
+      },
+    ];
+  }
+  const judge = opened.judge;
+  const env = process.env['QBENCH_GGML_AGREE_CASES'];
+  const mutants = Number(env ?? (options.quick ? 300 : options.full ? 100_000 : 10_000));
+  try {
+    const corpus = await compareWithGgml(judge, corpusFilesForAgreement(), signal ? { signal } : {});
+    await compareWithGgml(judge, seedFiles(), signal ? { signal } : {}, corpus);
+    const fuzz = await compareWithGgml(judge, fuzzMutants(mutants), signal ? { signal } : {});
+    return [...agreementRecords('corpus', corpus), ...agreementRecords('mutants', fuzz)];
+  } finally {
+    judge.close();
+  }
 }

@@ -5,7 +5,7 @@
  */
 import type { Suite } from '@qbench/spec';
 import { backdoorItems, runBackdoorItem } from './detect/suite-items.ts';
-import { GGUF_ITEMS, runCorpus, runFuzzItem } from './gguf-suite.ts';
+import { GGUF_ITEMS, runCorpus, runFuzzItem, runGgmlAgreement } from './gguf-suite.ts';
 
 const suite: Suite = {
   name: 'adversarial',
@@ -16,6 +16,7 @@ const suite: Suite = {
   async runItem(item, options, ctx) {
     if (item.id === 'adversarial/gguf/corpus') return runCorpus();
     if (item.id === 'adversarial/gguf/fuzz') return runFuzzItem(options, ctx.signal);
+    if (item.id === 'adversarial/gguf/ggml-agreement') return runGgmlAgreement(options, ctx.signal);
     const backdoor = await runBackdoorItem(item, options, ctx.log);
     if (backdoor) return backdoor;
     return [
@@ -41,3 +42,5 @@ export { writeCorpus } from './corpus/write.ts';
 export { type FuzzOptions, type FuzzResult, runFuzz } from './fuzz/fuzz.ts';
 export { fieldMap, Mutator } from './fuzz/mutate.ts';
 export { defaultSeeds } from './fuzz/seeds.ts';
+export { compareWithGgml, corpusFilesForAgreement, fuzzMutants } from './ggml-agree/compare.ts';
+export { AgreementTable } from './ggml-agree/table.ts';

@@ -2,6 +2,8 @@
  * `qbench inspect FILE [--json]`: what a GGUF file holds — version, alignment, metadata (long arrays
  * summarised), tensors (name, type, shape, offset, bytes, bits/weight) and totals per type. Reads only
  * the metadata; a malformed file is refused with the first error (`qbench scan` lists them all).
+ * --json keeps every float exactly: the four JSON cannot hold (−0.0, NaN, ±Infinity) are the strings
+ * "-0.0", "NaN", "Infinity", "-Infinity" (the entry's type says it is a float), the rest are numbers.
  */
 import { type GgufFile, type GgufValue, openGguf, valueToJson } from '@qbench/gguf-file';
 import { withFileSource } from '@qbench/gguf-file/node';
@@ -76,6 +78,8 @@ function totals(f: GgufFile): TypeTotal[] {
 const bpw = (bytes: bigint, elements: bigint) =>
   elements > 0n ? Number((bytes * 8n * 10000n) / elements) / 10000 : 0;
 
+const EXACT = { exactFloats: true } as const;
+
 function jsonView(path: string, f: GgufFile): unknown {
   return {
     file: path,
@@ -85,7 +89,9 @@ function jsonView(path: string, f: GgufFile): unknown {
     dataOffset: f.dataOffset,
     metadata: f.kvs.map((kv) => {
       const v = kv.value;
-      if (v.type !== 'arr') return { key: kv.key, type: v.type, value: valueToJson(v) };
+      // exactFloats: −0.0, NaN and ±Infinity are the strings "-0.0", "NaN", "Infinity", "-Infinity"
+      // (plain JSON would print 0 and null); the key's type says it is a float.
+      if (v.type !== 'arr') return { key: kv.key, type: v.type, value: valueToJson(v, 64, EXACT) };
       const truncated = v.length > 64n;
       return {
         key: kv.key,
@@ -93,7 +99,7 @@ function jsonView(path: string, f: GgufFile): unknown {
         elementType: v.elementType,
         length: num(v.length),
         truncated,
-        value: v.values === undefined ? null : valueToJson(v, truncated ? ARRAY_PREVIEW : 64),
+        value: v.values === undefined ? null : valueToJson(v, truncated ? ARRAY_PREVIEW : 64, EXACT),
       };
     }),
     tensors: f.tensors.map((t) => ({

@@ -5,12 +5,14 @@
 import { bool, buildFile, str, strArr, T, u32, u64 } from './emit.ts';
 import {
   ARCH,
+  baseSpec,
   CLEAN,
   type CorpusCase,
   edit,
   header,
   M,
   nested,
+  QV,
   raw,
   S,
   template,
@@ -227,6 +229,44 @@ export const METADATA_CASES: readonly CorpusCase[] = [
     expected: M('kv.key-empty'),
     bytes: edit(withKv({ key: '', value: u32(1) })),
   },
+  // Keys with a NUL byte: ggml keeps the bytes but gguf_find_key (strcmp) and llama.cpp look them up up to
+  // the NUL, so the scanner must judge the value under the key they would read.
+  {
+    id: 'key-nul-alignment-3',
+    group: 'strings',
+    description: "'general.alignment\\0x' = 3: ggml reads it as general.alignment (not a power of two)",
+    expected: M('align.value'),
+    bytes: edit(withKv({ key: 'general.alignment\0x', value: u32(3) })),
+  },
+  {
+    id: 'key-nul-alignment-str',
+    group: 'strings',
+    description: "'general.alignment\\0x' is a string: ggml rejects the alignment's type",
+    expected: M('align.type'),
+    bytes: edit(withKv({ key: 'general.alignment\0x', value: str('32') })),
+  },
+  {
+    id: 'key-nul-shadows-bos',
+    group: 'strings',
+    description:
+      "'tokenizer.ggml.bos_token_id\\0x' = 9 before the real one (= 0), vocabulary of 5: llama.cpp reads 9",
+    expected: M('tokenizer.token-id'),
+    bytes: edit(
+      vocab(5, [
+        { key: 'tokenizer.ggml.bos_token_id\0x', value: u32(9) },
+        { key: 'tokenizer.ggml.bos_token_id', value: u32(0) },
+      ]),
+    ),
+  },
+  {
+    id: 'key-nul-arch',
+    group: 'strings',
+    description: "'general.architecture\\0evil' alone: loads, read as general.architecture",
+    expected: S('kv.key-nul'),
+    bytes: () =>
+      buildFile({ ...baseSpec(), kvs: [{ key: 'general.architecture\0evil', value: str('corpus') }, QV] })
+        .bytes,
+  },
   {
     id: 'key-invalid-utf8',
     group: 'strings',
@@ -322,8 +362,8 @@ export const METADATA_CASES: readonly CorpusCase[] = [
   {
     id: 'array-nested-2',
     group: 'types',
-    description: 'array of arrays (spec-legal, ggml rejects)',
-    expected: S('kv.array-nested'),
+    description: 'array of arrays (spec-legal, ggml rejects: element type 9)',
+    expected: M('kv.array-nested'),
     bytes: edit(withKv({ key: 'x.nested', value: nested(2) })),
   },
   {

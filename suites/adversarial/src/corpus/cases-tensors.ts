@@ -131,6 +131,14 @@ export const TENSOR_CASES: readonly CorpusCase[] = [
     bytes: edit(withTensor({ dims: [1n << 63n], type: 0, data: undefined }, 1)),
   },
   {
+    id: 'dims-ggml-guard',
+    group: 'dims',
+    description:
+      "dims [2^62 − 1, 2]: the product fits int64, ggml's guard INT64_MAX/ne[1] <= ne[0] rejects it",
+    expected: M('tensor.elements-overflow'),
+    bytes: edit(withTensor({ dims: [(1n << 62n) - 1n, 2n], type: 0, data: undefined }, 1)),
+  },
+  {
     id: 'dims-product-overflow',
     group: 'dims',
     description: 'dims 2^32 × 2^32 (product overflows int64)',
@@ -224,6 +232,35 @@ export const TENSOR_CASES: readonly CorpusCase[] = [
     description: 'two tensors with the same name',
     expected: M('tensor.name-duplicate'),
     bytes: edit(withTensor({ name: 'token_embd.weight' }, 1)),
+  },
+  // NUL bytes in tensor names: ggml copies names with ggml_set_name(name.c_str()), cutting at the NUL.
+  {
+    id: 'name-nul-collision',
+    group: 'names',
+    description: "tensor names 'w\\0a' and 'w\\0b': both 'w' to ggml, a duplicate it rejects",
+    expected: M('tensor.name-duplicate'),
+    bytes: edit((s) => withTensor({ name: 'w\0b' }, 1)(withTensor({ name: 'w\0a' }, 0)(s))),
+  },
+  {
+    id: 'name-nul-collides-plain',
+    group: 'names',
+    description: "tensor 1 named 'token_embd.weight\\0x': to ggml that is tensor 0's name",
+    expected: M('tensor.name-duplicate'),
+    bytes: edit(withTensor({ name: 'token_embd.weight\0x' }, 1)),
+  },
+  {
+    id: 'name-nul-unique',
+    group: 'names',
+    description: "tensor 'output_norm.weight\\0x': loads in ggml as 'output_norm.weight'",
+    expected: S('tensor.name-nul'),
+    bytes: edit(withTensor({ name: 'output_norm.weight\0x' }, 1)),
+  },
+  {
+    id: 'name-nul-64-bytes',
+    group: 'names',
+    description: 'tensor name of 64 bytes with a NUL at 4: ggml checks the length before cutting',
+    expected: M('tensor.name-length'),
+    bytes: edit(withTensor({ name: `norm\0${'x'.repeat(59)}` }, 1)),
   },
   {
     id: 'name-invalid-utf8',

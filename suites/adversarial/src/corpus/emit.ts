@@ -12,6 +12,10 @@ export type FieldKind =
   | 'type'
   | 'value'
   | 'bytes'
+  /** The bytes of a metadata key. */
+  | 'key'
+  /** The bytes of a tensor name. */
+  | 'name'
   | 'ndims'
   | 'dim'
   | 'offset'

@@ -3,7 +3,9 @@
  * tensor data) are located by parsing it, and mutations aim at them with the values that break parsers:
  * boundaries of int32/int64/u64, wrap-around multipliers, off-by-one, the alignment, plus splices,
  * truncations and plain bit flips. Byte flips alone almost never get past the magic and the counts;
- * aiming at fields reaches the deep checks (offsets, dims, types) in most mutants.
+ * aiming at fields reaches the deep checks (offsets, dims, types) in most mutants. Key and tensor-name
+ * bytes get their own mutations (same length, so the file stays parseable): a NUL byte inside (ggml cuts
+ * names there), another name's bytes (a collision, exact or up to a NUL), invalid UTF-8, control bytes.
  */
 import { SplitMix64 } from '@qbench/core';
 import { bytesSource, parseGguf } from '@qbench/gguf-file';
@@ -26,7 +28,7 @@ export async function fieldMap(bytes: Uint8Array): Promise<FieldRecord[]> {
   for (const kv of p.kvList) {
     const keyLen = enc.encode(kv.key).length;
     add(kv.offset, 8, 'length');
-    add(kv.offset + 8, keyLen, 'bytes');
+    add(kv.offset + 8, keyLen, 'key');
     const typeAt = kv.offset + 8 + keyLen;
     add(typeAt, 4, 'type');
     const v = kv.value;
@@ -51,6 +53,7 @@ export async function fieldMap(bytes: Uint8Array): Promise<FieldRecord[]> {
   for (const t of p.tensors) {
     const nameLen = enc.encode(t.name).length;
     add(t.infoOffset, 8, 'length');
+    add(t.infoOffset + 8, nameLen, 'name');
     const at = t.infoOffset + 8 + nameLen;
     add(at, 4, 'ndims');
     for (let i = 0; i < t.dims.length; i++) add(at + 4 + 8 * i, 8, 'dim');
@@ -131,7 +134,7 @@ export class Mutator {
           ? live.filter((x) => x.kind !== 'data' && x.kind !== 'bytes')
           : live,
       );
-      return { bytes: this.setField(bytes, f), op: `set ${f.kind}@${f.offset}` };
+      return { bytes: this.setField(bytes, f, live), op: `set ${f.kind}@${f.offset}` };
     }
     if (roll < 65) {
       const at = this.boundary(bytes, live);
@@ -175,9 +178,34 @@ export class Mutator {
     return this.int(bytes.length + 1);
   }
 
-  private setField(bytes: Uint8Array, f: FieldRecord): Uint8Array {
+  /** Same-length edits of a key or tensor name, aimed at what ggml reads differently from the bytes. */
+  private mutateName(out: Uint8Array, f: FieldRecord, fields: readonly FieldRecord[]): Uint8Array {
+    const choice = this.int(5);
+    const at = f.offset + this.int(f.size);
+    if (choice === 0) {
+      out[at] = 0; // ggml sees only the part before this
+    } else if (choice === 1 || choice === 2) {
+      // Another name of the same kind copied over this one: an exact collision when the lengths match,
+      // else a collision up to a NUL (choice 2) or a prefix of it.
+      const others = fields.filter((g) => g.kind === f.kind && g.offset !== f.offset);
+      if (others.length > 0) {
+        const g = this.pick(others);
+        const src = out.slice(g.offset, g.offset + Math.min(g.size, f.size));
+        out.set(src, f.offset);
+        if (choice === 2 && src.length < f.size) out[f.offset + src.length] = 0;
+      } else out[at] = 0;
+    } else if (choice === 3) {
+      out[at] = this.pick([0xff, 0xc3, 0x80, 0xed]); // invalid or truncated UTF-8
+    } else {
+      out[at] = this.pick([0x01, 0x0a, 0x2e, 0x41, 0x7f, 0x20]); // control, '.', upper case, DEL, space
+    }
+    return out;
+  }
+
+  private setField(bytes: Uint8Array, f: FieldRecord, fields: readonly FieldRecord[]): Uint8Array {
     const out = bytes.slice();
     const v = new DataView(out.buffer);
+    if (f.kind === 'key' || f.kind === 'name') return this.mutateName(out, f, fields);
     if (f.kind === 'data' || f.kind === 'bytes' || f.kind === 'magic') {
       // Data: poke fp16 NaN/inf patterns or random bytes at random places.
       const k = 1 + this.int(4);
