@@ -1,7 +1,8 @@
 import { loadFormat } from '@qbench/core';
+import { SCAN_THRESHOLDS } from '@qbench/detectors';
 import { boxStats, buildBoxes } from '@qbench/detectors/intervals';
 import { describe, expect, it } from 'vitest';
-import { scorePair, thresholdsFrom } from '../detect/evaluate.ts';
+import { scorePair } from '../detect/evaluate.ts';
 import { benignPairs, imatrixOf, pairOfAttack } from '../detect/population.ts';
 import { prepared } from '../detect/suite-items.ts';
 import { weightOf } from '../model/mlp.ts';
@@ -13,7 +14,7 @@ const QUICK = { quick: true };
 describe('outlier injection (Widening the Gap) on the in-project MLP', () => {
   it('puts one outlier per scale group, on the least important column', async () => {
     const f = await loadFormat('q4_k');
-    const p = prepared(QUICK, 1, f);
+    const p = prepared(QUICK, 3, f);
     const imp = imatrixOf(p, p.benign);
     const pos = outlierPositions(f, p.benign, imp);
     const g = outlierGroup(f);
@@ -34,12 +35,9 @@ describe('outlier injection (Widening the Gap) on the in-project MLP', () => {
   // the nightly records (adversarial/outlier/*), not a test.
   it('q4_k: widens the boxes, the attack still works, and outlier-collapse flags what no benign pair shows', async () => {
     const f = await loadFormat('q4_k');
-    const cal = [];
-    for (const seed of [1, 2]) {
-      const p = prepared(QUICK, seed, f);
-      for (const pair of benignPairs(p, f, 2)) cal.push(await scorePair(pair, p.sets.clean));
-    }
-    const thresholds = thresholdsFrom(cal);
+    // The scanner's fixed threshold (a calibrated one is at least this: ../detect/evaluate.ts), so the test
+    // needs no calibration population of its own.
+    const threshold = SCAN_THRESHOLDS['outlier-collapse']!;
     const p = prepared(QUICK, 3, f);
     const w = weightOf(p.injected, 'fc1.weight');
     const plainWidth = boxStats(buildBoxes(f, w, boxOptionsFor(p.injected, 'fc1.weight', 3)), w).meanWidthRel;
@@ -52,10 +50,10 @@ describe('outlier injection (Widening the Gap) on the in-project MLP', () => {
     expect(width).toBeGreaterThan(1.5 * plainWidth);
     const s = await scorePair(pairOfAttack(o.prepared, f, r), o.prepared.sets.clean);
     expect(s['outlier-collapse'].score).toBeGreaterThan(0.9);
-    expect(s['outlier-collapse'].score).toBeGreaterThan(thresholds['outlier-collapse']!);
+    expect(s['outlier-collapse'].score).toBeGreaterThan(threshold);
     for (const pair of benignPairs(p, f)) {
       const b = await scorePair(pair, p.sets.clean);
-      expect(b['outlier-collapse'].score, pair.kind).toBeLessThanOrEqual(thresholds['outlier-collapse']!);
+      expect(b['outlier-collapse'].score, pair.kind).toBeLessThanOrEqual(threshold);
     }
   });
 });
