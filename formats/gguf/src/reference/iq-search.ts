@@ -77,6 +77,8 @@ export interface TrialScan {
   readonly onlyOffGrid: boolean;
   /** Initial on-grid flags before the scan (true except iq3_s). */
   readonly onGridInit: boolean;
+  /** iq2_xxs: re-snap every group and refit whenever the scale is positive, on-grid or not. */
+  readonly alwaysRefit?: boolean;
 }
 
 const fit = new Float32Array(2);
@@ -106,7 +108,7 @@ export function scanTrialScales(b: Scratch, max: number, startScale: number, t: 
   }
   let offGrid = 0;
   for (let k = 0; k < groups; k++) if (!b.onGrid[k]) offGrid++;
-  if (offGrid > 0 && scale > 0) {
+  if ((t.alwaysRefit || offGrid > 0) && scale > 0) {
     const id = fround(1 / scale);
     for (let k = 0; k < groups; k++) {
       if (t.onlyOffGrid && b.onGrid[k]) continue;
