@@ -91,7 +91,15 @@ describe('neighbour maps (iq2xs_init_impl / iq3xs_init_impl)', () => {
   });
 
   it("an off-grid key's list is every point of the nearest shells in (distance, index) order", () => {
-    const nwant: Record<string, number> = { iq2xxs: 2, iq2xs: 2, iq2s: 1, iq1s: 3, iq3xxs: 2, iq3s: 3 };
+    const nwant: Record<string, number> = {
+      iq2xxs: 2,
+      iq2xs: 2,
+      iq2s: 1,
+      iq1s: 3,
+      iq1m: 3,
+      iq3xxs: 2,
+      iq3s: 3,
+    };
     for (const [name, s] of searches) {
       // a spread of keys: brute force with a full sort, as ggml's qsort does
       for (let u = 1; u < s.map.length; u += 997) {

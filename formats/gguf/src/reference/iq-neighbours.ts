@@ -177,6 +177,8 @@ export const gridSearch = {
   iq2xs: () => cached('iq2xs', () => buildGridSearch(gridLevels(IQ2XS_GRID, 3), 8, 2, KMAP_2BIT, 2, 2)),
   iq2s: () => cached('iq2s', () => buildGridSearch(gridLevels(IQ2S_GRID, 3), 8, 2, KMAP_2BIT, 1, 2)),
   iq1s: () => cached('iq1s', () => buildGridSearch(gridLevels(IQ1S_GRID, 3), 8, 2, KMAP_2BIT, 3, 2)),
+  /** iq1_m shares iq1_s's grid and search (iq2_data index 2). */
+  iq1m: () => gridSearch.iq1s(),
   iq3xxs: () => cached('iq3xxs', () => buildGridSearch(gridLevels(IQ3XXS_GRID, 8), 4, 3, KMAP_3BIT, 2, 7)),
   iq3s: () => cached('iq3s', () => buildGridSearch(gridLevels(IQ3S_GRID, 8), 4, 3, KMAP_3BIT, 3, 7)),
 };
