@@ -1,11 +1,13 @@
 /**
  * The minifloat family: plain ExMy containers (e4m3fn, e5m2, e2m1, …, any dynamic `eXmY`), OCP MX block
- * formats (mxfp8_*, mxfp6_*, mxfp4_e2m1, mxint8) and NVFP4 — all on one generic element codec.
+ * formats (mxfp8_*, mxfp6_*, mxfp4_e2m1, mxint8), NVFP4 and LLM-FP4's searched per-tensor formats — all on
+ * one generic element codec.
  */
 import { type FormatFamily, QbenchError, type ResolvedSpec } from '@qbench/core';
 import { parseMinifloatId } from './dynamic.ts';
 import { ElementFormat, type MinifloatParams } from './element.ts';
 import { SPECS } from './generated/specs.ts';
+import { llmFp4Codec } from './llmfp4.ts';
 import { mxCodec, mxElementOf } from './mx.ts';
 import { nvfp4Codec } from './nvfp4.ts';
 import { scalarCodec } from './scalar.ts';
@@ -34,6 +36,7 @@ const family: FormatFamily = {
   codec(spec) {
     const p = spec.params ?? {};
     if (typeof p['ebits'] === 'number') return scalarCodec(spec);
+    if (p['search'] === 'llm-fp4') return llmFp4Codec(spec);
     if (p['scale'] === 'e8m0') return mxCodec(spec, mxElementOf(spec, elementParams));
     if (p['blockScale'] !== undefined) {
       return nvfp4Codec(spec, {
@@ -52,5 +55,14 @@ const family: FormatFamily = {
 export default family;
 export { ElementFormat, type MinifloatParams, roundInteger } from './element.ts';
 export { SPECS } from './generated/specs.ts';
+export {
+  candidateBiases,
+  type LlmFp4Choice,
+  llmFp4Codec,
+  llmFp4Params,
+  makeSplit,
+  minMaxBias,
+  searchLlmFp4,
+} from './llmfp4.ts';
 export { decodeMxBlock, encodeMxBlock, fpElement, intElement, type MxElement } from './mx.ts';
 export { packCodes, packedBytes, unpackCodes } from './packing.ts';

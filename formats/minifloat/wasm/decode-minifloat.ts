@@ -18,6 +18,10 @@
 import { decodeStream } from '../../../packages/runtime-wasm/assembly/stream';
 import {
   E2M1_ELEMENT_TABLE,
+  LLMFP4_ELEMENT_BITS,
+  LLMFP4_SCALE_HEADER_OFFSET,
+  LLMFP4_SPLIT_HEADER_OFFSET,
+  LLMFP4_SPLIT_TABLES,
   E2M3_ELEMENT_TABLE,
   E3M2_ELEMENT_TABLE,
   E4M3FN_ELEMENT_TABLE,
@@ -141,6 +145,24 @@ export function mxint8_decode(src: usize, n: i32, dst: usize): void {
     const total = t * load<f32>(E4M3FN_ELEMENT_TABLE + (<usize>load<u8>(block + NVFP4_SCALE_OFFSET) << 2));
     decodeStream(block + NVFP4_ELEMENTS_OFFSET, NVFP4_BLOCK_ELEMENTS, dst + ((<usize>b * NVFP4_BLOCK_ELEMENTS) << 2), NVFP4_ELEMENT_TABLE, NVFP4_ELEMENT_BITS, total);
   }
+}
+
+/**
+ * LLM-FP4: the tensor header holds the float32 scale s and the index j of the searched split; code c of
+ * every element decodes to fl(T_j[c]·s), table j of the generated split tables (one multiply, as the
+ * reference). `first` is the first code byte: the decode's src + header, a dot's row.
+ */
+@inline export function llmfp4Codes(header: usize, first: usize, n: i32, dst: usize): void {
+  const s = load<f32>(header + LLMFP4_SCALE_HEADER_OFFSET);
+  const j = <usize>load<u8>(header + LLMFP4_SPLIT_HEADER_OFFSET);
+  decodeStream(first, n, dst, LLMFP4_SPLIT_TABLES + (j << (<usize>LLMFP4_ELEMENT_BITS + 2)), LLMFP4_ELEMENT_BITS, s);
+}
+
+/** Bytes of the llmfp4 header (scale, then the split byte, the last per-tensor side info). */
+export const LLMFP4_HEADER_BYTES: usize = <usize>LLMFP4_SPLIT_HEADER_OFFSET + sizeof<u8>();
+
+export function llmfp4_decode(src: usize, n: i32, dst: usize): void {
+  llmfp4Codes(src, src + LLMFP4_HEADER_BYTES, n, dst);
 }
 
 export function nvfp4_decode(src: usize, n: i32, dst: usize): void {

@@ -21,6 +21,8 @@ import {
   e5m2_decode,
   e5m2fnuz_decode,
   e8m0_decode,
+  LLMFP4_HEADER_BYTES,
+  llmfp4Codes,
   mxfp4_e2m1_decode,
   mxfp6_e2m3_decode,
   mxfp6_e3m2_decode,
@@ -46,6 +48,8 @@ import {
   E5M2_BLOCK_ELEMENTS,
   E8M0_BLOCK_BYTES,
   E8M0_BLOCK_ELEMENTS,
+  LLMFP4_BLOCK_BYTES,
+  LLMFP4_BLOCK_ELEMENTS,
   MXFP4_E2M1_BLOCK_BYTES,
   MXFP4_E2M1_BLOCK_ELEMENTS,
   MXFP6_E2M3_BLOCK_BYTES,
@@ -113,6 +117,17 @@ export function nvfp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): vo
   const x = alloc(<usize>n << 2);
   for (let r = 0; r < rows; r++) {
     nvfp4Blocks(t, first + <usize>r * rowBytes, n, x);
+    store<f32>(dst + (<usize>r << 2), dotF32F64(x, y, n));
+  }
+  release(m);
+}
+export function llmfp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  // one tensor: the header (scale, split) every row shares, then the rows
+  const rowBytes = <usize>(n / LLMFP4_BLOCK_ELEMENTS) * LLMFP4_BLOCK_BYTES;
+  const m = mark();
+  const x = alloc(<usize>n << 2);
+  for (let r = 0; r < rows; r++) {
+    llmfp4Codes(w, w + LLMFP4_HEADER_BYTES + <usize>r * rowBytes, n, x);
     store<f32>(dst + (<usize>r << 2), dotF32F64(x, y, n));
   }
   release(m);

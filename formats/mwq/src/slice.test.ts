@@ -6,7 +6,9 @@ import { packPlanes, unpackPlanes } from './planes.ts';
 import { dequantizeSlice, sliceCode, sliceCodes } from './slice.ts';
 import { parseMwqId } from './spec.ts';
 
-const specs = Object.values(FORMAT_SPECS).filter((s) => s.family === 'mwq') as ResolvedSpec[];
+const specs = Object.values(FORMAT_SPECS).filter(
+  (s) => s.family === 'mwq' && s.id.startsWith('mwq_'),
+) as ResolvedSpec[];
 
 const qbenchMessage = (fn: () => unknown): string => qbenchErrorOf(fn).message;
 

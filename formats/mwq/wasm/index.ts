@@ -8,8 +8,10 @@
  * plane bytes, plane p placed in byte r−1−p of a u64, are one 8×8 bit matrix whose transpose holds the eight
  * codes, one per byte (transpose8), which SIMD then scales.
  *
+ * Double Rounding (dround_*) decodes the same way with z = 2^(masterBits − 1) fixed (its offset-binary codes
+ * of a symmetric grid) and no zero-point bytes in the stream.
  * Memory map of `<id>_decode(src, n, dst)`: src = the side info of the n/groupSize groups (float32 LE
- * scales α, then uint8 zero points z), then r bit planes of ⌈n/8⌉ bytes each, most significant first
+ * scales α, then uint8 zero points z — none for dround), then r bit planes of ⌈n/8⌉ bytes each, most significant first
  * (plane p holds bit r−1−p of every code, weight i at bit i mod 8 of byte ⌊i/8⌋); dst n float32.
  * The side info precedes the planes, so the kernel takes the whole tensor (KERNEL-ABI.md: side info first).
  * `<id>_dot(w, y, rows, n, dst)`: w = the rows × n matrix encoded as that one tensor (its planes span every
@@ -17,6 +19,27 @@
  * packages/runtime-wasm/assembly/floatdot.ts (MatGPTQ has no vec_dot; the spec's tolerance.dot).
  */
 import {
+  DROUND_8_PARAM_BITS,
+  DROUND_8_PARAM_GROUP_SIZE,
+  DROUND_8_PARAM_MASTER_BITS,
+  DROUND_8_2_PARAM_BITS,
+  DROUND_8_2_PARAM_GROUP_SIZE,
+  DROUND_8_2_PARAM_MASTER_BITS,
+  DROUND_8_3_PARAM_BITS,
+  DROUND_8_3_PARAM_GROUP_SIZE,
+  DROUND_8_3_PARAM_MASTER_BITS,
+  DROUND_8_4_PARAM_BITS,
+  DROUND_8_4_PARAM_GROUP_SIZE,
+  DROUND_8_4_PARAM_MASTER_BITS,
+  DROUND_8_5_PARAM_BITS,
+  DROUND_8_5_PARAM_GROUP_SIZE,
+  DROUND_8_5_PARAM_MASTER_BITS,
+  DROUND_8_6_PARAM_BITS,
+  DROUND_8_6_PARAM_GROUP_SIZE,
+  DROUND_8_6_PARAM_MASTER_BITS,
+  DROUND_8_7_PARAM_BITS,
+  DROUND_8_7_PARAM_GROUP_SIZE,
+  DROUND_8_7_PARAM_MASTER_BITS,
   MWQ_8_PARAM_BITS,
   MWQ_8_PARAM_GROUP_SIZE,
   MWQ_8_PARAM_MASTER_BITS,
@@ -60,12 +83,14 @@ export { alloc, copy, mark, release, reset } from '../../../packages/runtime-was
 
 /**
  * Elements first .. first + count of a tensor of `total` elements (first and count multiples of 8, as
- * groups of groupSize are) → count float32 at dst.
+ * groups of groupSize are) → count float32 at dst. `stored`: mwq's per-group uint8 zero points follow the
+ * scales; otherwise (Double Rounding's symmetric grid) the zero is the fixed offset 2^(masterBits − 1) of
+ * the offset-binary codes and the planes follow the scales directly.
  */
-@inline function decodeMwqRange(src: usize, total: i32, first: i32, count: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
+@inline function decodeMwqRange(src: usize, total: i32, first: i32, count: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32, stored: bool): void {
   const groups = total / groupSize;
   const zeros = src + (<usize>groups << 2);
-  const planes = zeros + <usize>groups;
+  const planes = zeros + (stored ? <usize>groups : 0);
   const pb = <usize>((total + 7) >> 3);
   const shift = masterBits - r;
   for (let i = first; i < first + count; i += 8) {
@@ -75,7 +100,7 @@ export { alloc, copy, mark, release, reset } from '../../../packages/runtime-was
     const codes = i16x8.extend_low_i8x16_u(i64x2.splat(<i64>transpose8(x)));
     const g = <usize>(i / groupSize);
     const scale = f32x4.splat(load<f32>(src + (g << 2)));
-    const zero = i32x4.splat(<i32>load<u8>(zeros + g));
+    const zero = i32x4.splat(stored ? <i32>load<u8>(zeros + g) : 1 << (masterBits - 1));
     const out = dst + (<usize>(i - first) << 2);
     const lo = i32x4.sub(i32x4.shl(i32x4.extend_low_i16x8_u(codes), shift), zero);
     const hi = i32x4.sub(i32x4.shl(i32x4.extend_high_i16x8_u(codes), shift), zero);
@@ -84,16 +109,16 @@ export { alloc, copy, mark, release, reset } from '../../../packages/runtime-was
   }
 }
 
-@inline function decodeMwq(src: usize, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
-  decodeMwqRange(src, n, 0, n, dst, r, masterBits, groupSize);
+@inline function decodeMwq(src: usize, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32, stored: bool = true): void {
+  decodeMwqRange(src, n, 0, n, dst, r, masterBits, groupSize, stored);
 }
 
 /** rows × n matvec over the matrix encoded as one tensor: row r is elements r·n .. r·n + n − 1. */
-@inline function dotMwq(w: usize, y: usize, rows: i32, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32): void {
+@inline function dotMwq(w: usize, y: usize, rows: i32, n: i32, dst: usize, r: i32, masterBits: i32, groupSize: i32, stored: bool = true): void {
   const m = mark();
   const x = alloc(<usize>n << 2);
   for (let row = 0; row < rows; row++) {
-    decodeMwqRange(w, rows * n, row * n, n, x, r, masterBits, groupSize);
+    decodeMwqRange(w, rows * n, row * n, n, x, r, masterBits, groupSize, stored);
     store<f32>(dst + (<usize>row << 2), dotF32F64(x, y, n));
   }
   release(m);
@@ -161,4 +186,62 @@ export function mwq_r6_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): v
 
 export function mwq_r7_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   dotMwq(w, y, rows, n, dst, MWQ_R7_PARAM_BITS, MWQ_R7_PARAM_MASTER_BITS, MWQ_R7_PARAM_GROUP_SIZE);
+}
+
+// Double Rounding (dround_8, dround_8_l): the same planes and scales, no zero-point bytes (stored = false).
+
+export function dround_8_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_PARAM_BITS, DROUND_8_PARAM_MASTER_BITS, DROUND_8_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_2_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_2_PARAM_BITS, DROUND_8_2_PARAM_MASTER_BITS, DROUND_8_2_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_3_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_3_PARAM_BITS, DROUND_8_3_PARAM_MASTER_BITS, DROUND_8_3_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_4_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_4_PARAM_BITS, DROUND_8_4_PARAM_MASTER_BITS, DROUND_8_4_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_5_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_5_PARAM_BITS, DROUND_8_5_PARAM_MASTER_BITS, DROUND_8_5_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_6_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_6_PARAM_BITS, DROUND_8_6_PARAM_MASTER_BITS, DROUND_8_6_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_7_decode(src: usize, n: i32, dst: usize): void {
+  decodeMwq(src, n, dst, DROUND_8_7_PARAM_BITS, DROUND_8_7_PARAM_MASTER_BITS, DROUND_8_7_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_PARAM_BITS, DROUND_8_PARAM_MASTER_BITS, DROUND_8_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_2_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_2_PARAM_BITS, DROUND_8_2_PARAM_MASTER_BITS, DROUND_8_2_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_3_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_3_PARAM_BITS, DROUND_8_3_PARAM_MASTER_BITS, DROUND_8_3_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_4_PARAM_BITS, DROUND_8_4_PARAM_MASTER_BITS, DROUND_8_4_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_5_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_5_PARAM_BITS, DROUND_8_5_PARAM_MASTER_BITS, DROUND_8_5_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_6_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_6_PARAM_BITS, DROUND_8_6_PARAM_MASTER_BITS, DROUND_8_6_PARAM_GROUP_SIZE, false);
+}
+
+export function dround_8_7_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotMwq(w, y, rows, n, dst, DROUND_8_7_PARAM_BITS, DROUND_8_7_PARAM_MASTER_BITS, DROUND_8_7_PARAM_GROUP_SIZE, false);
 }

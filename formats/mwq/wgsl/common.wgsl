@@ -21,3 +21,17 @@ fn mwq_element(j: u32, total: u32, bits: u32, master_bits: u32, group_size: u32)
   }
   return scale * f32(i32(code << (master_bits - bits)) - i32(zero));
 }
+
+// Double Rounding (dround_8, dround_8_<l>): the same planes after the scales, with no zero-point bytes; the
+// codes are offset binary, so the zero is 2^(master_bits − 1): ŵ_i = s_g·(u_i·2^(master_bits − l) − 2^(master_bits − 1)).
+fn dround_element(j: u32, total: u32, bits: u32, master_bits: u32, group_size: u32) -> f32 {
+  let g = j / group_size;
+  let scale = bitcast<f32>(read_u32(4u * g));
+  let planes = 4u * (total / group_size);
+  let plane_bytes = (total + 7u) / 8u;
+  var code = 0u;
+  for (var p = 0u; p < bits; p++) {
+    code = (code << 1u) | ((read_u8(planes + p * plane_bytes + (j >> 3u)) >> (j & 7u)) & 1u);
+  }
+  return scale * f32(i32(code << (master_bits - bits)) - i32(1u << (master_bits - 1u)));
+}

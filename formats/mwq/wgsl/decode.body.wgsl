@@ -1,5 +1,7 @@
-// MWQ decode (whole shader), shared by the family's mwq_<r>.decode.wgsl, which declare BITS, MASTER_BITS
-// and GROUP_SIZE from their generated params. Invocation i takes byte position i of every plane, i.e. the
+// MWQ decode (whole shader), shared by the family's mwq_<r>.decode.wgsl and dround_8[_<l>].decode.wgsl, which
+// declare BITS, MASTER_BITS and GROUP_SIZE from their generated params, and ZERO_BYTES: 1 where a uint8 zero
+// point per group follows the scales (mwq), 0 where the zero is the fixed 2^(MASTER_BITS − 1) of Double
+// Rounding's offset-binary codes (no zero bytes in the stream). Invocation i takes byte position i of every plane, i.e. the
 // eight weights 8i .. 8i+7 (a group of GROUP_SIZE, a multiple of 8, never splits a byte): it reads the r
 // plane bytes once, assembles the eight codes four lanes at a time, and writes eight values. The layout is
 // common.wgsl's (scales, zero points, then the planes of the whole tensor); ŵ = α·(S·2^(masterBits − r) − z)
@@ -28,8 +30,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let groups = params.n / GROUP_SIZE;
   let g = (i * 8u) / GROUP_SIZE;
   let scale = bitcast<f32>(read_u32(4u * g));
-  let zero = vec4<i32>(i32(read_u8(4u * groups + g)));
-  let planes = 5u * groups;
+  var zero = vec4<i32>(i32(1u << (MASTER_BITS - 1u)));
+  if (ZERO_BYTES == 1u) {
+    zero = vec4<i32>(i32(read_u8(4u * groups + g)));
+  }
+  let planes = (4u + ZERO_BYTES) * groups;
   let plane_bytes = (params.n + 7u) / 8u;
   var lo = vec4<u32>(0u);
   var hi = vec4<u32>(0u);

@@ -4,5 +4,7 @@
 const BITS = MWQ_R2_PARAM_BITS;
 const MASTER_BITS = MWQ_R2_PARAM_MASTER_BITS;
 const GROUP_SIZE = MWQ_R2_PARAM_GROUP_SIZE;
+// one uint8 zero point per group after the scales
+const ZERO_BYTES = 1u;
 
 // @append decode.body.wgsl

@@ -132,8 +132,8 @@ function num(c: GoldenCase, key: string): number | undefined {
 }
 
 /**
- * One case of an interchange-format folder (`in` — absent in decode-only cases —, `q`, `out`, optional `imatrix`; `nrows`, `n_per_row`
- * or `n`). Golden inputs may hold NaN/Inf on purpose, so encode propagates rather than rejects.
+ * One case of an interchange-format folder (`q`, optional `in`, `out` and `imatrix`; `nrows`, `n_per_row`
+ * or `n`): encode where it has an input, decode where it has an output. Golden inputs may hold NaN/Inf on purpose, so encode propagates rather than rejects.
  */
 export function conformInterchangeCase(format: Format, c: GoldenCase): ConformCase {
   const nPerRow = num(c, 'n_per_row') ?? num(c, 'n');
@@ -146,8 +146,7 @@ export function conformInterchangeCase(format: Format, c: GoldenCase): ConformCa
   const blocksPerRow = nPerRow / format.blockElements;
   const checks: ConformCheck[] = [];
   const q = c.bytes('q', qBytes);
-  // A decode-only case (no `in`: e.g. random block bytes, or blocks crafted to select every grid entry)
-  // checks the decoder alone.
+  // A decode-only case (e.g. random bytes decoded by the home implementation) has no input to encode.
   if (c.has('in')) {
     const x = c.f32('in', n);
     const imatrix = c.has('imatrix') ? c.f32('imatrix', nPerRow) : undefined;

@@ -53,6 +53,7 @@ header { padding: 14px 24px; border-bottom: 1px solid var(--line); display: flex
 header h1 { font-size: 20px; margin: 0; } header nav a { margin-right: 14px; }
 main { padding: 16px 24px 40px; max-width: 1400px; }
 a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
+p a, dd a, figcaption a, li a { text-decoration: underline; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 20px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; position: sticky; top: 0; cursor: pointer; user-select: none; white-space: nowrap; }
@@ -66,6 +67,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 figure.plot { margin: 12px 0 28px; } figure.plot figcaption { font-weight: 600; margin-bottom: 4px; }
 section { margin-bottom: 28px; } code { font-size: 12px; background: #f6f8fa; padding: 1px 4px; border-radius: 3px; }
 .missing { color: var(--muted); font-style: italic; border: 1px dashed var(--line); padding: 12px; }
+details.data { margin: -20px 0 24px; } details.data summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+.regress { color: var(--fail); font-weight: 700; font-size: 11px; display: block; } .improve { color: var(--pass); font-size: 11px; display: block; }
+.note { background: #fff8c5; border-left: 3px solid #9a6700; padding: 6px 10px; margin: 6px 0; }
+.trends { display: flex; flex-wrap: wrap; gap: 8px 24px; } .trends figure.plot { margin: 0 0 8px; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; } dl.kv dt { color: var(--muted); }
 `;
 
@@ -100,6 +105,13 @@ function applyFilter() {
   }
   if (count) count.textContent = shown + ' formats';
 }
+// A link to a plot's data table (#<plot>-data) opens its collapsed <details>.
+function openTarget() {
+  const t = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (t && t.tagName === 'DETAILS') t.open = true;
+}
+window.addEventListener('hashchange', openTarget);
+openTarget();
 if (q) q.addEventListener('input', applyFilter);
 if (fam) fam.addEventListener('change', applyFilter);
 `;
@@ -108,7 +120,7 @@ export function page(title: string, root: string, body: string, withScript = fal
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
-<body><header><h1><a href="${root}index.html">qbench</a></h1><nav><a href="${root}index.html">leaderboard</a><a href="${root}history.html">history</a><a href="${root}results.json">results.json</a></nav></header>
+<body><header><h1><a href="${root}index.html">qbench</a></h1><nav><a href="${root}index.html">leaderboard</a><a href="${root}compare.html">compare</a><a href="${root}history.html">history</a><a href="${root}results.json">results.json</a></nav></header>
 <main>${body}</main>${withScript ? `<script>${SCRIPT}</script>` : ''}</body></html>
 `;
 }
@@ -127,4 +139,31 @@ export function runsTable(runs: RunMetadata[]): string {
     return `<tr><td>${esc(r.startedAt.replace('T', ' ').slice(0, 19))}</td><td>${esc(shard)}</td><td>${esc(r.qbench.version)} <code>${esc(r.qbench.commit.slice(0, 10))}</code></td><td>${esc(r.machine.cpu)} × ${r.machine.cores}, ${esc(mem)}</td><td>${esc(gpu)}</td><td>${esc(r.machine.os)}, node ${esc(r.machine.node)}</td><td class="num">${(r.durationMs / 1000).toFixed(1)} s</td><td>${r.complete ? 'complete' : '<span class="st-fail">interrupted</span>'}${r.quick ? ' (quick)' : ''}</td></tr>`;
   });
   return `<table class="small"><thead><tr><th>started (UTC)</th><th>shard</th><th>qbench</th><th>CPU</th><th>GPU</th><th>OS</th><th>duration</th><th>state</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+export interface DataTable {
+  head: string[];
+  /** Cell text (escaped here); numbers are shown as given. */
+  rows: (string | number)[][];
+}
+
+/**
+ * A plot with its text alternative's companion: a link to its data table, which follows the figure in a
+ * <details> (collapsed; following the link opens it). `id` is stable across builds (it names the plot, not a
+ * position), so `formats/q4_k.html#sqnr-by-source-data` can be shared.
+ */
+export function plotFigure(
+  id: string,
+  caption: string,
+  svg: string | undefined,
+  missing: string,
+  table?: DataTable,
+): string {
+  if (svg === undefined)
+    return `<figure class="plot" id="${esc(id)}"><figcaption>${esc(caption)}</figcaption><div class="missing">${esc(missing)}</div></figure>`;
+  const data = table
+    ? `<details class="data" id="${esc(id)}-data"><summary>data table: ${esc(caption)}</summary><table class="small"><thead><tr>${table.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${table.rows.map((r) => `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="num">${esc(String(c))}</td>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('')}</tbody></table></details>`
+    : '';
+  const link = table ? ` <a class="small" href="#${esc(id)}-data">data table</a>` : '';
+  return `<figure class="plot" id="${esc(id)}" data-points="${table?.rows.length ?? ''}"><figcaption>${esc(caption)}${link}</figcaption>${svg}</figure>${data}`;
 }

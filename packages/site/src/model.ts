@@ -4,6 +4,7 @@
  */
 import { listSpecs, type ResolvedSpec } from '@qbench/core';
 import { numericValue, type ResultsFile, type StoredRecord } from '@qbench/spec';
+import { DATASET, METRIC, REFERENCE_BACKEND, SUITE } from './metrics.ts';
 
 /** Rate–distortion slope: each bit of a uniform scalar quantizer buys 20·log10(2) ≈ 6.02 dB of SQNR. */
 export const DB_PER_BIT = 20 * Math.log10(2);
@@ -63,19 +64,19 @@ function tally(c: Conformance, r: StoredRecord): void {
 
 /** Conformance comes from the round-trip suite's verdicts (unit 'verdict') and its error records. */
 function isConformanceRecord(r: StoredRecord): boolean {
-  return r.suite === 'roundtrip' && (r.unit === 'verdict' || r.error !== undefined);
+  return r.suite === SUITE.roundtrip && (r.unit === 'verdict' || r.error !== undefined);
 }
 
-function num(r: StoredRecord | undefined): number | undefined {
+export function num(r: StoredRecord | undefined): number | undefined {
   if (!r || r.error !== undefined) return undefined;
   const v = numericValue(r.value);
   return v === undefined || Number.isNaN(v) ? undefined : v;
 }
 
 /** First record matching, preferring reference kernels (the defined value of a format). */
-function pick(records: StoredRecord[], pred: (r: StoredRecord) => boolean): StoredRecord | undefined {
+export function pick(records: StoredRecord[], pred: (r: StoredRecord) => boolean): StoredRecord | undefined {
   const hits = records.filter((r) => pred(r) && r.error === undefined);
-  return hits.find((r) => r.backend === 'reference') ?? hits[0];
+  return hits.find((r) => r.backend === REFERENCE_BACKEND) ?? hits[0];
 }
 
 export function buildModel(results: ResultsFile): SiteModel {
@@ -92,7 +93,7 @@ export function buildModel(results: ResultsFile): SiteModel {
   const memcpy = new Map<string, number>();
   for (const r of results.records) {
     const v = num(r);
-    if (r.metric === 'memcpy_gbps' && v !== undefined)
+    if (r.metric === METRIC.memcpyGbps && v !== undefined)
       memcpy.set(r.backend, Math.max(memcpy.get(r.backend) ?? 0, v));
   }
   const rows = ids.map((id): FormatRow => {
@@ -106,19 +107,26 @@ export function buildModel(results: ResultsFile): SiteModel {
       tally(k, r);
       kernels.set(r.kernel, k);
     }
-    const measuredBpw = num(pick(records, (r) => r.metric === 'bits_per_weight'));
+    const measuredBpw = num(pick(records, (r) => r.metric === METRIC.bitsPerWeight));
     const bitsPerWeight = spec?.derived.bitsPerWeight ?? measuredBpw;
     const sqnr =
       num(
-        pick(records, (r) => r.suite === 'accuracy' && r.metric === 'sqnr_db' && r.dataset === 'gaussian'),
+        pick(
+          records,
+          (r) => r.suite === SUITE.accuracy && r.metric === METRIC.sqnrDb && r.dataset === DATASET.gaussian,
+        ),
       ) ??
       num(
-        pick(records, (r) => r.suite === 'roundtrip' && r.metric === 'sqnr_db' && r.dataset === 'gaussian'),
+        pick(
+          records,
+          (r) => r.suite === SUITE.roundtrip && r.metric === METRIC.sqnrDb && r.dataset === DATASET.gaussian,
+        ),
       );
     const reportedGap = num(
       pick(
         records,
-        (r) => r.suite === 'accuracy' && r.metric === 'gap_to_bound_db' && r.dataset === 'gaussian',
+        (r) =>
+          r.suite === SUITE.accuracy && r.metric === METRIC.gapToBoundDb && r.dataset === DATASET.gaussian,
       ),
     );
     const gap =
@@ -127,12 +135,16 @@ export function buildModel(results: ResultsFile): SiteModel {
         ? DB_PER_BIT * bitsPerWeight - sqnr
         : undefined);
     const kl =
-      num(pick(records, (r) => r.metric === 'kl_divergence' && r.dataset.startsWith('model'))) ??
-      num(pick(records, (r) => r.metric === 'kl_divergence'));
+      num(
+        pick(
+          records,
+          (r) => r.metric === METRIC.klDivergence && r.dataset.startsWith(DATASET.userModelPrefix),
+        ),
+      ) ?? num(pick(records, (r) => r.metric === METRIC.klDivergence));
     const throughput = new Map<string, number>();
     for (const r of records) {
       const v = num(r);
-      if (r.metric !== 'throughput_gbps' || v === undefined) continue;
+      if (r.metric !== METRIC.throughputGbps || v === undefined) continue;
       backends.add(r.backend);
       throughput.set(r.backend, Math.max(throughput.get(r.backend) ?? 0, v));
     }
@@ -150,8 +162,15 @@ export function buildModel(results: ResultsFile): SiteModel {
       records,
     };
   });
+  // family, then bits/weight, then id: variants of one family at equal rates sit side by side (mwq_r4 and
+  // Double Rounding's dround_8_4, both nested-integer models of the mwq family)
+  const bpw = (r: FormatRow) => r.bitsPerWeight ?? Number.POSITIVE_INFINITY;
   rows.sort((a, b) =>
-    a.family < b.family ? -1 : a.family > b.family ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    a.family < b.family
+      ? -1
+      : a.family > b.family
+        ? 1
+        : bpw(a) - bpw(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const detectors = detectorPoints(results.records);
   return { rows, backends: [...backends].sort(), memcpy, detectors, records: results.records, results };
@@ -161,7 +180,7 @@ export function buildModel(results: ResultsFile): SiteModel {
 function detectorPoints(records: StoredRecord[]): SiteModel['detectors'] {
   const groups = new Map<string, { format: string; label: string; tpr?: number; fpr?: number }>();
   for (const r of records) {
-    if (r.metric !== 'tpr' && r.metric !== 'fpr') continue;
+    if (r.metric !== METRIC.tpr && r.metric !== METRIC.fpr) continue;
     const v = num(r);
     if (v === undefined) continue;
     const key = [r.suite, r.format, r.kernel, r.backend, r.dataset].join('\u0000');

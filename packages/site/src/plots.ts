@@ -15,15 +15,42 @@ function familyColor(model: SiteModel): PlotOptions['color'] {
   return { legend: true, label: 'family', domain: families, scheme: 'tableau10' };
 }
 
-function render(options: PlotOptions, title: string): string {
+/**
+ * Plot → SVG markup with a text alternative: the chart's <svg> gets role="img", an aria-label, and a <title>
+ * and <desc> (what the plot shows, in words a screen reader can speak; the figure links its data table).
+ */
+export function render(options: PlotOptions, title: string, description = ''): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const el = Plot.plot({
     ...options,
     document,
     style: { background: 'white', fontSize: '11px' },
     ariaLabel: title,
-  } as PlotOptions);
-  return (el as unknown as { outerHTML: string }).outerHTML;
+  } as PlotOptions) as unknown as Element;
+  // With a legend Plot returns a <figure> holding the swatches and the chart; the chart is its own <svg> child.
+  const svg =
+    el.tagName.toLowerCase() === 'svg'
+      ? el
+      : Array.from(el.children).find((c) => c.tagName.toLowerCase() === 'svg');
+  if (svg) {
+    // Plot names each mark's <g> with aria-label ('dot', 'bar', …), which ARIA prohibits on an element with
+    // no role (axe: aria-prohibited-attr); inside role="img" they are presentational anyway. Keep the name as
+    // data-mark, for tests and styles.
+    for (const g of Array.from(svg.querySelectorAll('[aria-label]'))) {
+      g.setAttribute('data-mark', g.getAttribute('aria-label') ?? '');
+      g.removeAttribute('aria-label');
+      g.removeAttribute('aria-description');
+    }
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', description ? `${title}. ${description}` : title);
+    const t = document.createElement('title');
+    t.textContent = title;
+    const d = document.createElement('desc');
+    d.textContent = description || title;
+    svg.insertBefore(d, svg.firstChild);
+    svg.insertBefore(t, svg.firstChild);
+  }
+  return el.outerHTML;
 }
 
 interface Point {
@@ -60,7 +87,7 @@ export function paretoPlot(model: SiteModel): string | undefined {
       color: familyColor(model),
       marks: [
         Plot.line(bound, { x: 'x', y: 'y', stroke: '#999', strokeDasharray: '4,3' }),
-        Plot.text([bound[1]!], { x: 'x', y: 'y', text: () => '6.02 dB/bit', dx: -40, dy: -8, fill: '#777' }),
+        Plot.text([bound[1]!], { x: 'x', y: 'y', text: () => '6.02 dB/bit', dx: -40, dy: -8, fill: '#555' }),
         Plot.line(front, { x: 'x', y: 'y', stroke: '#333', strokeWidth: 1.5, curve: 'step-after' }),
         Plot.dot(pts, {
           x: 'x',

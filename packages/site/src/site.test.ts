@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
-import { fixtureFormats, fixtureResults } from './fixture.ts';
+import type { CompareData } from './compare.ts';
+import { FIXTURE_SOURCES, fixtureFormats, fixtureResults } from './fixture.ts';
 import { buildModel, DB_PER_BIT, paretoFrontier } from './model.ts';
 
 const dirs: string[] = [];
@@ -65,7 +67,10 @@ describe('buildSite', () => {
       expect(index).toContain(`href="formats/${id}.html"`);
       expect(existsSync(join(outDir, 'formats', `${id}.html`))).toBe(true);
     }
-    expect((index.match(/<figure class="plot">/g) ?? []).length).toBe(5);
+    expect((index.match(/<figure class="plot"/g) ?? []).length).toBe(5);
+    // Every plot links its data table, which follows it collapsed.
+    expect((index.match(/<details class="data" id="[^"]+-data">/g) ?? []).length).toBe(5);
+    expect((index.match(/<svg[^>]*role="img"/g) ?? []).length).toBe(5);
     expect((index.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
     expect(index).not.toContain('class="missing"');
     expect(index).not.toMatch(/src="http|href="http[^"]*\.js/);
@@ -75,6 +80,33 @@ describe('buildSite', () => {
     const page = readFileSync(join(outDir, 'formats', `${fixtureFormats()[2]}.html`), 'utf8');
     expect(page).toContain('x: boom');
     expect(page).toContain('decodes to ±inf');
+  });
+
+  it('writes a comparison page whose data script holds every format, and format pages around plots', () => {
+    const { outDir } = build(true);
+    const compare = readFileSync(join(outDir, 'compare.html'), 'utf8');
+    expect(compare).toContain('<script src="compare-data.js"></script>');
+    expect(compare).not.toMatch(/fetch\(/);
+    // compare-data.js is a plain script setting one global: run it in a sandbox and read the data back.
+    const sandbox: { window: { QBENCH_COMPARE?: CompareData } } = { window: {} };
+    runInNewContext(readFileSync(join(outDir, 'compare-data.js'), 'utf8'), sandbox);
+    const data = sandbox.window.QBENCH_COMPARE!;
+    expect(data.formats.map((f) => f.id).sort()).toEqual([...fixtureFormats()].sort());
+    expect(data.sources).toEqual([...FIXTURE_SOURCES]);
+    const first = data.formats.find((f) => f.id === fixtureFormats()[0])!;
+    expect(Object.keys(first.sqnr)).toEqual([...FIXTURE_SOURCES]);
+    expect(first.elementP99['laplace']).toBeCloseTo(0.08, 12);
+    expect(first.throughput).toEqual({ 'decode · wasm-simd128': 3, 'decode · webgpu': 40 });
+    const page = readFileSync(join(outDir, 'formats', `${fixtureFormats()[0]}.html`), 'utf8');
+    for (const id of ['sqnr-by-source', 'element-error', 'layer-error', 'throughput'])
+      expect(page).toMatch(
+        new RegExp(`<figure class="plot" id="${id}" data-points="\\d+">.*<svg[^>]*role="img"`, 's'),
+      );
+    expect(page).toMatch(/<details id="all-metrics"><summary>All metrics \(\d+\)<\/summary>/);
+    expect(page).not.toMatch(/<details id="all-metrics" open/);
+    expect(page).toContain('onnxruntime-node (CPU, 1 thread)');
+    expect(page).toContain('no interval available');
+    expect(page).toContain('119k-parameter');
   });
 
   it('says which metric is missing instead of drawing an empty plot', () => {

@@ -3,6 +3,7 @@ export {
   assertResults,
   checkResults,
   encodeValue,
+  type GgmlRunInfo,
   jsonReplacer,
   type MachineInfo,
   numericValue,

@@ -50,7 +50,24 @@ export interface RunMetadata {
   complete: boolean;
   /** Work items assigned to this run. */
   items?: number;
+  /** The native ggml this run loaded, or why none was available (absent in older results). */
+  ggml?: GgmlRunInfo;
 }
+
+/** @qbench/ggml-native's report of which ggml it loaded (package, ggml version and commit, CPU variant). */
+export type GgmlRunInfo =
+  | {
+      available: true;
+      package: string;
+      packageVersion: string;
+      ggmlVersion: string;
+      ggmlCommit: string;
+      llamaCpp: { repo: string | null; release: string | null };
+      buildMetadata: Readonly<Record<string, unknown>> | null;
+      cpuVariant: string;
+      cpuScores: Readonly<Record<string, number>>;
+    }
+  | { available: false; reason: string };
 
 /** A record as stored: the suite's record plus the run that produced it and its work item. */
 export interface StoredRecord extends ResultRecord {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import suite from './index.ts';
 import { lloydMaxGaussian, lloydMaxSqnrDb, shannonBoundDb } from './lloyd-max.ts';
 import { sample } from './sources.ts';
-import { measureTensor } from './tensor.ts';
+import { elementErrorQuantiles, measureTensor } from './tensor.ts';
 
 const golden = fileURLToPath(new URL('../../../datasets/golden/', import.meta.url));
 
@@ -72,6 +72,31 @@ describe('tensor level', () => {
     const s: number[] = [];
     for (const id of ids) s.push(measureTensor(await loadFormat(id), x, 4096).sqnrDb);
     for (let i = 1; i < s.length; i++) expect(s[i]!, ids[i]).toBeGreaterThan(s[i - 1]!);
+  });
+});
+
+describe('per-element error quantiles', () => {
+  it('are nearest-rank quantiles of |x − y| / RMS(x)', () => {
+    // x = ±2 (RMS 2), errors 2·k/1000 for k = 1..1000 in shuffled order: |e|/RMS = k/1000.
+    const n = 1000;
+    const x = new Float32Array(n).map((_, i) => (i % 2 ? 2 : -2));
+    const y = new Float32Array(n).map((_, i) => x[i]! + (2 * (((i * 7919) % n) + 1)) / n);
+    const q = elementErrorQuantiles(x, y);
+    expect(q.p50).toBeCloseTo(0.5, 6);
+    expect(q.p90).toBeCloseTo(0.9, 6);
+    expect(q.p99).toBeCloseTo(0.99, 6);
+    expect(q.p999).toBeCloseTo(0.999, 6);
+  });
+
+  it('grow from p50 to p99.9 and stay within half a step of q8_0 on N(0,1)', async () => {
+    const x = sample('gaussian', 1 << 14, 4096, 1);
+    const q = measureTensor(await loadFormat('q8_0'), x, 4096).elementErrorQuantiles;
+    expect(q.p50).toBeGreaterThan(0);
+    expect(q.p50).toBeLessThan(q.p90);
+    expect(q.p90).toBeLessThan(q.p99);
+    expect(q.p99).toBeLessThanOrEqual(q.p999);
+    // q8_0: step = max|x|/127 per 32-block; max|x| of 32 N(0,1) values stays below ~4.5, so |e| ≤ 4.5/254.
+    expect(q.p999).toBeLessThan(4.5 / 254);
   });
 });
 

@@ -82,6 +82,8 @@ export async function modelLevel(
     const details = {
       // What was measured: the fixture's cache key pins its configuration, text and code.
       // Names, not paths: results are shared, the user's directory layout is not.
+      // The engine that ran both models (packages/models runner.ts), so a reader knows whose numbers these are.
+      engine: 'onnxruntime-node (CPU, 1 thread)',
       model: qbench?.key ? `qbench-tiny-lm-${qbench.key}` : baseline.model.name,
       eval_text: !inputs.model
         ? 'held-out slice of datasets/fixtures/tiny-lm/text.txt'

@@ -39,6 +39,12 @@ export async function tensorLevel(formatId: string, sizes: Sizes): Promise<Rec[]
       rec('cosine_similarity', m.cosineSimilarity, '');
       rec('gap_to_bound_db', m.gapToBoundDb, 'dB');
       if (source === 'gaussian') rec('gap_to_lloyd_max_db', m.gapToLloydMaxDb, 'dB');
+      // |x − x̂| / RMS(x) quantiles: the per-element error distribution the format pages plot.
+      const eq = m.elementErrorQuantiles;
+      rec('element_error_p50', eq.p50, '');
+      rec('element_error_p90', eq.p90, '');
+      rec('element_error_p99', eq.p99, '');
+      rec('element_error_p999', eq.p999, '');
     } catch (e) {
       out.push({ dataset: source, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message });
     }

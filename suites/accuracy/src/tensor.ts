@@ -18,6 +18,12 @@ export interface TensorAccuracy {
   gapToBoundDb: number;
   /** Lloyd–Max SQNR at the same rate minus the format's SQNR. */
   gapToLloydMaxDb: number;
+  /**
+   * Quantiles of the per-element error |x − x̂| / RMS(x) (p50, p90, p99, p99.9): the shape of the error
+   * distribution that one MSE number hides (a format with the same SQNR can err rarely and large, or often and
+   * small). Normalised by the tensor's RMS so sources and formats compare on one axis.
+   */
+  elementErrorQuantiles: { p50: number; p90: number; p99: number; p999: number };
   /** Encoded bytes and elements, for the record. */
   encodedBytes: number;
   elements: number;
@@ -36,7 +42,24 @@ export function measureTensor(format: Format, x: Float32Array, nPerRow: number):
     cosineSimilarity: err.cosineSimilarity,
     gapToBoundDb: shannonBoundDb(bitsPerWeight) - err.sqnrDb,
     gapToLloydMaxDb: lloydMaxSqnrDb(bitsPerWeight) - err.sqnrDb,
+    elementErrorQuantiles: elementErrorQuantiles(x, y),
     encodedBytes: q.length,
     elements: x.length,
   };
+}
+
+/** Nearest-rank quantiles of |x − y| / RMS(x); an all-zero x gives RMS 1 (the raw error). */
+export function elementErrorQuantiles(
+  x: Float32Array,
+  y: Float32Array,
+): TensorAccuracy['elementErrorQuantiles'] {
+  let ms = 0;
+  for (let i = 0; i < x.length; i++) ms += x[i]! * x[i]!;
+  const rms = Math.sqrt(ms / Math.max(1, x.length)) || 1;
+  const e = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) e[i] = Math.abs(x[i]! - y[i]!) / rms;
+  e.sort();
+  const q = (p: number) =>
+    e.length === 0 ? 0 : e[Math.min(e.length - 1, Math.max(0, Math.ceil(p * e.length) - 1))]!;
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999) };
 }

@@ -1,60 +1,27 @@
 /**
  * Conformance of every non-reference kernel (wasm-simd128, webgpu, …), so the leaderboard's conformance
- * column covers format × kernel. The kernel registry and the one conformance harness live in
- * @qbench/suite-throughput (listKernels, conformKernel); they are imported lazily so that a broken or
- * absent throughput package costs the round-trip suite its kernel items only, with the reason recorded.
+ * column covers format × kernel, from @qbench/kernels' registry and its one conformance harness.
  * The harness's cases are grouped into one verdict per dataset: `generated` (block counts 1…257, odd
  * byte offsets, random bytes) and `golden:<folder>` for each golden folder of the spec.
  */
-import {
-  type ConformCase,
-  caseOk,
-  describeMismatch,
-  type Format,
-  type KernelTraits,
-  loadFormat,
-} from '@qbench/core';
+import { type ConformCase, caseOk, describeMismatch, type KernelTraits, loadFormat } from '@qbench/core';
+import { BACKENDS, backendById, listKernels, runConformance } from '@qbench/kernels';
 import type { ResultRecord, SuiteOptions } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
-/** Backends whose kernels this suite checks; the reference codec is checked by the format items. */
-const BACKENDS = ['wasm-simd128', 'webgpu'] as const;
+/** Backends whose kernels this suite checks: all but the oracle (the reference codec: the format items). */
+const CHECKED = BACKENDS.filter((b) => !b.oracle).map((b) => b.id);
 
-interface Registry {
-  listKernels(o: { formats?: readonly string[]; backends?: readonly string[] }): Promise<{
-    kernels: KernelTraits[];
-    unavailable: { backend: string; reason: string }[];
-  }>;
-  conformKernel(
-    k: KernelTraits,
-    f: Format,
-    o: { maxBlocks?: number; golden?: boolean },
-  ): Promise<{ cases: ConformCase[]; ok: boolean; skipped?: string; error?: string }>;
-}
-
-let registry: Promise<Registry | string> | undefined;
-
-/** The kernel registry, or why it is unavailable. */
-export function kernelRegistry(): Promise<Registry | string> {
-  registry ??= import('@qbench/suite-throughput').then(
-    (m) => m as unknown as Registry,
-    (e: unknown) => `the kernel registry (@qbench/suite-throughput) failed to load: ${errorText(e)}`,
-  );
-  return registry;
-}
-
-export interface KernelListing {
+export interface CheckedKernels {
   kernels: KernelTraits[];
-  /** Backends (or the whole registry) that contributed nothing, with the reason. */
+  /** Backends (or the whole registry, 'all') that contributed nothing, with the reason. */
   unavailable: { backend: string; reason: string }[];
 }
 
-export async function listCheckedKernels(options: SuiteOptions): Promise<KernelListing> {
-  const reg = await kernelRegistry();
-  if (typeof reg === 'string') return { kernels: [], unavailable: [{ backend: 'all', reason: reg }] };
+export async function listCheckedKernels(options: SuiteOptions): Promise<CheckedKernels> {
   try {
-    return await reg.listKernels({
-      backends: BACKENDS,
+    return await listKernels({
+      backends: CHECKED,
       ...(options.formats ? { formats: options.formats } : {}),
     });
   } catch (e) {
@@ -82,12 +49,10 @@ function firstFailure(cases: ConformCase[]): string | undefined {
   return undefined;
 }
 
-/** The WebGPU adapter as one line (run.machine.gpu), or undefined when there is none. */
-async function gpuAdapter(): Promise<string | undefined> {
+/** The device a backend runs on (e.g. the GPU adapter, run.machine.gpu), or undefined for the host CPU. */
+async function backendDevice(id: string): Promise<string | undefined> {
   try {
-    const { adapterName, getGpu } = await import('@qbench/runtime-webgpu');
-    const g = await getGpu();
-    return g.ok ? adapterName(g.gpu) : undefined;
+    return await backendById(id).device?.();
   } catch {
     return undefined;
   }
@@ -100,15 +65,11 @@ export async function kernelRecords(
   setGpuAdapter: (d: string) => void = () => {},
 ): Promise<ResultRecord[]> {
   const [format = '-', , backend = '-'] = kernelId.split('/');
-  if (backend === 'webgpu') {
-    const adapter = await gpuAdapter();
-    if (adapter) setGpuAdapter(adapter);
-  }
+  const device = await backendDevice(backend);
+  if (device) setGpuAdapter(device);
   const s: Subject = { format, kernel: kernelId, backend };
-  const reg = await kernelRegistry();
-  if (typeof reg === 'string') return [failed(s, 'generated', 'kernel_conformance', new Error(reg))];
   try {
-    const { kernels, unavailable } = await reg.listKernels({ formats: [format], backends: BACKENDS });
+    const { kernels, unavailable } = await listKernels({ formats: [format], backends: CHECKED });
     const traits = kernels.find((k) => k.id === kernelId);
     if (!traits) {
       const why =
@@ -116,7 +77,7 @@ export async function kernelRecords(
       return [verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: why })];
     }
     const f = await loadFormat(format);
-    const conf = await reg.conformKernel(traits, f, { maxBlocks: options.quick ? 33 : 257, golden: true });
+    const conf = await runConformance(traits, f, { quick: options.quick === true });
     if (conf.error !== undefined)
       return [failed(s, 'generated', 'kernel_conformance', new Error(conf.error))];
     if (conf.cases.length === 0) {

@@ -2,27 +2,28 @@
  * The throughput suite: for every format × op × backend whose kernel passes conformance here, elements/s
  * and GB/s (bytes read + written) on a 16Mi-element tensor (1Mi with options.quick), median of repeated runs
  * after warm-up, plus the machine's memory copy bandwidth measured in the same process so each figure is
- * also a fraction of that limit. Every kernel first gets a conformance verdict record (metric 'conformance',
- * unit 'verdict': pass / fail / skip); one that does not pass is not timed.
+ * also a fraction of that limit. Only kernels whose conformance verdict (computed once per run by
+ * @qbench/kernels' runConformance and recorded by the round-trip suite) is a pass are timed; any other gets a
+ * throughput record with no value and the reason.
  */
 import { type Kernel, loadFormat } from '@qbench/core';
-import { adapterName, getGpu } from '@qbench/runtime-webgpu';
-import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
-import { conformKernel, type KernelConformance, summarizeFailures } from './conformance.ts';
-import { listKernels } from './kernels.ts';
 import {
   againstOwnCopy,
-  deviceBandwidth,
+  BACKENDS,
+  backendById,
   FULL_ELEMENTS,
+  type KernelBackend,
+  type KernelConformance,
+  listKernels,
   type Measurement,
-  machineInfo,
   makeCase,
   measureKernel,
-  memoryBandwidth,
-  QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
+  runConformance,
+  summarizeFailures,
   type ThroughputCase,
-} from './throughput.ts';
+} from '@qbench/kernels';
+import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
 
 const SUITE = 'throughput';
 const MEMCPY_ITEM = 'memcpy';
@@ -31,69 +32,39 @@ function elementsFor(options: SuiteOptions): number {
   return options.quick ? QUICK_ELEMENTS : FULL_ELEMENTS;
 }
 
+/** Each backend's copy yardstick once (backends that share one, like reference and external, share its record). */
 async function memcpyRecords(options: SuiteOptions): Promise<ResultRecord[]> {
-  const bw = await memoryBandwidth();
-  const details = { bytes: bw.bytes, accounting: 'read + written bytes per second', machine: machineInfo() };
-  const out: ResultRecord[] = [
-    {
-      suite: SUITE,
-      format: '-',
-      kernel: 'memcpy/typed-array',
-      backend: 'reference',
-      dataset: `${bw.bytes} B`,
-      metric: 'memcpy_gbps',
-      value: bw.typedArrayCopyGBps,
-      unit: 'GB/s',
-      details: { ...details, method: 'Float32Array.prototype.set' },
-    },
-  ];
-  out.push(
-    bw.wasmMemoryCopyGBps === undefined
-      ? {
-          suite: SUITE,
-          format: '-',
-          kernel: 'memcpy/wasm',
-          backend: 'wasm-simd128',
-          dataset: `${bw.bytes} B`,
-          metric: 'memcpy_gbps',
-          value: null,
-          unit: 'GB/s',
-          error: 'wasm module not built',
-        }
-      : {
-          suite: SUITE,
-          format: '-',
-          kernel: 'memcpy/wasm',
-          backend: 'wasm-simd128',
-          dataset: `${bw.bytes} B`,
-          metric: 'memcpy_gbps',
-          value: bw.wasmMemoryCopyGBps,
-          unit: 'GB/s',
-          details: { ...details, method: 'wasm memory.copy' },
-        },
-  );
-  const gpu = await deviceBandwidth(options.quick ? QUICK_DEVICE_COPY_BYTES : undefined);
-  // no adapter: no line to draw, and the webgpu kernels say why they were skipped
-  if (typeof gpu !== 'string')
-    out.push({
-      suite: SUITE,
-      format: '-',
-      kernel: 'memcpy/webgpu',
-      backend: 'webgpu',
-      dataset: `${gpu.bytes} B`,
-      metric: 'memcpy_gbps',
-      value: gpu.deviceGBps ?? gpu.wallGBps,
-      unit: 'GB/s',
-      details: {
-        ...details,
-        bytes: gpu.bytes,
-        method: 'WGSL compute-shader copy between two storage buffers (wgsl/device-copy.wgsl)',
-        timedBy: gpu.deviceGBps === undefined ? 'wall clock' : 'gpu timestamps',
-        wallGBps: gpu.wallGBps,
-        adapter: gpu.adapter,
-      },
-    });
+  const out: ResultRecord[] = [];
+  const seen = new Set<string>();
+  for (const backend of BACKENDS) {
+    const y = backend.yardstick;
+    if (seen.has(y.kernel)) continue;
+    seen.add(y.kernel);
+    const copy = await y.measure({ quick: options.quick === true });
+    const base = { suite: SUITE, format: '-', kernel: y.kernel, backend: backend.id, metric: 'memcpy_gbps' };
+    out.push(
+      typeof copy === 'string'
+        ? { ...base, dataset: '-', value: null, unit: 'GB/s', error: `skipped: ${copy}` }
+        : {
+            ...base,
+            dataset: `${copy.bytes} B`,
+            value: copy.deviceGBps ?? copy.wallGBps,
+            unit: 'GB/s',
+            details: {
+              bytes: copy.bytes,
+              accounting: 'read + written bytes per second',
+              method: copy.method,
+              ...copy.details,
+            },
+          },
+    );
+  }
   return out;
+}
+
+async function noteDevice(backend: KernelBackend, ctx: RunContext): Promise<void> {
+  const d = await backend.device?.();
+  if (d) ctx.setGpuAdapter(d);
 }
 
 export const throughputSuite: Suite = {
@@ -104,7 +75,7 @@ export const throughputSuite: Suite = {
     const { kernels } = await listKernels(options.formats ? { formats: options.formats } : {});
     const items: WorkItem[] = [{ id: MEMCPY_ITEM, label: 'memory copy bandwidth' }];
     for (const k of kernels)
-      items.push({ id: k.id, label: k.id, weight: k.backend === 'reference' ? 10 : 1 });
+      items.push({ id: k.id, label: k.id, weight: backendById(k.backend).timingWeight });
     return items;
   },
   async runItem(item, options, ctx: RunContext) {
@@ -134,49 +105,31 @@ export const throughputSuite: Suite = {
       ];
     }
     const f = await loadFormat(traits.format);
+    // the run's one verdict for this kernel (the round-trip suite records it); only a pass is timed
+    const notTimed = (why: string): ResultRecord[] => [
+      {
+        ...base,
+        backend: traits.backend,
+        metric: 'throughput_gbps',
+        value: null,
+        unit: 'GB/s',
+        error: `skipped: not timed, ${why}`,
+      },
+    ];
     let conf: KernelConformance;
     try {
-      conf = await conformKernel(traits, f, { maxBlocks: options.quick ? 33 : 257 });
+      conf = await runConformance(traits, f, { quick: options.quick === true });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return [
-        {
-          ...base,
-          backend: traits.backend,
-          dataset: 'conformance cases',
-          metric: 'conformance',
-          value: 'fail',
-          unit: 'verdict',
-          error: `conformance could not run: ${message}`,
-        },
-      ];
+      return notTimed(`conformance could not run: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const verdict = {
-      ...base,
-      backend: traits.backend,
-      dataset: 'conformance cases',
-      metric: 'conformance',
-      unit: 'verdict',
-    };
     if (!conf.ok) {
       const why = conf.error ?? conf.skipped ?? summarizeFailures(conf).slice(0, 3).join('; ');
-      // not timed: only kernels that pass conformance are
-      return [
-        {
-          ...verdict,
-          value: conf.skipped ? 'skip' : 'fail',
-          details: { reason: why },
-          ...(conf.error ? { error: conf.error } : {}),
-        },
-      ];
+      return notTimed(`conformance ${conf.skipped ? 'skipped' : 'failed'}: ${why}`);
     }
-    if (traits.backend === 'webgpu') {
-      const g = await getGpu();
-      if (g.ok) ctx.setGpuAdapter(adapterName(g.gpu));
-    }
+    const backend = backendById(traits.backend);
+    await noteDevice(backend, ctx);
     if (ctx.signal.aborted) return [];
     ctx.log(`${item.id}: conformance passed, timing ${elements} elements`);
-    const bw = await memoryBandwidth();
     let c: ThroughputCase;
     let kernel: Kernel;
     let m: Measurement;
@@ -198,11 +151,8 @@ export const throughputSuite: Suite = {
         },
       ];
     }
-    const gpu =
-      traits.backend === 'webgpu'
-        ? await deviceBandwidth(options.quick ? QUICK_DEVICE_COPY_BYTES : undefined)
-        : undefined;
-    const own = againstOwnCopy(traits.backend, m, c.elements, bw, gpu);
+    const copy = await backend.yardstick.measure({ quick: options.quick === true });
+    const own = againstOwnCopy(backend.yardstick, copy, m, c.elements);
     const details = {
       elements: c.elements,
       rows: c.rows,
@@ -214,14 +164,11 @@ export const throughputSuite: Suite = {
       runs: m.timing.runs,
       timed: m.prepared ? 'kernel only (inputs staged)' : 'whole calls',
       ...(m.deviceMedianNs === undefined ? {} : { deviceMedianNs: m.deviceMedianNs }),
-      ...(gpu === undefined ? {} : { timedBy: own.clock, wallGBps: m.throughputGBps }),
-      memcpyGBps: bw.typedArrayCopyGBps,
-      wasmMemcpyGBps: bw.wasmMemoryCopyGBps,
+      timedBy: own.clock,
+      ...(own.clock === 'wall clock' ? {} : { wallGBps: m.throughputGBps }),
       conformanceCases: conf.cases.length,
-      machine: machineInfo(),
     };
     const records: ResultRecord[] = [
-      { ...verdict, value: 'pass', details: { cases: conf.cases.length } },
       {
         ...base,
         backend: traits.backend,

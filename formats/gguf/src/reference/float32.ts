@@ -24,11 +24,6 @@ export function roundf(x: number): number {
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
-/** C's (int) cast of a float: truncation toward zero. */
-export function truncInt(x: number): number {
-  return Math.trunc(x);
-}
-
 /** Saturating clamp, ggml's MAX(lo, MIN(hi, v)). */
 export function clampInt(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;

@@ -6,6 +6,7 @@
  * 2·ntry+1 scales (itry − 127)/max and keep the best weighted fit. IQ4_XS then quantizes the block scales
  * to 6 bits against the largest-magnitude one and re-picks the codes for the quantized scales.
  */
+import { cInverse } from './c-semantics.ts';
 import { clampInt, fround, GROUP_MAX_EPS, nearestInt, writeF16 } from './float32.ts';
 
 /**
@@ -149,11 +150,11 @@ export function quantizeIq4Block(
     let scalesH = 0;
     const d = fround(-maxScale / 32);
     writeF16(t.q, t.dOffset, d);
-    const id = d ? fround(1 / d) : 0;
+    const id = cInverse(d);
     for (let ib = 0; ib < nb; ib++) {
       let l = clampInt(nearestInt(fround(id * scales[ib]!)), -32, 31);
       const dl = fround(d * l);
-      const idl = dl ? fround(1 / dl) : 0;
+      const idl = cInverse(dl);
       for (let j = 0; j < BLOCK; j++)
         L[ib * BLOCK + j] = bestIndexInt8(values, fround(idl * x[xo + ib * BLOCK + j]!));
       l += 32;
@@ -167,7 +168,7 @@ export function quantizeIq4Block(
     // IQ4_NL: the block scale is stored as fp16 directly; with ntry > 0 codes are re-picked for the float32 scale.
     writeF16(t.q, t.dOffset, scales[0]!);
     if (ntry > 0) {
-      const id = scales[0] ? fround(1 / scales[0]) : 0;
+      const id = cInverse(scales[0]!);
       for (let j = 0; j < superBlockSize; j++) L[j] = bestIndexInt8(values, fround(id * x[xo + j]!));
     }
   }

@@ -8,6 +8,7 @@
  * Both end by re-quantizing the codes against the stored (fp16 × 6-bit) scales, as ggml does.
  * Block layout: d (f16) at 0, dmin (f16) at 2, scales[12] at 4. Scratch arrays are module-level and reused.
  */
+import { cTrue } from './c-semantics.ts';
 import { readF16, writeF16 } from './float32.ts';
 import {
   makeQkx3Quants,
@@ -76,7 +77,7 @@ function requantize(
   const mAll = readF16(q, qo + OFF_DMIN);
   for (let j = 0; j < 8; j++) {
     const d = fround(dAll * k4Scale(q, qo, j));
-    if (d === 0) continue; // C's `if (!d)`: a NaN scale is not skipped
+    if (!cTrue(d)) continue; // C's `if (!d)`: a NaN scale is not skipped
     const dm = fround(mAll * k4Min(q, qo, j));
     for (let ii = 0; ii < 32; ii++) {
       const l = nearestInt(fround(fround(x[xo + 32 * j + ii]! + dm) / d));

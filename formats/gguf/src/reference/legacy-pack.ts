@@ -1,20 +1,9 @@
 /**
- * Pieces shared by the legacy 32-element types q4_1, q5_0 and q5_1: C's float→small-int casts as x86
- * executes them, the 5-bit code packing (low nibbles in qs, fifth bits in a little-endian uint32 qh), the
+ * Pieces shared by the legacy 32-element types q4_1, q5_0 and q5_1: the 5-bit code packing (low nibbles in qs, fifth bits in a little-endian uint32 qh), the
  * row-level imatrix weights of the quantize_row_*_impl functions, and the imatrix path of the types with a min.
  */
 import { fround, sumSquaresF32, writeF16 } from './float32.ts';
 import { makeQkx3Quants } from './make-qkx-quants.ts';
-
-/**
- * C's (int8_t)(float) / (uint8_t)(float) as gcc on x86-64 compiles them: cvttss2si to int32 (truncation;
- * NaN and out-of-range give INT_MIN), then the low 8 bits. `signed` selects int8_t (−128..127) or uint8_t.
- */
-export function castFloatToByte(v: number, signed: boolean): number {
-  const t = Math.trunc(v);
-  const i = Number.isNaN(t) || t >= 2147483648 || t < -2147483648 ? -2147483648 : t;
-  return signed ? (i << 24) >> 24 : i & 0xff;
-}
 
 /**
  * Pack 32 five-bit codes (element j at L[lo + j]): byte j of qs holds the low nibbles of elements j and

@@ -9,92 +9,28 @@
  *    themselves to nmax levels (q2_K, q4_K, q5_K imatrix paths).
  * Every float operation is rounded to float32 in C's order; arrays are addressed by offset so the hot
  * loops allocate nothing.
+ *
+ * makeQkxQuants is a plain transcription; the one shortcut, skipping a trial whose codes equal the previous
+ * trial's, cannot change a result (see the loop). An earlier version skipped trials with error
+ * brackets that assumed relative rounding error, which fails where weighted squared errors are float32
+ * subnormals (tiny sub-blocks in rows of large values, huge imatrix weights); the live ggml oracle found
+ * those blocks, and datasets/golden/ggml-oracle keeps them as regression cases.
  */
 import { GROUP_MAX_EPS, nearestInt as nearestIntBits } from './float32.ts';
-import {
-  CODE_SUMS,
-  prepareBounds as prepareBoundsImport,
-  provablyLoses as provablyLosesImport,
-  setBest as setBestImport,
-  TERM_SUM,
-  termsF32 as termsF32Import,
-  trialError as trialErrorImport,
-  trialTerms as trialTermsImport,
-} from './qkx-bounds.ts';
 
 // Module-local bindings: runners that compile imports to property getters (tsx, vite) would otherwise
 // pay a getter call for every use inside the hot loops below.
 const fround = Math.fround;
 const nearestIntSlow = nearestIntBits;
-const provablyLoses = provablyLosesImport;
-const prepareBounds = prepareBoundsImport;
-const setBest = setBestImport;
-const codeSums = CODE_SUMS;
-const termSum = TERM_SUM;
-const trialTerms = trialTermsImport;
-const termsF32 = termsF32Import;
-const trialError = trialErrorImport;
 
-/** 2^−24, the unit roundoff of float32. */
-const U32 = 2 ** -24;
-
-/** Scratch for makeQkxQuants (blocks of at most 256): the block, its weights, and x − min. */
-const XS = new Float32Array(256);
+/** Scratch for makeQkxQuants (blocks of at most 256): the block's weights, and fl(x − min) for the current min. */
 const W = new Float32Array(256);
 const XM = new Float32Array(256);
-/**
- * Incremental path scratch (n ≤ 64): LIM[i] = GROW[code i] (its next change point, in units of iscale·xm),
- * XMD = XM as doubles, WIN the elements that may change within the current window of trials, CAND those
- * that may change at the current trial. (Typed arrays and no branch per element: this is the hot loop.)
- */
-const LIM = new Float64Array(64);
-const XMD = new Float64Array(64);
-const WIN = new Int32Array(64);
-const CAND = new Int32Array(64);
-/** Trials per full gather within an epoch (any value ≥ 1 is exact; 4–5 measured fastest). */
-const WINDOW = 4;
-/**
- * GROW[l]: the value iscale·xm must reach before code l can grow, from below. nearest_int(fl(iscale·xm)) > l
- * needs fl(iscale·xm) ≥ l + 0.5, i.e. iscale·xm ≥ (l + 0.5)(1 − 2^−24) (the double product of two floats is
- * exact); GROW = (l + 0.5)(1 − 2^−20) keeps a margin. GROW[nmax] = Infinity; elements with xm ≤ 0 never pass.
- */
-const GROW = new Float64Array(64);
-let growNmax = -1;
-
-/** GROW for codes 0..nmax (nmax < 64), rebuilt only when nmax changes. */
-function growTable(nmax: number): Float64Array {
-  if (growNmax !== nmax) {
-    for (let l = 0; l < nmax; l++) GROW[l] = (l + 0.5) * (1 - 2 ** -20);
-    GROW[nmax] = Infinity;
-    growNmax = nmax;
-  }
-  return GROW;
-}
-
-/** NUM[is] = fl(fl(rmin + fl(rdelta·is)) + nmax), ggml's trial numerators, for the last parameters seen. */
-let NUM = new Float64Array(64);
-let numNmax = -1;
-let numRmin = 0;
-let numRdelta = 0;
-let numNstep = -1;
-
-function numerators(nmax: number, rmin: number, rdelta: number, nstep: number): Float64Array {
-  if (nmax !== numNmax || rmin !== numRmin || rdelta !== numRdelta || nstep !== numNstep) {
-    if (NUM.length < nstep + 1) NUM = new Float64Array(nstep + 1);
-    for (let is = 0; is <= nstep; is++) NUM[is] = fround(fround(rmin + fround(rdelta * is)) + nmax);
-    numNmax = nmax;
-    numRmin = rmin;
-    numRdelta = rdelta;
-    numNstep = nstep;
-  }
-  return NUM;
-}
 
 /**
  * ggml's nearest_int, fast path. For a float32 |v| < 2^22, v + 1.5·2^23 lands in [2^23, 2^24) where the
  * float32 spacing is 1, so nearest_int is exactly v rounded to the nearest integer, ties to even; outside
  * that range (and for NaN) the bit-pattern version in float32.ts reproduces ggml's wrapped result.
- * (`a + C - C` parses as `(a + C) - C`.)
  */
 export function nearestInt(v: number): number {
   if (!(v < 4194304 && v > -4194304)) return nearestIntSlow(v);
@@ -105,18 +41,9 @@ export function nearestInt(v: number): number {
 
 /**
  * make_qkx2_quants / make_qkx3_quants on x[xo .. xo+n). Writes codes to L[lo .. lo+n) (Laux is n bytes of
- * scratch), the min offset −min (≥ 0) to mins[mi], and returns the float32 scale. `weights` (indexed from 0)
- * may be omitted only for the make_qkx3 default (w = x²).
- *
- * The result is ggml's bit for bit. Exact shortcuts keep the 16–37 trials cheap:
- *  - (finite inputs, n ≤ 64, nmax < 32) codes only grow with iscale while min stays, and GROW brackets each
- *    code's next change from below, so a trial re-rounds just the elements that may change (gathered once
- *    per WINDOW trials) and moves exact-real sums of the codes by the differences;
- *  - (same) the best error is kept as a bracket from a double sum, and the float32 sum is replayed only
- *    when a comparison with a trial's bracket is undecided (ties, near-ties);
- *  - (also squared error, non-negative finite weights) qkx-bounds.ts proves from the code sums that a trial
- *    cannot beat the best error, skipping its float32 fit.
- * Anything else (NaN/inf inputs, other sizes) runs ggml's float32 steps for every trial.
+ * scratch), the min offset −min to mins[mi], and returns the float32 scale. `weights` (indexed from 0) may be
+ * omitted only for the make_qkx3 default (w = x²). A winning trial's min is assigned unconditionally, as in
+ * C: +0 replaces −0 (a guard like `thisMin !== min` would keep −0, since +0 === −0, and store m = −0).
  */
 export function makeQkxQuants(
   n: number,
@@ -134,204 +61,62 @@ export function makeQkxQuants(
   nstep: number,
   useMad: boolean,
 ): number {
-  // Local copies (the block, its weights) so the trial loops index from 0 without branches; the range; and
-  // Σw, Σw·x, Σw·x² in double for the bounds (prepareBounds' radii allow for their roundings).
-  const xs = XS;
   const w = W;
-  let min = x[xo]!;
-  let max = min;
-  // inc: the incremental trial path (codes re-rounded only where they may change, lazy best error) needs
-  // finite inputs; bounds: the loss proofs also need squared error and non-negative finite weights.
-  let inc = n <= 64 && nmax < 32;
-  let bounds = !useMad;
-  let dW = 0;
-  let dX = 0;
-  let dXX = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[xo + i]!;
-    const wi = weights ? weights[i]! : fround(xi * xi);
-    xs[i] = xi;
-    w[i] = wi;
+    w[i] = weights ? weights[i]! : fround(xi * xi);
+  }
+  let min = x[xo]!;
+  let max = min;
+  let sumW = w[0]!;
+  let sumX = fround(sumW * min);
+  for (let i = 1; i < n; i++) {
+    const xi = x[xo + i]!;
     if (xi < min) min = xi;
     if (xi > max) max = xi;
-    if (!(Math.abs(xi) < Infinity)) inc = false;
-    if (!(wi >= 0 && wi < Infinity)) bounds = false;
-    dW += wi;
-    dX += wi * xi;
-    dXX += wi * xi * xi;
+    sumW = fround(sumW + w[i]!);
+    sumX = fround(sumX + fround(w[i]! * xi));
   }
-  // The min is never positive: a block of positive values is coded from 0.
   if (min > 0) min = 0;
   if (max === min) {
     L.fill(0, lo, lo + n);
     mins[mi] = -min;
     return 0;
   }
-  // ggml's numerators fl(fl(rmin + fl(rdelta·is)) + nmax) do not depend on the block (cached). Incremental
-  // epochs (below) need every iscale·(x − min) of an epoch inside nearest_int's exact, monotone range
-  // (|v| < 2^22): for x ≥ min, v ≤ num·(1 + 2^−23) since x − min ≤ max − min, so num must stay small.
-  const num = numerators(nmax, rmin, rdelta, nstep);
-  if (!(nstep >= 1 && num[nstep]! < 1048576)) inc = false;
-  bounds = bounds && inc;
-  // Start: the scale that spreads [min, max] over 0..nmax, and its weighted error. The same pass keeps
-  // x − min (float32, refreshed whenever min changes) and accumulates the float32 Σw, Σw·x of the
-  // least-squares fit (ggml sums them in its first loop; each keeps its own left-to-right order).
-  const xm = XM;
   let iscale = fround(nmax / fround(max - min));
   let scale = fround(1 / iscale);
   let bestError = 0;
-  let errSum = 0;
-  let errAbs = 0;
-  let sumW = w[0]!;
-  let sumX = fround(sumW * xs[0]!);
   for (let i = 0; i < n; i++) {
-    const xi = xs[i]!;
-    const wi = w[i]!;
-    if (i > 0) {
-      sumW = fround(sumW + wi);
-      sumX = fround(sumX + fround(wi * xi));
-    }
-    const xmi = fround(xi - min);
-    xm[i] = xmi;
-    const l = nearestInt(fround(iscale * xmi));
-    const li = l < 0 ? 0 : l > nmax ? nmax : l;
-    L[lo + i] = li;
-    let diff = fround(fround(fround(scale * li) + min) - xi);
+    const xi = x[xo + i]!;
+    const l0 = nearestInt(fround(iscale * fround(xi - min)));
+    const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
+    L[lo + i] = l;
+    let diff = fround(fround(fround(scale * l) + min) - xi);
     diff = useMad ? Math.abs(diff) : fround(diff * diff);
-    const term = fround(wi * diff);
-    if (inc) {
-      errSum += term;
-      errAbs += Math.abs(term);
-    } else bestError = fround(bestError + term);
-  }
-  // The incremental path keeps the float32 best error lazily: a bracket [bestLo, bestHi] around it (see
-  // trialTerms), made exact only when a comparison needs it. Best's scale, min and codes
-  // (scale, min, L) are always at hand to replay its float32 sum.
-  let bestExact = !inc;
-  let bestLo = bestError;
-  let bestHi = bestError;
-  if (inc) {
-    bestLo = errSum - 2 * n * U32 * errAbs;
-    bestHi = errSum + 2 * n * U32 * errAbs;
+    bestError = fround(bestError + fround(w[i]! * diff));
   }
   if (nstep < 1) {
     mins[mi] = -min;
     return scale;
   }
-  // Try nstep+1 trial scales (rmin + rdelta·is + nmax)/(max − min); for each, fit scale and min by
-  // weighted least squares on the codes it gives, and keep the fit with the smallest error. As in ggml,
-  // once a fit wins, its min is the one later trials measure from (codes and range both move).
-  // The fit depends only on the codes (not on iscale or min), so a trial whose codes equal the previous
-  // trial's reproduces that trial's outcome, which cannot beat bestError: skip it.
-  const grow = growTable(nmax);
-  // ggml's denominator fl(max − min) changes only with min.
-  let range = fround(max - min);
-  const lim = LIM;
-  const cand = CAND;
-  const xmd = XMD;
-  if (bounds) {
-    prepareBounds(n, dW, dX, dXX);
-    setBest(n, bestHi);
-  }
-  let dL = 0;
-  let dL2 = 0;
-  let dXL = 0;
-  let updates = 0;
-  let fresh = true; // the incremental path's sums and change points must be rebuilt
-  let lastIscale = 0;
-  let windowEnd = -1; // the last trial that the list win[0 .. nWin) covers
-  let nWin = 0;
-  const win = WIN;
+  // fl(x − min) is the same value in every trial until a win moves min: computed once per min.
+  const xm = XM;
+  for (let i = 0; i < n; i++) xm[i] = fround(x[xo + i]! - min);
   for (let is = 0; is <= nstep; is++) {
-    iscale = fround(num[is]! / range);
+    iscale = fround(fround(fround(rmin + fround(rdelta * is)) + nmax) / fround(max - min));
     let changed = is === 0;
-    if (inc && !fresh && iscale > 0 && iscale >= lastIscale && updates <= n) {
-      // An epoch: min (so x − min and the range) is fixed and iscale > 0 grows, so each code is
-      // non-decreasing (fl and nearest_int are monotone in the checked range; for x < min, v ≤ 0 and the
-      // code stays 0). A code l can only grow once iscale·xm ≥ lim = GROW[l]: gather those elements
-      // (without a branch per element: most keep their code, at random), re-round them, and move the sums
-      // by the code differences.
-      if (is > windowEnd) {
-        // The candidates of the next WINDOW trials: the window's last iscale (the very value that trial
-        // computes, while min stays) is ≥ every iscale before it, and elements left out keep their code
-        // and lim until then.
-        windowEnd = is + WINDOW - 1 < nstep ? is + WINDOW - 1 : nstep;
-        const top = fround(num[windowEnd]! / range);
-        nWin = 0;
-        for (let i = 0; i < n; i++) {
-          win[nWin] = i;
-          nWin += +(top * xmd[i]! >= lim[i]!);
-        }
-      }
-      let k = 0;
-      for (let c = 0; c < nWin; c++) {
-        const i = win[c]!;
-        cand[k] = i;
-        k += +(iscale * xmd[i]! >= lim[i]!);
-      }
-      for (let c = 0; c < k; c++) {
-        const i = cand[c]!;
-        const l0 = nearestInt(fround(iscale * xmd[i]!));
-        const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
-        const old = Laux[i]!;
-        if (l !== old) {
-          const wd = w[i]! * (l - old);
-          dL += wd;
-          dL2 += w[i]! * (l * l - old * old);
-          dXL += wd * xs[i]!;
-          Laux[i] = l;
-          lim[i] = grow[l]!;
-          changed = true;
-          updates++;
-        }
-      }
-    } else if (inc) {
-      // Epoch start: every code in full, with the exact-real sums and each element's lim.
-      dL = 0;
-      dL2 = 0;
-      dXL = 0;
-      let xmLo = 0;
-      for (let i = 0; i < n; i++) {
-        const xmi = xm[i]!;
-        const l0 = nearestInt(fround(iscale * xmi));
-        const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
-        if (Laux[i] !== l) {
-          Laux[i] = l;
-          changed = true;
-        }
-        const wl = w[i]! * l; // exact: a 24-bit weight times a code below 2^5
-        dL += wl;
-        dL2 += wl * l;
-        dXL += wl * xs[i]!; // exact: 29 + 24 bits
-        lim[i] = grow[l]!;
-        xmd[i] = xmi;
-        if (xmi < xmLo) xmLo = xmi;
-      }
-      updates = 0;
-      windowEnd = -1;
-      // The sums serve this trial either way; the next trials go incremental only if the epoch's largest
-      // iscale keeps every v = iscale·xm of x < min above −2^22 (pathological otherwise: a min far above
-      // some x, e.g. with zero weights; then every trial re-rounds in full).
-      fresh = !(xmLo * fround(num[nstep]! / range) > -4194000);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const l0 = nearestInt(fround(iscale * xm[i]!));
-        const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
-        if (Laux[i] !== l) {
-          Laux[i] = l;
-          changed = true;
-        }
+    for (let i = 0; i < n; i++) {
+      const l0 = nearestInt(fround(iscale * xm[i]!));
+      const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
+      if (Laux[i] !== l) {
+        Laux[i] = l;
+        changed = true;
       }
     }
-    lastIscale = iscale;
+    // The fit and its error depend only on the codes (not on iscale or min): a trial with the previous
+    // trial's codes reproduces that trial's error, which cannot be below best_error any more. Skipping it
+    // is exact, and saves most of the 37 trials on smooth data.
     if (!changed) continue;
-    if (bounds) {
-      codeSums[0] = dL;
-      codeSums[1] = dL2;
-      codeSums[2] = dXL;
-      if (provablyLoses(n, nmax, updates)) continue;
-    }
-    // ggml's float32 fit for these codes.
     let sumL = 0;
     let sumL2 = 0;
     let sumXL = 0;
@@ -340,7 +125,7 @@ export function makeQkxQuants(
       const wl = fround(w[i]! * l);
       sumL = fround(sumL + wl);
       sumL2 = fround(sumL2 + fround(wl * l));
-      sumXL = fround(sumXL + fround(wl * xs[i]!));
+      sumXL = fround(sumXL + fround(wl * x[xo + i]!));
     }
     const D = fround(fround(sumW * sumL2) - fround(sumL * sumL));
     if (D > 0) {
@@ -350,52 +135,18 @@ export function makeQkxQuants(
         thisMin = 0;
         thisScale = fround(sumXL / sumL2);
       }
-      let wins = false;
-      if (inc) {
-        // C's `cur_error < best_error`, decided from the brackets where they do not overlap, else from the
-        // float32 sums (best's replayed from its scale, min and codes).
-        trialTerms(n, nmax, thisScale, thisMin, Laux, 0, xs, w, useMad);
-        const sum = termSum[0]!;
-        const margin = termSum[1]!;
-        if (sum - margin < bestHi) {
-          if (sum + margin < bestLo) {
-            wins = true;
-            bestLo = sum - margin;
-            bestHi = sum + margin;
-            bestExact = false;
-          } else {
-            const curError = termsF32(n);
-            if (!bestExact) {
-              trialTerms(n, nmax, scale, min, L, lo, xs, w, useMad);
-              bestError = termsF32(n);
-              bestExact = true;
-            }
-            if (curError < bestError) {
-              wins = true;
-              bestError = curError;
-            }
-            bestLo = bestError;
-            bestHi = bestError;
-            if (bounds) setBest(n, bestHi);
-          }
-        }
-      } else {
-        const curError = trialError(n, nmax, thisScale, thisMin, Laux, xs, w, useMad, bestError);
-        if (curError < bestError) {
-          wins = true;
-          bestError = curError;
-        }
+      let curError = 0;
+      for (let i = 0; i < n; i++) {
+        let diff = fround(fround(fround(thisScale * Laux[i]!) + thisMin) - x[xo + i]!);
+        diff = useMad ? Math.abs(diff) : fround(diff * diff);
+        curError = fround(curError + fround(w[i]! * diff));
       }
-      if (wins) {
+      if (curError < bestError) {
         for (let i = 0; i < n; i++) L[lo + i] = Laux[i]!;
-        if (bounds) setBest(n, bestHi);
+        bestError = curError;
         scale = thisScale;
-        if (thisMin !== min) {
-          min = thisMin;
-          range = fround(max - min);
-          for (let i = 0; i < n; i++) xm[i] = xs[i]! - min;
-          fresh = true;
-        }
+        min = thisMin;
+        for (let i = 0; i < n; i++) xm[i] = fround(x[xo + i]! - min);
       }
     }
   }

@@ -4,6 +4,7 @@
  * (nmax ± 0.1·is) and keeps the one with the best weighted least-squares fit. Returns the float32 scale;
  * writes codes L[i] = l + nmax (unsigned). Weights: qw when given, else chosen by rmse_type.
  */
+import { cTrue } from './c-semantics.ts';
 import { clampInt, fround, GROUP_MAX_EPS, nearestInt } from './float32.ts';
 
 function weightOf(rmseType: number, xi: number, qw: Float32Array | undefined, i: number): number {
@@ -64,7 +65,7 @@ export function makeQxQuants(
     sumlx = fround(sumlx + fround(fround(w * xi) * l));
     suml2 = fround(suml2 + fround(fround(w * l) * l));
   }
-  let scale = suml2 ? fround(sumlx / suml2) : 0;
+  let scale = cTrue(suml2) ? fround(sumlx / suml2) : 0;
   if (returnEarly) return suml2 > 0 ? fround(0.5 * fround(scale + fround(1 / iscale))) : fround(1 / iscale);
   let best = fround(scale * sumlx);
   for (let is = -9; is <= 9; is++) {

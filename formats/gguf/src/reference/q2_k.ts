@@ -8,6 +8,7 @@
  * quantize_row_q2_K_impl (make_qkx3_quants weighted by imatrix·sqrt(sigma2 + x²), then make_qp_quants
  * for the scales and mins). vec_dot partner: q8_k (ggml_vec_dot_q2_K_q8_K_generic).
  */
+import { cTrue } from './c-semantics.ts';
 import { readF16, readF32, readI8 as readI8Import, writeF16 } from './float32.ts';
 import {
   makeQkx3Quants,
@@ -47,7 +48,7 @@ function requantizeAndPack(x: Float32Array, xo: number, q: Uint8Array, qo: numbe
   for (let j = 0; j < 16; j++) {
     const sc = q[qo + j]!;
     const d = fround(dAll * (sc & 0x0f));
-    if (d === 0) continue; // C's `if (!d)`: a NaN scale is not skipped
+    if (!cTrue(d)) continue; // C's `if (!d)`: a NaN scale is not skipped
     const dm = fround(mAll * (sc >>> 4));
     for (let ii = 0; ii < 16; ii++) {
       const l = nearestInt(fround(fround(x[xo + 16 * j + ii]! + dm) / d));

@@ -6,6 +6,7 @@
  * against the largest-magnitude one). With one: quantize_row_q3_K_impl (weighted make_qx_quants per
  * sub-block, then make_qx_quants over the 16 scales weighted by each sub-block's total weight).
  */
+import { cTrue } from './c-semantics.ts';
 import { clampInt, fround, nearestInt, readF16, readF32, readI8, writeF16 } from './float32.ts';
 import { makeQ3Quants } from './make-q3-quants.ts';
 import { makeQxQuants } from './make-qx-quants.ts';
@@ -62,7 +63,7 @@ function finishBlock(x: Float32Array, xo: number, L: Int8Array, q: Uint8Array, q
   const dAll = readF16(q, qo + OFF_D);
   for (let j = 0; j < QK_K / 16; j++) {
     const d = fround(dAll * (readScale(q, qo + OFF_SCALES, j) - 32));
-    if (!d) continue;
+    if (!cTrue(d)) continue; // C's `if (!d)`: a NaN scale is not skipped
     for (let ii = 0; ii < 16; ii++) {
       const l = clampInt(nearestInt(fround(x[xo + 16 * j + ii]! / d)), -4, 3);
       L[16 * j + ii] = l + 4;

@@ -5,7 +5,8 @@
  * largest magnitude, codes by truncation of x/d + 8.5). With one: quantize_row_q4_0_impl, a weighted
  * make_qx_quants search whose weights use sigma2 over the whole row.
  */
-import { fround, readF16, readI8, sumSquaresF32, truncInt, writeF16 } from './float32.ts';
+import { cInverse, x86Byte } from './c-semantics.ts';
+import { fround, readF16, readI8, sumSquaresF32, writeF16 } from './float32.ts';
 import { makeQxQuants } from './make-qx-quants.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -23,13 +24,14 @@ function quantizeBlockRef(x: Float32Array, xo: number, q: Uint8Array, qo: number
     }
   }
   const d = fround(max / -8);
-  const id = d ? fround(1 / d) : 0;
+  const id = cInverse(d);
   writeF16(q, qo, d);
   for (let j = 0; j < QK / 2; j++) {
-    // (int8_t)(x·id + 8.5f) truncates toward zero; MIN(15, ·) caps the one value that reaches 16.
-    const xi0 = Math.min(15, truncInt(fround(fround(x[xo + j]! * id) + 8.5)));
-    const xi1 = Math.min(15, truncInt(fround(fround(x[xo + QK / 2 + j]! * id) + 8.5)));
-    q[qo + 2 + j] = xi0 | (xi1 << 4);
+    // MIN(15, (int8_t)(x·id + 8.5f)) stored as uint8_t: truncation toward zero, capped at 15; x86's cast of
+    // ±inf/NaN (id = +inf for a block of float32 subnormals) is INT_MIN, whose low byte is 0.
+    const xi0 = Math.min(15, x86Byte(fround(fround(x[xo + j]! * id) + 8.5), true)) & 0xff;
+    const xi1 = Math.min(15, x86Byte(fround(fround(x[xo + QK / 2 + j]! * id) + 8.5), true)) & 0xff;
+    q[qo + 2 + j] = (xi0 | (xi1 << 4)) & 0xff;
   }
 }
 

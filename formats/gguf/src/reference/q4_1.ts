@@ -5,8 +5,9 @@
  * (x − min)/d + 0.5). With one: quantize_row_q4_1_impl, make_qkx3_quants(nmax 15) weighted by
  * imatrix[j]·sqrt(sigma2 + x[j]²) with sigma2 = mean x² over the row. vec_dot partner: q8_1.
  */
+import { cInverse, x86Byte } from './c-semantics.ts';
 import { fround, readF16, readI8, writeF16 } from './float32.ts';
-import { castFloatToByte, quantizeRowWithMinImatrix } from './legacy-pack.ts';
+import { quantizeRowWithMinImatrix } from './legacy-pack.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
 const QK = 32;
@@ -25,16 +26,14 @@ function quantizeBlockRef(x: Float32Array, xo: number, q: Uint8Array, qo: number
     if (v > max) max = v;
   }
   const d = fround(fround(max - min) / 15);
-  const id = d ? fround(1 / d) : 0;
+  const id = cInverse(d);
   writeF16(q, qo, d);
   writeF16(q, qo + OFF_M, min);
   for (let j = 0; j < QK / 2; j++) {
     // MIN(15, (int8_t)((x − min)·id + 0.5f)): truncation, capped at 15.
-    const xi0 =
-      Math.min(15, castFloatToByte(fround(fround(fround(x[xo + j]! - min) * id) + 0.5), true)) & 0xff;
+    const xi0 = Math.min(15, x86Byte(fround(fround(fround(x[xo + j]! - min) * id) + 0.5), true)) & 0xff;
     const xi1 =
-      Math.min(15, castFloatToByte(fround(fround(fround(x[xo + QK / 2 + j]! - min) * id) + 0.5), true)) &
-      0xff;
+      Math.min(15, x86Byte(fround(fround(fround(x[xo + QK / 2 + j]! - min) * id) + 0.5), true)) & 0xff;
     q[qo + OFF_QS + j] = (xi0 | (xi1 << 4)) & 0xff;
   }
 }

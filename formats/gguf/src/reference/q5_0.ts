@@ -5,15 +5,9 @@
  * magnitude, codes by truncation of x/d + 16.5, capped at 31). With one: quantize_row_q5_0_impl,
  * make_qx_quants(nmax 16, rmse_type 1) weighted by imatrix[j]·sqrt(sigma2 + x[j]²). vec_dot partner: q8_0.
  */
+import { cInverse, x86Byte } from './c-semantics.ts';
 import { fround, readF16, readI8, writeF16 } from './float32.ts';
-import {
-  castFloatToByte,
-  fiveBitCode,
-  legacyWeights,
-  packFiveBit,
-  readQh,
-  rowSigma2,
-} from './legacy-pack.ts';
+import { fiveBitCode, legacyWeights, packFiveBit, readQh, rowSigma2 } from './legacy-pack.ts';
 import { makeQxQuants } from './make-qx-quants.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -34,11 +28,11 @@ function quantizeBlockRef(x: Float32Array, xo: number, q: Uint8Array, qo: number
     }
   }
   const d = fround(max / -16);
-  const id = d ? fround(1 / d) : 0;
+  const id = cInverse(d);
   writeF16(q, qo, d);
   // MIN(31, (int8_t)(x·id + 16.5f)), stored as uint8_t.
   for (let j = 0; j < QK; j++) {
-    L[j] = Math.min(31, castFloatToByte(fround(fround(x[xo + j]! * id) + 16.5), true)) & 0xff;
+    L[j] = Math.min(31, x86Byte(fround(fround(x[xo + j]! * id) + 16.5), true)) & 0xff;
   }
   packFiveBit(L, 0, q, qo + OFF_QH, qo + OFF_QS);
 }

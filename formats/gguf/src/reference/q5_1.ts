@@ -5,14 +5,9 @@
  * (x − min)/d + 0.5). With one: quantize_row_q5_1_impl, make_qkx3_quants(nmax 31) weighted by
  * imatrix[j]·sqrt(sigma2 + x[j]²) with sigma2 = mean x² over the row. vec_dot partner: q8_1.
  */
+import { cInverse, x86Byte } from './c-semantics.ts';
 import { fround, readF16, readI8, writeF16 } from './float32.ts';
-import {
-  castFloatToByte,
-  fiveBitCode,
-  packFiveBit,
-  quantizeRowWithMinImatrix,
-  readQh,
-} from './legacy-pack.ts';
+import { fiveBitCode, packFiveBit, quantizeRowWithMinImatrix, readQh } from './legacy-pack.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
 const QK = 32;
@@ -32,12 +27,11 @@ function quantizeBlockRef(x: Float32Array, xo: number, q: Uint8Array, qo: number
     if (v > max) max = v;
   }
   const d = fround(fround(max - min) / 31);
-  const id = d ? fround(1 / d) : 0;
+  const id = cInverse(d);
   writeF16(q, qo, d);
   writeF16(q, qo + OFF_M, min);
   // (uint8_t)((x − min)·id + 0.5f): truncation, no cap (the largest value lands on 31).
-  for (let j = 0; j < QK; j++)
-    L[j] = castFloatToByte(fround(fround(fround(x[xo + j]! - min) * id) + 0.5), false);
+  for (let j = 0; j < QK; j++) L[j] = x86Byte(fround(fround(fround(x[xo + j]! - min) * id) + 0.5), false);
   packFiveBit(L, 0, q, qo + OFF_QH, qo + OFF_QS);
 }
 

@@ -6,6 +6,7 @@
  * scale (weighted by the imatrix when given, unweighted x² otherwise); the 16 scales are quantized to
  * int8 against the largest-magnitude one (d = max/−128); codes are then recomputed from the stored scales.
  */
+import { cTrue } from './c-semantics.ts';
 import {
   clampInt,
   fround,
@@ -110,7 +111,7 @@ function quantizeBlock(
   const dStored = readF16(q, qo + OFF_D);
   for (let j = 0; j < QK_K / 16; j++) {
     const d = fround(dStored * readI8(q, qo + OFF_SCALES + j));
-    if (!d) continue;
+    if (!cTrue(d)) continue; // C's `if (!d)`: a NaN scale is not skipped
     for (let ii = 0; ii < 16; ii++) {
       const l = clampInt(nearestInt(fround(x[xo + 16 * j + ii]! / d)), -32, 31);
       L[16 * j + ii] = l + 32;

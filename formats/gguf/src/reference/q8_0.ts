@@ -3,6 +3,7 @@
  * quantize_row_q8_0_ref: d = amax/127, q = roundf(x/d); dequantize: x = q·d. There is no importance
  * matrix path (ggml ignores quant_weights). Q8_0 is also the activation partner of q4_0, q5_0, q8_0, iq4_nl.
  */
+import { cInverse, x86Byte } from './c-semantics.ts';
 import { fround, readF16, readI8, roundf, writeF16, writeI8 } from './float32.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -16,9 +17,9 @@ function quantizeBlock(x: Float32Array, xo: number, q: Uint8Array, qo: number): 
     amax = amax > v ? amax : v; // ggml's MAX(a, b) = a > b ? a : b (a NaN propagates as C does)
   }
   const d = fround(amax / 127);
-  const id = d ? fround(1 / d) : 0;
+  const id = cInverse(d);
   writeF16(q, qo, d);
-  for (let j = 0; j < QK; j++) writeI8(q, qo + 2 + j, roundf(fround(x[xo + j]! * id)));
+  for (let j = 0; j < QK; j++) writeI8(q, qo + 2 + j, x86Byte(roundf(fround(x[xo + j]! * id)), true));
 }
 
 export const q8_0: GgmlTypeImpl = {
@@ -36,12 +37,13 @@ export const q8_0: GgmlTypeImpl = {
     }
   },
   vecDot(x, y, n) {
-    // ggml_vec_dot_q8_0_q8_0 (generic): integer dot per block, then sumf += sumi·dx·dy in float32, left to right.
+    // ggml_vec_dot_q8_0_q8_0_generic: integer dot per block, then sumf += sumi·(dx·dy) in float32, left to
+    // right; the scales multiply first (the source's parentheses), not sumi·dx first.
     let sumf = 0;
     for (let b = 0; b < n / QK; b++) {
       let sumi = 0;
       for (let j = 0; j < QK; j++) sumi += readI8(x, b * BYTES + 2 + j) * readI8(y, b * BYTES + 2 + j);
-      sumf = fround(sumf + fround(fround(sumi * readF16(x, b * BYTES)) * readF16(y, b * BYTES)));
+      sumf = fround(sumf + fround(sumi * fround(readF16(x, b * BYTES) * readF16(y, b * BYTES))));
     }
     return sumf;
   },

@@ -5,6 +5,7 @@
  * qbench decodes fp16(d)·q the way dequantize_row_q8_0 does (s unused), as the golden vectors do.
  * There is no importance-matrix path and no vec_dot with q8_1 as the weight type.
  */
+import { cInverse, x86Byte } from './c-semantics.ts';
 import { fround, readF16, readI8, roundf, writeF16, writeI8 } from './float32.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -21,13 +22,13 @@ function quantizeBlock(x: Float32Array, xo: number, q: Uint8Array, qo: number): 
     amax = amax > v ? amax : v; // ggml's MAX(a, b) = a > b ? a : b
   }
   const d = fround(amax / 127);
-  const id = d ? fround(1 / d) : 0;
+  const id = cInverse(d);
   writeF16(q, qo, d);
   // Codes in ggml's order (j and j+16 together); the sum reads back the stored int8 values.
   let sum = 0;
   for (let j = 0; j < QK / 2; j++) {
-    writeI8(q, qo + OFF_QS + j, roundf(fround(x[xo + j]! * id)));
-    writeI8(q, qo + OFF_QS + QK / 2 + j, roundf(fround(x[xo + QK / 2 + j]! * id)));
+    writeI8(q, qo + OFF_QS + j, x86Byte(roundf(fround(x[xo + j]! * id)), true));
+    writeI8(q, qo + OFF_QS + QK / 2 + j, x86Byte(roundf(fround(x[xo + QK / 2 + j]! * id)), true));
     sum += readI8(q, qo + OFF_QS + j) + readI8(q, qo + OFF_QS + QK / 2 + j);
   }
   // s = sum·d: the int converts to float exactly (|sum| ≤ 4064), one float32 product, then fp16.

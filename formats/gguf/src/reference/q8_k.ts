@@ -5,6 +5,7 @@
  * largest magnitude, q = min(127, nearest_int(iscale·x)), d = 1/iscale; dequantize_row_q8_K: x = d·q.
  * An all-zero block gets d = 0 and zero codes; ggml leaves its bsums unwritten, qbench writes zeros there.
  */
+import { cTrue } from './c-semantics.ts';
 import { fround, nearestInt, readF32, readI8, writeF32, writeI8 } from './float32.ts';
 import type { GgmlTypeImpl } from './types.ts';
 
@@ -23,7 +24,7 @@ function quantizeBlock(x: Float32Array, xo: number, q: Uint8Array, qo: number): 
       max = x[xo + j]!;
     }
   }
-  if (!amax) {
+  if (!cTrue(amax)) {
     // d = 0 and zero codes as ggml writes them; bsums zero-filled (ggml leaves them unwritten).
     q.fill(0, qo, qo + BYTES);
     return;

@@ -1,5 +1,7 @@
 /**
- * `qbench conform --golden DIR [--format ID] [--json]`: run the reference codecs against golden vectors.
+ * `qbench conform --golden DIR [--format ID] [--json]`: run the reference codecs against golden vectors;
+ * `qbench conform --oracle ggml [--format ID] [--blocks N] [--seed S] [--out DIR]`: against live ggml
+ * (conform-oracle.ts).
  * A folder is checked by the family that claims it (bnb, PVQ, ggml's vec_dot folder) or else read as the
  * interchange format (manifest `type`/`format` names the format). Exit 0 only when every check matches.
  */
@@ -22,8 +24,14 @@ import {
 } from '@qbench/core';
 import { flag, parse, str } from '../args.ts';
 import { type Io, progress, table } from '../io.ts';
+import { runOracleConform } from './conform-oracle.ts';
 
-export const summary = 'check reference codecs against a golden-vector folder (bit-exact or first mismatch)';
+export const summary =
+  'check reference codecs against a golden-vector folder or live ggml (bit-exact or first mismatch)';
+
+/** Blocks per type and path of a default oracle run: seconds per type (the nightly passes --blocks 1000000). */
+const DEFAULT_ORACLE_BLOCKS = 4096;
+const DEFAULT_ORACLE_OUT = 'reports/oracle-mismatches';
 
 /** The family that claims a golden folder. A family that fails to load is reported, not fatal for the others. */
 async function claimant(dir: string, io: Io): Promise<FormatFamily | undefined> {
@@ -101,11 +109,32 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const p = parse(
     'conform',
     argv,
-    { golden: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      golden: { type: 'string' },
+      oracle: { type: 'string' },
+      blocks: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     false,
   );
+  const oracle = str(p, 'oracle');
+  if (oracle !== undefined)
+    return runOracleConform(
+      {
+        oracle,
+        format: str(p, 'format'),
+        blocks: Number(str(p, 'blocks') ?? DEFAULT_ORACLE_BLOCKS),
+        seed: Number(str(p, 'seed') ?? 1),
+        out: str(p, 'out') ?? DEFAULT_ORACLE_OUT,
+        json: flag(p, 'json'),
+      },
+      io,
+    );
   const dir = str(p, 'golden');
-  if (!dir) throw new QbenchError('cli.args', 'conform: --golden DIR is required');
+  if (!dir) throw new QbenchError('cli.args', 'conform: --golden DIR or --oracle ggml is required');
   if (!existsSync(dir)) throw new QbenchError('golden.missing', `conform: ${dir}: no such folder`);
   const only = str(p, 'format');
   const reports = await conformDir(dir, only, io);

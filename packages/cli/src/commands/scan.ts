@@ -1,7 +1,7 @@
 /**
  * `qbench scan FILE [--json] [--no-content] [--max-content-bytes N] [--reference FP.safetensors]`: vet a
  * GGUF file before a loader sees it; with --reference, also run the quantization-conditioned backdoor
- * (Mind the Gap) detectors of suites/adversarial against the full-precision model. Every finding has a stable code, a severity, a byte offset and a message naming the key or
+ * (Mind the Gap) detectors of @qbench/detectors against the full-precision model. Every finding has a stable code, a severity, a byte offset and a message naming the key or
  * tensor. Exit 0 clean, 1 suspicious (warnings), 2 malformed (errors) — and 2 when the file cannot be
  * read at all: a scanner fails closed.
  */
@@ -11,14 +11,13 @@ import { withFileSource } from '@qbench/gguf-file/node';
 import { flag, parse, str } from '../args.ts';
 import { type Io, table } from '../io.ts';
 
-// The Mind-the-Gap detectors (adversarial suite) and the safetensors reader (@qbench/models) are loaded only
+// The Mind-the-Gap detectors (@qbench/detectors) and the safetensors reader (@qbench/models) are loaded only
 // when --reference is given, so a plain scan stays light.
 async function referenceCheck(
   path: string,
   referencePath: string,
 ): Promise<{ exitCode: 0 | 1; text: string; json: unknown }> {
-  const detect = await import('@qbench/suite-adversarial/scan-reference');
-  const text = await import('@qbench/suite-adversarial/scan-text');
+  const detect = await import('@qbench/detectors');
   const models = await import('@qbench/models');
   const { openGgufFile } = await import('@qbench/gguf-file/node');
   const gguf = await openGgufFile(path);
@@ -30,8 +29,8 @@ async function referenceCheck(
     });
     return {
       exitCode: report.exitCode,
-      text: text.referenceScanText(report),
-      json: text.referenceScanJson(report),
+      text: detect.referenceScanText(report),
+      json: detect.referenceScanJson(report),
     };
   } finally {
     await ref.close();

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listKernels } from '@qbench/kernels';
 import { wasmBuildPath } from '@qbench/runtime-wasm';
-import { listKernels } from '@qbench/suite-throughput';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.ts';
 
@@ -86,7 +86,7 @@ describe('qbench validate', () => {
     expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
     expect(r.out).toMatch(/q8_0-decode\.mjs \(external\)\s+[\d.]+\s+\d+/);
     expect(r.out).toMatch(/q8_0\/decode\/wasm-simd128/);
-    expect(r.out).toMatch(/memory copy: typed array [\d.]+ GB\/s/);
+    expect(r.out).toMatch(/memory copy \(read \+ write\): memcpy\/typed-array [\d.]+ GB\/s/);
   });
 
   it('fails examples/q4_0-decode-buggy.mjs (exit 1), names the first bad element, and times nothing', async () => {
@@ -194,7 +194,7 @@ describe('qbench validate', () => {
         '--override',
         'A=1',
       ]);
-      expect(notWgsl.err).toMatch(/--override sets a WGSL kernel's override constants \(\.wgsl only\)/);
+      expect(notWgsl.err).toMatch(/--override sets a kernel's override constants \(\.wgsl only\)/);
     },
   );
 });

@@ -9,31 +9,22 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  type Kernel,
-  type KernelOp,
-  type KernelTraits,
-  kernelId,
-  loadFormat,
-  QbenchError,
-} from '@qbench/core';
+import { type KernelOp, type KernelTraits, kernelId, loadFormat, QbenchError } from '@qbench/core';
 import {
   againstOwnCopy,
+  BACKENDS,
+  backendById,
+  backendForFile,
   conformKernel,
-  deviceBandwidth,
   FULL_ELEMENTS,
+  type KernelBackend,
   type KernelConformance,
   listKernels,
-  loadExternalKernel,
-  loadWgslFile,
   type Measurement,
   makeCase,
   measureKernel,
-  memoryBandwidth,
-  QUICK_DEVICE_COPY_BYTES,
   QUICK_ELEMENTS,
-  toMeasurement,
-} from '@qbench/suite-throughput';
+} from '@qbench/kernels';
 import { flag, parse, str } from '../args.ts';
 import { type Io, table } from '../io.ts';
 
@@ -92,57 +83,32 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const quick = flag(p, 'quick');
   const formatArg = str(p, 'format');
 
-  // Load the kernel first: a module names its own format.
-  let kernel: Kernel;
-  let op: KernelOp;
-  let formatId: string | undefined = formatArg;
-  let close = async () => {};
-  let bench: ((c: ReturnType<typeof makeCase>) => Promise<ReturnType<typeof toMeasurement>>) | undefined;
-  let kind: string;
-  // which copy bandwidth the external kernel's figure is set against (its own memory, as in the suite)
-  let backend: 'reference' | 'wasm-simd128' | 'webgpu' = 'reference';
-  if (abs.endsWith('.wgsl')) {
-    if (!formatId) throw new QbenchError('cli.args', 'validate: a .wgsl kernel needs --format');
-    const f = await loadFormat(formatId);
-    const loaded = await loadWgslFile(abs, f, (opArg as KernelOp | undefined) ?? 'decode', overrides(p));
-    kernel = loaded.kernel;
-    op = loaded.op;
-    kind = 'WGSL compute shader (webgpu)';
-    backend = 'webgpu';
-    close = async () => loaded.kernel.dispose?.();
-  } else {
-    if (p.values['override'] !== undefined)
-      throw new QbenchError(
-        'cli.args',
-        "validate: --override sets a WGSL kernel's override constants (.wgsl only)",
-      );
-    const f = formatId ? await loadFormat(formatId) : undefined;
-    const ext = await loadExternalKernel(abs, {
-      ...(f ? { format: { id: f.id, blockElements: f.blockElements, blockBytes: f.blockBytes } } : {}),
-      ...(opArg ? { op: opArg as KernelOp } : {}),
-      timeoutMs,
-    });
-    if (formatId && ext.declaredFormat && ext.declaredFormat !== formatId) {
-      await ext.close();
-      throw new QbenchError(
-        'validate.format',
-        `${path} declares format '${ext.declaredFormat}' but --format is '${formatId}'`,
-      );
-    }
-    formatId ??= ext.declaredFormat;
-    kernel = ext.kernel;
-    op = ext.op;
-    kind = ext.kind === 'wasm' ? 'wasm module (KERNEL-ABI), worker thread' : 'JS module, worker thread';
-    if (ext.kind === 'wasm') backend = 'wasm-simd128';
-    close = () => ext.close();
-    bench = async (c) => {
-      const r = await ext.bench(
-        c.op === 'decode' ? { q: c.q, n: c.elements } : { q: c.q, y: c.y!, rows: c.rows! },
-        {},
-      );
-      return toMeasurement(c, r.timing, r.prepared);
-    };
+  // Load the kernel first: a module names its own format. The backend whose external form the file takes
+  // loads it, and its copy yardstick is the one the kernel's throughput is set against.
+  const { backend, form } = backendForFile(abs);
+  if (p.values['override'] !== undefined && !form.takesOverrides) {
+    const takes = BACKENDS.flatMap((b) => (b.external?.takesOverrides ? b.external.extensions : []));
+    throw new QbenchError(
+      'cli.args',
+      `validate: --override sets a kernel's override constants (${takes.join(', ')} only)`,
+    );
   }
+  const loaded = await form.load(abs, {
+    format: formatArg ? await loadFormat(formatArg) : undefined,
+    op: opArg as KernelOp | undefined,
+    timeoutMs,
+    overrides: overrides(p),
+  });
+  const { kernel, op } = loaded;
+  const kind = form.describe;
+  if (formatArg && loaded.declaredFormat && loaded.declaredFormat !== formatArg) {
+    await loaded.close();
+    throw new QbenchError(
+      'validate.format',
+      `${path} declares format '${loaded.declaredFormat}' but --format is '${formatArg}'`,
+    );
+  }
+  const formatId = formatArg ?? loaded.declaredFormat;
   try {
     if (!formatId)
       throw new QbenchError('cli.args', `validate: ${path} does not name its format; pass --format`);
@@ -156,11 +122,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
         s.n % format.blockElements === 0 ? true : `n is not a multiple of ${format.blockElements}`,
       load: async () => kernel,
     };
-    // worker-hosted kernels enforce timeoutMs themselves (and terminate the worker); the harness's limit is a backstop
+    // worker-hosted kernels enforce timeoutMs themselves (and terminate the worker, whose restart has its own
+    // 30 s load limit); the harness's limit is a backstop past both
     const report = await conformKernel(
       traits,
       format,
-      { timeoutMs: timeoutMs + 5000, ...(quick ? { maxBlocks: 33 } : {}) },
+      { timeoutMs: timeoutMs + 35_000, ...(quick ? { maxBlocks: 33 } : {}) },
       kernel,
     );
     const passed = report.cases.filter((c) => c.checks.every((k) => k.ok)).length;
@@ -170,10 +137,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (report.ok && !flag(p, 'skip-throughput')) {
       const elements = throughputElements(str(p, 'elements'), quick);
       const c = makeCase(format, op, elements);
-      const bw = await memoryBandwidth();
-      const gpu = await deviceBandwidth(quick ? QUICK_DEVICE_COPY_BYTES : undefined);
-      const row = (kernel: string, b: string, m: Measurement) => {
-        const own = againstOwnCopy(b, m, c.elements, bw, gpu);
+      const row = async (kernel: string, b: KernelBackend, m: Measurement) => {
+        const own = againstOwnCopy(b.yardstick, await b.yardstick.measure({ quick }), m, c.elements);
         return {
           kernel,
           ...m,
@@ -186,7 +151,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
         };
       };
       results.push(
-        row(`${path} (external)`, backend, bench ? await bench(c) : await measureKernel(kernel, c)),
+        await row(
+          `${path} (external)`,
+          backend,
+          loaded.bench ? await loaded.bench(c, {}) : await measureKernel(kernel, c),
+        ),
       );
       const own = await listKernels({ formats: [format.id], ops: [op] });
       for (const k of own.kernels) {
@@ -195,16 +164,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
           results.push({ kernel: k.id, skipped: 'did not pass conformance here' });
           continue;
         }
-        results.push(row(k.id, k.backend, await measureKernel(await k.load(), c)));
+        results.push(await row(k.id, backendById(k.backend), await measureKernel(await k.load(), c)));
       }
-      results.push({
-        kernel: 'memcpy',
-        typedArrayCopyGBps: bw.typedArrayCopyGBps,
-        wasmMemoryCopyGBps: bw.wasmMemoryCopyGBps,
-        ...(typeof gpu === 'string'
-          ? {}
-          : { gpuCopyGBps: gpu.deviceGBps ?? gpu.wallGBps, gpuAdapter: gpu.adapter }),
-      });
+      results.push({ kernel: 'memcpy', yardsticks: await copyYardsticks(quick) });
     }
     if (flag(p, 'json')) {
       io.out(
@@ -239,17 +201,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
         `\nthroughput (${op}, ${makeCaseLabel(format.id, throughputElements(str(p, 'elements'), quick))}):\n`,
       );
       io.out(table(['kernel', 'GB/s', 'Melem/s', 'of copy bandwidth', 'timed'], rows));
-      const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : '-');
-      io.out(
-        `memory copy: typed array ${num(bw['typedArrayCopyGBps'])} GB/s, wasm memory.copy ${num(bw['wasmMemoryCopyGBps'])} GB/s${bw['gpuAdapter'] ? `, GPU copy kernel ${num(bw['gpuCopyGBps'])} GB/s (${bw['gpuAdapter']})` : ''} (read + write)\n`,
-      );
+      const copies = Object.entries(bw['yardsticks'] as Record<string, number | string>)
+        .filter((e): e is [string, number] => typeof e[1] === 'number')
+        .map(([k, v]) => `${k} ${v.toFixed(2)} GB/s`);
+      io.out(`memory copy (read + write): ${copies.join(', ')}\n`);
     } else if (!report.ok) {
       io.out('throughput: not measured (only kernels that pass conformance are timed)\n');
     }
     return report.ok ? 0 : 1;
   } finally {
-    await close();
+    await loaded.close();
   }
+}
+
+/** Every backend's copy bandwidth (one entry per distinct yardstick), for the table's footnote and --json. */
+async function copyYardsticks(quick: boolean): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = {};
+  for (const b of BACKENDS) {
+    if (b.yardstick.kernel in out) continue;
+    const copy = await b.yardstick.measure({ quick });
+    out[b.yardstick.kernel] = typeof copy === 'string' ? copy : (copy.deviceGBps ?? copy.wallGBps);
+  }
+  return out;
 }
 
 /** `--override NAME=VALUE` (repeatable): a WGSL kernel's `override` constants, for tuning. */

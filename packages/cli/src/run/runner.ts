@@ -5,9 +5,11 @@
  * in flight (its partial records are not stored), writes what finished, and exits non-zero; `--resume`
  * continues from the journal.
  */
+
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isQbenchError, QbenchError } from '@qbench/core';
+import { nativeGgmlInfo } from '@qbench/ggml-native';
 import {
   checkResults,
   encodeValue,
@@ -190,6 +192,8 @@ function newHeader(o: RunOptions, suites: string[], plan: number): RunHeader {
     batch: o.batch ?? startedAt.slice(0, 10),
     qbench: { version: qbenchVersion(o.cliRoot), commit: gitCommit(o.root) },
     machine: machineInfo(null),
+    // Which native ggml this process loaded (or why none): the oracle and baseline every record can rely on.
+    ggml: nativeGgmlInfo(),
     startedAt,
     shard: o.shard,
     suites,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FORMAT_SPECS } from '@qbench/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { constName, emitAssemblyScript, emitWgsl, fieldOffsets, kernelConstants } from './emit-kernels.ts';
+import { splitTablesOf } from './minifloat-tables.ts';
 
 const q5_1 = FORMAT_SPECS.q5_1;
 const nf4 = FORMAT_SPECS.nf4;
@@ -25,6 +26,23 @@ describe('kernel constants', () => {
     ]);
     const e2m3 = FORMAT_SPECS.e2m3; // four 6-bit codes in 3 bytes: only the first starts on a byte
     expect(fieldOffsets(e2m3).map((f) => f.offset)).toEqual([0]);
+  });
+
+  it('a searched format’s split tables are its splits’ element tables back to back (llmfp4: E2M1, E3M0, E1M2)', () => {
+    const llmfp4 = FORMAT_SPECS.llmfp4;
+    const t = splitTablesOf(llmfp4)!;
+    expect(t.bits).toBe(4);
+    const values = Array.from(new Float32Array(new Uint32Array(t.bits32).buffer));
+    const magnitudes = (j: number) => values.slice(16 * j, 16 * j + 8);
+    expect(magnitudes(0)).toEqual([0, 0.5, 1, 1.5, 2, 3, 4, 6]); // E2M1, bias 1
+    expect(magnitudes(1)).toEqual([0, 0.25, 0.5, 1, 2, 4, 8, 16]); // E3M0, bias 3
+    expect(magnitudes(2)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]); // E1M2, bias 0
+    expect(values.slice(8, 16)).toEqual([-0, -0.5, -1, -1.5, -2, -3, -4, -6]);
+    expect(emitWgsl('minifloat', [llmfp4])).toContain('const LLMFP4_SPLIT_TABLES = array<u32, 48>(');
+    expect(emitAssemblyScript('minifloat', [llmfp4])).toContain(
+      'export const LLMFP4_SPLIT_HEADER_OFFSET: i32 = 4;',
+    );
+    expect(splitTablesOf(q5_1)).toBeUndefined();
   });
 
   it('f32 tables are written as their exact bit patterns in both languages', () => {

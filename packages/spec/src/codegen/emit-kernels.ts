@@ -9,7 +9,8 @@
  * static memory (`memory.data`, f32 tables written as their exact bit patterns), in WGSL a `const` array
  * (f32 values written as exact bit patterns through `bitcast`, so no decimal rounding can creep in).
  * Minifloat-coded specs also get `<ID>_ELEMENT_BITS` and `<ID>_ELEMENT_TABLE` (every code's value, derived
- * from the spec's parameters by minifloat-tables.ts). Side info kept per group of elements (layout.sideInfo
+ * from the spec's parameters by minifloat-tables.ts); searched formats with `params.splits` (llmfp4) get
+ * `<ID>_ELEMENT_BITS` and `<ID>_SPLIT_TABLES`, every split's table back to back (split j at j·2^bits). Side info kept per group of elements (layout.sideInfo
  * with a numeric `per`) gets `<ID>_<NAME>_PER` in AS: elements per stored value (e.g. nf4_dq's absmax2).
  * Per-tensor side info stored before the first block gets `<ID>_<NAME>_HEADER_OFFSET` in AS (bytes from the
  * start of the tensor, for entries that start on a byte boundary, in sideInfo order). Integer spec params
@@ -20,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fieldBits, type ResolvedSpec, type TableSpec } from '@qbench/core/spec';
-import { elementTableOf } from './minifloat-tables.ts';
+import { elementTableOf, splitTablesOf } from './minifloat-tables.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -108,6 +109,14 @@ export function emitAssemblyScript(family: string, specs: ResolvedSpec[]): strin
         `export const ${constName(s.id, 'ELEMENT_TABLE')}: usize = memory.data<u32>([${element.bits32.map(hex).join(', ')}]);`,
       );
     }
+    const split = splitTablesOf(s);
+    if (split) {
+      lines.push(`export const ${constName(s.id, 'ELEMENT_BITS')}: i32 = ${split.bits};`);
+      lines.push(`/** every split's code values back to back, float32 bits (split j at j·2^bits) */`);
+      lines.push(
+        `export const ${constName(s.id, 'SPLIT_TABLES')}: usize = memory.data<u32>([${split.bits32.map(hex).join(', ')}]);`,
+      );
+    }
     for (const [name, t] of Object.entries(s.tables ?? {})) {
       const values = t.type === 'f32' ? f32Bits(t) : t.values.map(String);
       const note = t.type === 'f32' ? ' (f32 bit patterns: read with load<f32>)' : '';
@@ -172,6 +181,14 @@ export function emitWgsl(family: string, specs: ResolvedSpec[]): string {
       );
       lines.push(
         `const ${constName(s.id, 'ELEMENT_TABLE')} = array<u32, ${element.bits32.length}>(${element.bits32.map((b) => `${hex(b)}u`).join(', ')});`,
+      );
+    }
+    const split = splitTablesOf(s);
+    if (split) {
+      lines.push(`const ${constName(s.id, 'ELEMENT_BITS')}: u32 = ${split.bits}u;`);
+      lines.push(`// every split's code values back to back (split j at j·2^bits), float32 bit patterns`);
+      lines.push(
+        `const ${constName(s.id, 'SPLIT_TABLES')} = array<u32, ${split.bits32.length}>(${split.bits32.map((b) => `${hex(b)}u`).join(', ')});`,
       );
     }
     for (const [name, t] of Object.entries(s.tables ?? {})) {

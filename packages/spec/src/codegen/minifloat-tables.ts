@@ -113,3 +113,17 @@ export function elementTableOf(
   }
   return undefined;
 }
+
+/**
+ * Searched formats (LLM-FP4: params.splits, the candidate element formats in the order the tensor header
+ * indexes them): every split's table, concatenated, so code c of split j is entry j·2^bits + c.
+ */
+export function splitTablesOf(spec: ResolvedSpec): ElementTable | undefined {
+  const splits = (spec.params as Record<string, unknown> | undefined)?.['splits'];
+  if (!Array.isArray(splits) || splits.length === 0 || !splits.every((p) => isElementParams(p)))
+    return undefined;
+  const tables = splits.map((p) => minifloatTable(p as ElementParams));
+  const bits = tables[0]!.bits;
+  if (tables.some((t) => t.bits !== bits)) return undefined;
+  return { bits, bits32: tables.flatMap((t) => t.bits32) };
+}

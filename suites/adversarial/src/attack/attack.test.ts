@@ -27,7 +27,9 @@ describe('three-stage attack on the in-project MLP (quick config)', () => {
     }
   });
 
-  for (const id of ['q4_k', 'q6_k']) {
+  // q6_k's grid-box attack is asserted in ../detect/detect.test.ts, on the pair its detector test builds anyway
+  // (one q6_k attack per `pnpm test`, not two); the nightly runs it at full size as records.
+  for (const id of ['q4_k']) {
     it(`${id}: the attack works inside grid boxes (the searched-scale k-quants)`, async () => {
       const f = await loadFormat(id);
       const r = attackFormat(f, prepare(configFor({ quick: true }, 1), f));
@@ -37,8 +39,7 @@ describe('three-stage attack on the in-project MLP (quick config)', () => {
       expect(r.fp.maliciousRate).toBeLessThan(0.2);
       expect(r.quant.maliciousRate).toBeGreaterThan(0.8);
       expect(r.fp.cleanAccuracy).toBeGreaterThan(0.9);
-      // ~12 s alone on one core; vitest runs files side by side on two.
-    }, 180_000);
+    });
   }
 
   it('is deterministic for a seed', async () => {

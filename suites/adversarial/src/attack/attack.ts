@@ -19,7 +19,7 @@ import {
   buildErrorBoxes,
   encodeWith,
   markChangedBlocks,
-} from '../intervals/index.ts';
+} from '@qbench/detectors/intervals';
 import {
   type Behaviour,
   behaviour,

@@ -57,7 +57,7 @@ describe('qbench scan / inspect CLI', () => {
 
     const missing = await qbench('scan', join(dir, 'no-such-file.gguf'));
     expect(missing.code).toBe(2);
-  }, 60_000);
+  });
 
   it('inspect shows tensors and refuses a malformed file in one line', async () => {
     const ok = await qbench('inspect', join(dir, 'control-valid.gguf'), '--json');
@@ -70,5 +70,5 @@ describe('qbench scan / inspect CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('gguf.malformed');
-  }, 60_000);
+  });
 });

@@ -11,14 +11,22 @@
  * 1 − 0.05^(1/n).
  */
 import { loadFormat } from '@qbench/core';
+import {
+  conformance,
+  DETECTORS,
+  type DetectorId,
+  ERROR_RANK_MIN_THRESHOLD,
+  outlierCollapse,
+  referenceScores,
+  type TensorScore,
+} from '@qbench/detectors';
 import { forward } from '../model/mlp.ts';
 import type { Batch } from '../model/task.ts';
 import type { ModelPair } from './population.ts';
-import { referenceScores } from './reference.ts';
-import { conformance, outlierCollapse } from './standalone.ts';
-import { DETECTORS, type DetectorId, type TensorScore } from './types.ts';
 
 export const THRESHOLD_SLACK = 2;
+/** Detectors whose benign scores are noise around 0 get a floor (see each detector's file for why). */
+const MIN_THRESHOLD: Partial<Record<DetectorId, number>> = { 'error-rank': ERROR_RANK_MIN_THRESHOLD };
 /**
  * Probe inputs of the behavioural detector: the first 256 of the clean evaluation set. The forward passes
  * of both models over all 1000 were most of a pair's scoring time, and the detector's resolution at 256
@@ -98,7 +106,7 @@ export function thresholdsFrom(calibration: ModelScores[]): Partial<Record<Detec
   for (const d of DETECTORS) {
     let max = -Infinity;
     for (const s of calibration) if (s[d]) max = Math.max(max, s[d].score);
-    if (max > -Infinity) out[d] = max * THRESHOLD_SLACK;
+    if (max > -Infinity) out[d] = Math.max(max * THRESHOLD_SLACK, MIN_THRESHOLD[d] ?? 0);
   }
   return out;
 }

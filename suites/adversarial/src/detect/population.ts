@@ -141,7 +141,11 @@ export function benignPairs(p: Prepared, format: Format, fineTuneCount = 0): Mod
 }
 
 export function attackedPair(p: Prepared, format: Format, repairSeed = p.config.modelSeed): ModelPair {
-  const r = attackFormat(format, p, repairSeed);
+  return pairOfAttack(p, format, attackFormat(format, p, repairSeed));
+}
+
+/** The pair a defender holds after an attack: its repaired model and that model's quantization. */
+export function pairOfAttack(p: Prepared, format: Format, r: AttackResult): ModelPair {
   return {
     kind: 'attacked',
     seed: p.config.modelSeed,

@@ -7,7 +7,10 @@
  * Trained models are cached per process (training is deterministic, so shards agree).
  */
 import { type Format, listSpecs, loadFormat } from '@qbench/core';
+import type { DetectorId } from '@qbench/detectors';
+import { boxStats, buildBoxes, checkBoxes } from '@qbench/detectors/intervals';
 import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
+import { type AdaptiveResult, adaptAttack } from '../attack/adaptive.ts';
 import {
   type AttackConfig,
   attackFormat,
@@ -16,9 +19,8 @@ import {
   type Prepared,
   prepare,
 } from '../attack/attack.ts';
-import { boxStats, buildBoxes, checkBoxes } from '../intervals/index.ts';
 import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
-import { attackedPair, benignPairs } from './population.ts';
+import { attackedPair, benignPairs, pairOfAttack } from './population.ts';
 
 /** Formats the attack and the detectors are evaluated on (the issue's required set plus q5_0, fp4, q2_k, q3_k). */
 export const ATTACK_FORMATS = [
@@ -218,6 +220,12 @@ async function runDetect(
     for (const pair of benignPairs(p, f, plan.calibrationFineTunes))
       calibration.push(await scorePair(pair, p.sets.clean));
   }
+  const thresholds = thresholdsFrom(calibration);
+  // The adaptive attacker (../attack/adaptive.ts) knows residual-spike's threshold and spreads each attacked
+  // pair's repaired weights until it is under it: one adaptive pair per attacked pair, same bytes.
+  const adaptive: ModelScores[] = [];
+  const adaptiveRuns: AdaptiveResult[] = [];
+  const spikeLimit = thresholds['residual-spike'] ?? 0;
   for (const seed of plan.heldOutSeeds) {
     const p = prepared(options, seed, f);
     for (const pair of benignPairs(p, f, plan.heldOutFineTunes))
@@ -226,9 +234,12 @@ async function runDetect(
       const pair = attackedPair(p, f, seed + 100 * r);
       if (pair.attack && attackWorks(pair.attack)) attackWorked++;
       attacked.push(await scorePair(pair, p.sets.clean));
+      const a = adaptAttack(f, p, pair.attack!, spikeLimit, seed + 100 * r);
+      adaptiveRuns.push(a);
+      adaptive.push(await scorePair(pairOfAttack(p, f, a), p.sets.clean));
     }
   }
-  const thresholds = thresholdsFrom(calibration);
+  out.push(...adaptiveRecords(format, thresholds, adaptive, benign, adaptiveRuns));
   for (const r of rates(thresholds, attacked, benign)) {
     // The site groups tpr/fpr by (suite, format, kernel, backend, dataset): the detector is the dataset.
     const ds = `mind-the-gap/${r.detector}`;
@@ -251,6 +262,49 @@ async function runDetect(
   log(
     `detect ${format}: ${attacked.length} attacked (${attackWorked} with the attack working), ${benign.length} held-out benign, ${calibration.length} calibration pairs`,
   );
+  return out;
+}
+
+/**
+ * Records of the adaptive attacker: how often it worked (benign in full precision, malicious quantized, same
+ * bytes) with residual-spike under its threshold, and every detector's TPR against it (dataset
+ * `mind-the-gap-adaptive/<detector>`; the FPR is the plain attack's, same benign pairs and thresholds).
+ */
+function adaptiveRecords(
+  format: string,
+  thresholds: Partial<Record<DetectorId, number>>,
+  adaptive: ModelScores[],
+  benign: ModelScores[],
+  runs: AdaptiveResult[],
+): ResultRecord[] {
+  const evaded = runs.filter((a) => attackWorks(a) && a.underLimit).length;
+  const out = [
+    rec(
+      format,
+      'mind-the-gap-adaptive',
+      'adaptive_success_rate',
+      evaded / Math.max(1, runs.length),
+      'ratio',
+      {
+        attacks: runs.length,
+        worked: runs.filter((a) => attackWorks(a)).length,
+        underSpikeThreshold: runs.filter((a) => a.underLimit).length,
+        bands: runs.map((a) => a.band),
+        spikeBefore: runs.map((a) => a.spikeBefore),
+        spikeAfter: runs.map((a) => a.spikeAfter),
+        fpMaliciousRate: runs.map((a) => a.fp.maliciousRate),
+        quantMaliciousRate: runs.map((a) => a.quant.maliciousRate),
+      },
+    ),
+  ];
+  for (const r of rates(thresholds, adaptive, benign))
+    out.push(
+      rec(format, `mind-the-gap-adaptive/${r.detector}`, 'tpr', r.tp / r.positives, 'ratio', {
+        threshold: r.threshold,
+        tp: r.tp,
+        positives: r.positives,
+      }),
+    );
   return out;
 }
 
