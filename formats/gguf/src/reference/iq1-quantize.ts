@@ -230,6 +230,8 @@ export function quantizeRowIq1S(x: Float32Array, q: Uint8Array, imatrix?: Float3
       }
       q[qo + 34 + 2 * ib] = h & 0xff;
       q[qo + 35 + 2 * ib] = h >> 8;
+      if (!(scale >= 0)) ggmlAbort('iq1_s', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       shifts[ib] = bestShift;
       maxScale = MAX(maxScale, scale);
@@ -338,6 +340,8 @@ export function quantizeRowIq1M(x: Float32Array, q: Uint8Array, imatrix?: Float3
       q[qo + 2 * ib] = index[0]! & 255;
       q[qo + 2 * ib + 1] = index[1]! & 255;
       q[qo + 32 + ib] = (index[0]! >> 8) | ((index[1]! >> 8) << 4);
+      if (!(scale >= 0)) ggmlAbort('iq1_m', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       shifts[ib] = bestK;
       maxScale = MAX(maxScale, scale);

@@ -73,6 +73,8 @@ export function quantizeRowIq2Xxs(x: Float32Array, q: Uint8Array, imatrix?: Floa
         q2[2 * ib] = (q2[2 * ib]! | (g << (8 * k))) >>> 0;
         q2[2 * ib + 1] = (q2[2 * ib + 1]! | (blockSigns[k]! << (7 * k))) >>> 0;
       }
+      if (!(scale >= 0)) ggmlAbort('iq2_xxs', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       maxScale = MAX(maxScale, scale);
     }
@@ -121,6 +123,8 @@ export function quantizeRowIq2Xs(x: Float32Array, q: Uint8Array, imatrix?: Float
         for (let k = 0; k < 2; k++) blockSigns[k] = ~blockSigns[k]! & 127;
       }
       for (let k = 0; k < 2; k++) q2[2 * ib + k] = gridIndexOf(b, b.L, k, 'iq2_xs') | (blockSigns[k]! << 9);
+      if (!(scale >= 0)) ggmlAbort('iq2_xs', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       maxScale = MAX(maxScale, scale);
     }

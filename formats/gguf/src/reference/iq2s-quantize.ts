@@ -4,7 +4,7 @@
  * only), then d = max_scale/31 (stored times 0.9875) and 4-bit scales per 16 weights.
  */
 import { clampInt, fround, nearestInt, writeF16 } from './float32.ts';
-import { QK_K } from './iq-common.ts';
+import { ggmlAbort, QK_K } from './iq-common.ts';
 import { gridSearch } from './iq-neighbours.ts';
 import { gridIndexOf, MAX, Scratch, scanTrialScales, setWeights, superBlockSumX2 } from './iq-search.ts';
 import { setAsideSigns } from './iq3-quantize.ts';
@@ -48,6 +48,8 @@ export function quantizeRowIq2S(x: Float32Array, q: Uint8Array, imatrix?: Float3
         q[qo + 66 + (i8 >> 2)] = q[qo + 66 + (i8 >> 2)]! | ((g >> 8) << (2 * (i8 % 4)));
         q[qo + 34 + i8] = blockSigns[k]!;
       }
+      if (!(scale >= 0)) ggmlAbort('iq2_s', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       maxScale = MAX(maxScale, scale);
     }

@@ -5,7 +5,7 @@
  * ls = clamp(nearest_int(0.5·(s/d − 1)), 0, 15).
  */
 import { clampInt, fround, nearestInt, writeF16 } from './float32.ts';
-import { QK_K } from './iq-common.ts';
+import { ggmlAbort, QK_K } from './iq-common.ts';
 import { gridSearch } from './iq-neighbours.ts';
 import { gridIndexOf, MAX, Scratch, scanTrialScales, setWeights, superBlockSumX2 } from './iq-search.ts';
 
@@ -96,6 +96,8 @@ export function quantizeRowIq3Xxs(x: Float32Array, q: Uint8Array, imatrix?: Floa
       for (let k = 0; k < 8; k++) q[qo + 2 + 8 * ib + k] = gridIndexOf(b, b.L, k, 'iq3_xxs');
       scalesAndSigns[ib] =
         blockSigns[0]! | (blockSigns[1]! << 7) | (blockSigns[2]! << 14) | (blockSigns[3]! << 21);
+      if (!(scale >= 0)) ggmlAbort('iq3_xxs', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       maxScale = MAX(maxScale, scale);
     }
@@ -152,6 +154,8 @@ export function quantizeRowIq3S(x: Float32Array, q: Uint8Array, imatrix?: Float3
       qsPos += 8;
       q.set(blockSigns, signsPos);
       signsPos += 4;
+      if (!(scale >= 0)) ggmlAbort('iq3_s', 'GGML_ASSERT(scale >= 0): the block scale is NaN');
+
       scales[ib] = scale;
       maxScale = MAX(maxScale, scale);
     }
