@@ -57,6 +57,13 @@ export function ggmlCodec(
           `${id}: importance matrix has ${options.imatrix.length} values, expected one per column (${nPerRow})`,
         );
       }
+      if (impl.requiresImatrix && !options.imatrix) {
+        throw new QbenchError(
+          'codec.imatrix-required',
+          `${id}: ggml's quantizer requires an importance matrix (ggml_quantize_requires_imatrix); pass one value per column (${nPerRow})`,
+          { format: id },
+        );
+      }
       if (options.nonFinite !== 'propagate') checkFinite(id, x);
       const rowBytes = (nPerRow / be) * bb;
       const q = new Uint8Array((x.length / nPerRow) * rowBytes);

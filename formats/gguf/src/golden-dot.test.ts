@@ -46,7 +46,7 @@ describe('ggml vec_dot golden handler', () => {
 
   it('every implemented type encodes x and y bit-exactly and dots within tolerance, per row', async () => {
     const report = await conformDotFolder(dotDir);
-    expect(report.cases).toHaveLength(18); // 15 from the shared set + nvfp4, q1_0, q2_0 added from the live library
+    expect(report.cases).toHaveLength(25); // 15 from the shared set, nvfp4, q1_0, q2_0 and the seven i-quants from the live library
     for (const c of report.cases) {
       if (!GGML_TYPES[c.format]) {
         // Not implemented: visible skips, not passes.
@@ -83,6 +83,13 @@ describe('ggml vec_dot golden handler', () => {
       'iq4_xs·q8_k (partner)',
       'tq1_0·q8_k (partner)',
       'tq2_0·q8_k (partner)',
+      'iq2_xxs·q8_k (partner)',
+      'iq2_xs·q8_k (partner)',
+      'iq3_xxs·q8_k (partner)',
+      'iq1_s·q8_k (partner)',
+      'iq3_s·q8_k (partner)',
+      'iq2_s·q8_k (partner)',
+      'iq1_m·q8_k (partner)',
     ]);
     for (const c of report.cases) {
       expect(c.format).toBe('q8_k');

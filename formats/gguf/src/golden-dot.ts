@@ -9,7 +9,8 @@
  * Types (or partners) without an implementation get checks marked `skipped`, never a silent pass. With
  * `format` set, only that type's case is checked, or, for a partner-only type (q8_k, q8_1), its partner
  * checks in every case that uses it; a type the folder does not mention gets an empty report.
- * The manifest's cases have no `name`, so this reads it itself (every file sha256-verified).
+ * A case may name `x_imatrix` (one value per column): x was quantized with it (the i-quants whose quantizer
+ * requires one). The manifest's cases have no `name`, so this reads it itself (every file sha256-verified).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ interface DotCase {
   nrows: number;
   n: number;
   files: Record<'x_in' | 'y_in' | 'x_q' | 'y_q', string>;
+  /** Importance matrix for x's quantization (one value per column), for types whose quantizer requires one. */
+  xImatrix?: string;
   sha256: Record<string, string>;
   /** ggml_cpu_vec_dot per row, from the exact float32 bits. */
   ggml: number[];
@@ -94,6 +97,9 @@ function parseCase(c: unknown, index: number, manifestPath: string): DotCase {
     fileMap[role] = stringField(files[role], `${where}.files.${role}`);
     shaMap[role] = stringField(sha[role], `${where}.sha256.${role}`);
   }
+  if (files['x_imatrix'] !== undefined) {
+    shaMap['x_imatrix'] = stringField(sha['x_imatrix'], `${where}.sha256.x_imatrix`);
+  }
   const kernel = c['ggml_cpu_vec_dot'];
   const exact = c['exact_f64_dot_of_dequantized'];
   if (!Array.isArray(kernel) || kernel.length !== nrows || !Array.isArray(exact) || exact.length !== nrows) {
@@ -119,6 +125,9 @@ function parseCase(c: unknown, index: number, manifestPath: string): DotCase {
     nrows,
     n,
     files: fileMap,
+    ...(files['x_imatrix'] !== undefined
+      ? { xImatrix: stringField(files['x_imatrix'], `${where}.files.x_imatrix`) }
+      : {}),
     sha256: shaMap,
     ggml: ggmlBits.map((b) => bitsToF32(Number.parseInt(b, 16))),
     ggmlBits,
@@ -210,6 +219,9 @@ function conformCase(dir: string, c: DotCase): ConformCase {
   const xIn = bytesToF32(readVerified(dir, c.files.x_in, c.sha256['x_in']!, total * 4));
   const yIn = bytesToF32(readVerified(dir, c.files.y_in, c.sha256['y_in']!, total * 4));
   const xq = readVerified(dir, c.files.x_q, c.sha256['x_q']!, c.nrows * xBytes);
+  const imatrix = c.xImatrix
+    ? bytesToF32(readVerified(dir, c.xImatrix, c.sha256['x_imatrix']!, c.n * 4))
+    : undefined;
   const checks: ConformCheck[] = [];
   const xImpl = GGML_TYPES[c.xType]!;
   const yImpl = GGML_TYPES[c.yType];
@@ -226,7 +238,9 @@ function conformCase(dir: string, c: DotCase): ConformCase {
   for (let r = 0; r < c.nrows; r++) {
     const xRow = xIn.subarray(r * c.n, (r + 1) * c.n);
     const xqRow = xq.subarray(r * xBytes, (r + 1) * xBytes);
-    checks.push(compareRow('encode', xqRow, x.codec.encode(xRow), xImpl.blockBytes, r));
+    checks.push(
+      compareRow('encode', xqRow, x.codec.encode(xRow, imatrix ? { imatrix } : {}), xImpl.blockBytes, r),
+    );
     if (typeof y === 'string' || !yq || !yImpl) {
       checks.push(skipped('partner', `row ${r}: ${y}`), skipped('dot', `row ${r}: partner ${y}`));
       continue;

@@ -44,6 +44,9 @@ export class Quantizers {
     const call = this.#refName(type);
     checkLength(call, 'output', q.length, this.#types.rowBytes(type, x.length));
     const f = this.#base.get(call, 'void %s(const void *x, void *y, int64_t k)');
+    // The i-quants' _ref functions (iq3_xxs, iq3_s, iq2_s) assert the grids of ggml_quantize_init and abort
+    // the process without them; unlike ggml_quantize_chunk they do not call it. It is idempotent.
+    this.init(type);
     f(x, q, x.length);
   }
 

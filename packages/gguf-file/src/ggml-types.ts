@@ -28,27 +28,17 @@ export interface GgmlTypeFacts {
 /** One past the largest id ggml knows (GGML_TYPE_COUNT). */
 export const GGML_TYPE_COUNT = 43;
 
-/** The super-block size of k-quants and most i-quants (QK_K). */
-const QK_K = 256;
-
 // The ids qbench has no gguf spec for: [id, type_name, blck_size, type_size, is_quantized], sizes as the
 // static_asserts in ggml-common.h spell them. Every other id comes from its spec (specRow); an id in both
 // is a test failure, so a row is deleted here when its spec arrives (one source per fact).
 const ROWS: ReadonlyArray<readonly [number, string, number, number, boolean]> = [
   [4, 'q4_2', 0, 0, false], // removed: type_traits[4] "DEPRECATED"
   [5, 'q4_3', 0, 0, false], // removed: type_traits[5] "DEPRECATED"
-  [16, 'iq2_xxs', QK_K, 2 + (QK_K / 8) * 2, true],
-  [17, 'iq2_xs', QK_K, 2 + (QK_K / 8) * 2 + QK_K / 32, true],
-  [18, 'iq3_xxs', QK_K, 2 + 3 * (QK_K / 8), true],
-  [19, 'iq1_s', QK_K, 2 + QK_K / 8 + QK_K / 16, true],
-  [21, 'iq3_s', QK_K, 2 + 13 * (QK_K / 32) + QK_K / 64, true],
-  [22, 'iq2_s', QK_K, 2 + QK_K / 4 + QK_K / 16, true],
   [24, 'i8', 1, 1, false],
   [25, 'i16', 1, 2, false],
   [26, 'i32', 1, 4, false],
   [27, 'i64', 1, 8, false],
   [28, 'f64', 1, 8, false],
-  [29, 'iq1_m', QK_K, QK_K / 8 + QK_K / 16 + QK_K / 32, true],
   [31, 'q4_0_4_4', 0, 0, false], // removed: "use Q4_0 with runtime repacking"
   [32, 'q4_0_4_8', 0, 0, false], // removed
   [33, 'q4_0_8_8', 0, 0, false], // removed

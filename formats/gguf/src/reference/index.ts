@@ -1,5 +1,12 @@
 /** Every ggml type this family implements, by spec id. One table; backends look types up here. */
 import { bf16, f16, f32 } from './floats.ts';
+import { iq1_m } from './iq1_m.ts';
+import { iq1_s } from './iq1_s.ts';
+import { iq2_s } from './iq2_s.ts';
+import { iq2_xs } from './iq2_xs.ts';
+import { iq2_xxs } from './iq2_xxs.ts';
+import { iq3_s } from './iq3_s.ts';
+import { iq3_xxs } from './iq3_xxs.ts';
 import { iq4_nl } from './iq4_nl.ts';
 import { iq4_xs } from './iq4_xs.ts';
 import { mxfp4 } from './mxfp4.ts';
@@ -46,6 +53,13 @@ export const GGML_TYPES: Readonly<Record<string, GgmlTypeImpl>> = Object.freeze(
   nvfp4,
   q1_0,
   q2_0,
+  iq2_xxs,
+  iq2_xs,
+  iq3_xxs,
+  iq1_s,
+  iq3_s,
+  iq2_s,
+  iq1_m,
 });
 
 export type { GgmlTypeImpl } from './types.ts';

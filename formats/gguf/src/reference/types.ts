@@ -14,6 +14,11 @@ export interface GgmlTypeImpl {
    * type has one; types without one ignore it, as ggml does.
    */
   quantizeRow(x: Float32Array, q: Uint8Array, imatrix?: Float32Array): void;
+  /**
+   * ggml_quantize_requires_imatrix: ggml's quantizer asserts an importance matrix (iq2_xxs, iq2_xs,
+   * iq1_s); the codec refuses to encode without one ('codec.imatrix-required').
+   */
+  readonly requiresImatrix?: boolean;
   /** ggml's dequantize_row_*: `y.length` elements from `q`. */
   dequantizeRow(q: Uint8Array, y: Float32Array): void;
   /** Spec id of ggml's vec_dot_type for this type (the activation partner). */

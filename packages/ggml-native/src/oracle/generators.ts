@@ -35,6 +35,16 @@ export const IMATRIX_KINDS = [
 ] as const;
 export type ImatrixKind = (typeof IMATRIX_KINDS)[number];
 
+/**
+ * Kinds left out of a type's encode inputs because ggml's quantizer aborts the process on them (the spec's
+ * params.ggmlEncodeAborts, e.g. the i-quants' neighbour search on magnitudes whose weighted distances
+ * overflow float32): an abort cannot be caught in-process, and qbench reproduces it as 'codec.ggml-abort'.
+ */
+export interface GeneratorExclusions {
+  readonly blocks?: readonly BlockKind[];
+  readonly imatrix?: readonly ImatrixKind[];
+}
+
 /** What a generated row is made of: one kind per block, and the imatrix kind. */
 export interface RowRecipe {
   readonly blocks: readonly BlockKind[];
@@ -215,18 +225,23 @@ export function generateRow(
   blockElements: number,
   x: Float32Array,
   imatrix?: Float32Array,
+  exclude?: GeneratorExclusions,
 ): RowRecipe {
   const rng = new SplitMix64(seed);
   const nBlocks = x.length / blockElements;
   const uniform = rng.uniform() < 0.5;
-  const first = pick(rng, BLOCK_KINDS);
+  const blockKinds = exclude?.blocks ? BLOCK_KINDS.filter((k) => !exclude.blocks!.includes(k)) : BLOCK_KINDS;
+  const imatrixKinds = exclude?.imatrix
+    ? IMATRIX_KINDS.filter((k) => !exclude.imatrix!.includes(k))
+    : IMATRIX_KINDS;
+  const first = pick(rng, blockKinds);
   const blocks: BlockKind[] = [];
   for (let b = 0; b < nBlocks; b++) {
-    const kind = uniform ? first : pick(rng, BLOCK_KINDS);
+    const kind = uniform ? first : pick(rng, blockKinds);
     blocks.push(kind);
     fillBlock(kind, rng, x.subarray(b * blockElements, (b + 1) * blockElements));
   }
-  const imatrixKind = pick(rng, IMATRIX_KINDS);
+  const imatrixKind = pick(rng, imatrixKinds);
   if (imatrix) fillImatrix(imatrixKind, rng, imatrix);
   return { blocks, imatrix: imatrixKind };
 }

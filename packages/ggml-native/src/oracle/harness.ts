@@ -155,6 +155,7 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
             t.blockElements,
             x.subarray(r * nPerRow, (r + 1) * nPerRow),
             imatrix,
+            t.encodeExclusions,
           ),
         );
       const want = new Uint8Array(nRows * rowBytes);

@@ -3,6 +3,7 @@
  * codec, its role, and the paths its spec says differ from ggml on purpose (params.ggmlRefDiffers).
  */
 import { listSpecs, loadFormat, type ReferenceCodec } from '@qbench/core';
+import type { GeneratorExclusions } from './generators.ts';
 
 export interface OracleType {
   readonly id: string;
@@ -15,6 +16,8 @@ export interface OracleType {
   readonly refQuantizerDiffers?: string;
   /** Why qbench has no encoder for this type (decode paths only), if it has none. */
   readonly encodeUnavailable?: string;
+  /** Input kinds ggml's quantizer aborts on (the spec's params.ggmlEncodeAborts), left out of encode paths. */
+  readonly encodeExclusions?: GeneratorExclusions;
 }
 
 /** Every gguf spec with a ggml type id, optionally only `only`; loaded through the registry. */
@@ -26,6 +29,7 @@ export async function oracleTypes(only?: string): Promise<OracleType[]> {
   for (const s of specs) {
     const format = await loadFormat(s.id);
     const differs = s.params?.['ggmlRefDiffers'];
+    const aborts = s.params?.['ggmlEncodeAborts'] as GeneratorExclusions | undefined;
     // An encoder that works neither without nor with an importance matrix (some i-quants need one) is
     // missing: that type is compared on the decode paths only.
     let encodeUnavailable: string | undefined;
@@ -48,6 +52,7 @@ export async function oracleTypes(only?: string): Promise<OracleType[]> {
       codec: format.reference,
       ...(typeof differs === 'string' ? { refQuantizerDiffers: `${s.id} spec: ${differs}` } : {}),
       ...(encodeUnavailable ? { encodeUnavailable } : {}),
+      ...(aborts ? { encodeExclusions: { blocks: aborts.blocks, imatrix: aborts.imatrix } } : {}),
     });
   }
   return out;

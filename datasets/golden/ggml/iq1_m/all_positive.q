@@ -1,0 +1,1 @@
+ÿ‰“µ9WÅÿ“èWJ™x2ÿT©ÿå9®t’þÿC°·×EWwuUVrv÷wRugD~?¶Ý¶½¶-BÿyÈÿ’,ÿYø¾ÿÿÿëë›>E‘°ýA&·ÃtU÷ugv~_ôwtDttTtnk¶¯Íµ-5’ÿ’‰dÿóÚ˜H9·ÿèÿ“ÿóÈ·H6È­ŽÿtÝWÿÕ_WwFwwõwtuTrõ··M¶½þ-þÿÿÝUEB´·þ“6“ëèÈ¶Šóÿÿ¬ÿÿÈ<¡ÈyëwwGEDWWwOD÷Gww{uµïvýn½­-

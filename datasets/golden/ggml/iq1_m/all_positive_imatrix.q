@@ -1,0 +1,1 @@
+yÈ““ÿ9UÅŽèRJøx2½·©ÿå93W’WþÿS}WõÇWuTVrôwWTuwW5ÍöË6½®+EÿyÿÈW’0ûÿÿ’‹ÿëë›ö°1°ý¬©·Ãtõ×u÷vUuwôtttttl	~ùí¹--T™ÿ“WèÿöÚ}ÿÿÿåÿ“6yÈ·H65®Žæ’©W©D_u÷VwÕu|UT}uuµkoíµ¯ö-Ž¬97VEB´·Ž“6ÿ6èÑ´éÿy’H¬ÿÈ°RèyëEw×EDU÷wFöÕGwG|uu¿®+VËd+
