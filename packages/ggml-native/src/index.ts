@@ -7,6 +7,7 @@ import { CpuTraits } from './cpu-traits.ts';
 import { Dequantizers } from './dequantize.ts';
 import { GgufReader } from './gguf.ts';
 import { loadGgml } from './load.ts';
+import { MatMul } from './matmul.ts';
 import { Quantizers } from './quantize.ts';
 import { SymbolTable } from './symbols.ts';
 import { TypeTable } from './type-table.ts';
@@ -40,6 +41,8 @@ export interface NativeGgml {
   readonly quantize: Quantizers;
   readonly dequantize: Dequantizers;
   readonly cpu: CpuTraits;
+  /** ggml_mul_mat on the CPU backend, one thread: the matvec path llama.cpp runs. */
+  readonly matmul: MatMul;
   readonly gguf: GgufReader;
 }
 
@@ -88,6 +91,7 @@ export function nativeGgml(): NativeGgmlStatus {
       quantize: new Quantizers(base, types),
       dequantize: new Dequantizers(base, types),
       cpu: new CpuTraits(g.koffi, cpu, types),
+      matmul: new MatMul(g.koffi, base, cpu, types),
       gguf: new GgufReader(g.koffi, base),
     },
   };
@@ -103,4 +107,5 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
 export { locateGgml, platformKey } from './locate.ts';
+export type { StagedMatVec } from './matmul.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

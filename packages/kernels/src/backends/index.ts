@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { QbenchError } from '@qbench/core';
 import type { ExternalForm, KernelBackend } from './backend.ts';
 import { externalBackend } from './external/index.ts';
+import { ggmlNativeBackend } from './ggml-native/index.ts';
 import { referenceBackend } from './reference/index.ts';
 import { wasmSimd128Backend } from './wasm-simd128/index.ts';
 import { webgpuBackend } from './webgpu/index.ts';
@@ -15,6 +16,7 @@ export const BACKENDS: readonly KernelBackend[] = [
   wasmSimd128Backend,
   webgpuBackend,
   externalBackend,
+  ggmlNativeBackend,
 ];
 
 export const BACKEND_IDS: readonly string[] = BACKENDS.map((b) => b.id);
