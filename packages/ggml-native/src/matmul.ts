@@ -67,8 +67,9 @@ export class MatMul {
     const b = this.#base;
     const tensorOverhead = Number(b.get('ggml_tensor_overhead', 'size_t %s(void)')());
     const graphOverhead = Number(b.get('ggml_graph_overhead', 'size_t %s(void)')());
-    // three tensors with data (each padded to GGML_MEM_ALIGN), their headers, one graph, slack for alignment
-    const memSize = wBytes + yBytes + 4 * rows + 4 * tensorOverhead + graphOverhead + 4096;
+    // three tensors with data and their headers, one graph, and slack for ggml's per-object alignment and
+    // headers: running short is a GGML_ASSERT, which aborts the process, so err on the large side
+    const memSize = wBytes + yBytes + 4 * rows + 4 * tensorOverhead + graphOverhead + (1 << 20);
     const init = b.get('ggml_init', 'void *%s(qbench_ggml_init_params params)');
     const ctx: unknown = init({ mem_size: memSize, mem_buffer: null, no_alloc: false });
     if (ctx === null) throw new QbenchError('native.alloc', `ggml_init(${memSize} bytes) returned NULL`);

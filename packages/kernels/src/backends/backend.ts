@@ -72,6 +72,11 @@ export interface KernelBackend {
    * the format items, not as kernel verdicts.
    */
   readonly oracle: boolean;
+  /**
+   * Its figures are the baseline every other backend's figure for the same format and op is also given as a
+   * ratio to (native ggml: the home implementation), measured in the same run on the same tensor.
+   */
+  readonly baseline?: boolean;
   /** Relative cost of timing one of its kernels, for sharding (reference kernels are ~10× slower). */
   readonly timingWeight: number;
   /** Its kernels for these formats (listing never compiles a shader or loads a GPU; `load()` does). */

@@ -133,6 +133,7 @@ export const ggmlNativeBackend: KernelBackend = {
   summary:
     "ggml's own CPU kernels (pinned @node-llama-cpp prebuilt, best CPU variant, one thread) through koffi",
   oracle: false,
+  baseline: true,
   timingWeight: 1,
   async list(formats) {
     const s = nativeGgml();
