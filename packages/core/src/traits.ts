@@ -127,7 +127,18 @@ export interface DotKernel {
   dispose?(): void;
 }
 
-export type Kernel = DecodeKernel | DotKernel;
+/**
+ * A kernel that quantizes float32 values (a whole number of blocks) into the format's bytes, as the reference
+ * encodes them (one row of x.length elements).
+ */
+export interface EncodeKernel {
+  encode(x: Float32Array): Uint8Array | Promise<Uint8Array>;
+  /** Optional: stage x once for repeated timed runs (see PreparedRun; result() is not used for bytes). */
+  prepare?(x: Float32Array): PreparedRun | Promise<PreparedRun>;
+  dispose?(): void;
+}
+
+export type Kernel = DecodeKernel | DotKernel | EncodeKernel;
 
 export interface KernelTraits {
   /** `format/op/backend` */

@@ -120,7 +120,7 @@ async function timeKernelOnce(
   let kernel: Kernel | undefined;
   let m: Measurement;
   try {
-    c = makeCase(f, traits.op === 'dot' ? 'dot' : 'decode', elements);
+    c = makeCase(f, traits.op, elements);
     kernel = await traits.load();
     m = await measureKernel(kernel, c);
   } catch (e) {

@@ -5,10 +5,13 @@
  *   decode: dequantize_row_<t> over the whole tensor, one call (the tensor is one row of k elements);
  *   dot:    the activation quantized once to the type's vec_dot_type with the CPU from_float (what llama.cpp
  *           does per token), then ggml_mul_mat on the CPU backend, one thread, one graph compute per matrix
- *           (so koffi's per-call cost enters once, not per row); prepare() stages both, run() is the product.
+ *           (so koffi's per-call cost enters once, not per row); prepare() stages both, run() is the product;
+ *   encode: quantize_row_<t>_ref over the whole tensor, one call (ggml's deterministic reference quantizer,
+ *           the one qbench's reference codecs are bit-exact with; the SIMD from_float of q8_0/q8_1/q8_K is
+ *           not, and is checked through `qbench validate --kernel` instead).
  * Its yardstick is the host's memory copy, the memory ggml works in.
  */
-import type { DecodeKernel, DotKernel, Format, KernelTraits, PreparedRun } from '@qbench/core';
+import type { DecodeKernel, DotKernel, EncodeKernel, Format, KernelTraits, PreparedRun } from '@qbench/core';
 import { kernelId, QbenchError } from '@qbench/core';
 import { type NativeGgml, nativeGgml } from '@qbench/ggml-native';
 import type { CopyYardstick, KernelBackend } from '../backend.ts';
@@ -44,6 +47,25 @@ function decodeKernel(ggml: NativeGgml, type: number): DecodeKernel {
       // one call for the whole tensor: dequantize_row takes any whole number of blocks as one row
       ggml.dequantize.dequantizeRow(type, q, y.length === n ? y : y.subarray(0, n));
       return y;
+    },
+  };
+}
+
+function encodeKernel(ggml: NativeGgml, type: number): EncodeKernel {
+  const rowBytes = (n: number) => ggml.types.rowBytes(type, n);
+  return {
+    encode(x) {
+      const q = new Uint8Array(rowBytes(x.length));
+      ggml.quantize.quantizeRowRef(type, x, q);
+      return q;
+    },
+    prepare(x) {
+      const q = new Uint8Array(rowBytes(x.length));
+      return {
+        run: () => ggml.quantize.quantizeRowRef(type, x, q),
+        result: () => new Float32Array(0),
+        dispose() {},
+      };
     },
   };
 }
@@ -96,6 +118,20 @@ function nativeKernels(ggml: NativeGgml, formats: readonly Format[]): KernelTrai
         backend: ID,
         supports,
         load: () => load(() => decodeKernel(ggml, type)),
+      });
+    // a spec that documents a difference from quantize_row_<t>_ref (iq4_nl's search) makes it a visible skip
+    const refDiffers = format.spec.params?.['ggmlRefDiffers'];
+    if (ggml.quantize.hasRef(type))
+      out.push({
+        id: kernelId(format.id, 'encode', ID),
+        format: format.id,
+        op: 'encode',
+        backend: ID,
+        supports: (s) =>
+          typeof refDiffers === 'string'
+            ? `the ${format.id} spec says quantize_row_${ggml.types.info(type).name}_ref differs: ${refDiffers}`
+            : supports(s),
+        load: () => load(() => encodeKernel(ggml, type)),
       });
     const traits = ggml.cpu.get(type);
     // a dot needs ggml's vec_dot for the type and a from_float for its partner, and a qbench dot to check against
