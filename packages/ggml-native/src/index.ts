@@ -106,6 +106,7 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
+export { type Koffi, loadKoffi } from './koffi.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export type { StagedMatVec } from './matmul.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

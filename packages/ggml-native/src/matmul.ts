@@ -11,9 +11,6 @@ import type { Koffi } from './koffi.ts';
 import type { SymbolTable } from './symbols.ts';
 import type { TypeTable } from './type-table.ts';
 
-/** GGML_TYPE_F32: the result tensor's type. */
-const GGML_F32 = 0;
-
 export interface StagedMatVec {
   /** One graph compute: rows dot products. */
   run(): void;
@@ -23,7 +20,7 @@ export interface StagedMatVec {
   dispose(): void;
 }
 
-let paramsStruct: unknown;
+let paramsRegistered = false;
 
 export class MatMul {
   readonly #koffi: Koffi;
@@ -37,11 +34,9 @@ export class MatMul {
     this.#cpu = cpu;
     this.#types = types;
     // koffi registers struct names process-wide: once, however many bindings are built
-    paramsStruct ??= koffi.struct('qbench_ggml_init_params', {
-      mem_size: 'size_t',
-      mem_buffer: 'void *',
-      no_alloc: 'bool',
-    });
+    if (!paramsRegistered)
+      koffi.struct('qbench_ggml_init_params', { mem_size: 'size_t', mem_buffer: 'void *', no_alloc: 'bool' });
+    paramsRegistered = true;
   }
 
   /**

@@ -30,7 +30,6 @@ import {
   type Format,
   type GoldenCase,
   generate,
-  isQbenchError,
   type Kernel,
   type KernelTraits,
   loadFamily,

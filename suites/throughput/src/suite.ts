@@ -146,7 +146,7 @@ export const throughputSuite: Suite = {
   },
   async runItem(item, options, ctx: RunContext) {
     if (item.id === MEMCPY_ITEM) return memcpyRecords(options);
-    const [format, op] = item.id.split('/');
+    const [format] = item.id.split('/');
     const { kernels, unavailable } = await listKernels({ formats: [format!] });
     const traits = kernels.find((k) => k.id === item.id);
     const elements = elementsFor(options);
