@@ -2,8 +2,8 @@
  * `qbench validate` on native kernels (.so with ggml's C signatures, hosted in a child process): the C
  * examples under examples/native/ are built with gcc where a compiler exists (skipped with the reason
  * otherwise). The correct q8_0 decoder passes; the one with a one-element bug fails naming that element;
- * the one that segfaults on one case and writes past its output on another gets those verdicts for exactly
- * those cases while every other case still runs and passes — qbench survives.
+ * the one that segfaults on one case, writes past its output on another and hangs on a third gets those
+ * verdicts for exactly those cases while every other case still runs and passes — qbench survives.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -82,8 +82,8 @@ describe.skipIf(noCompiler !== undefined)(`validate --kernel lib.so --symbol NAM
     });
   });
 
-  it('a segfault and an out-of-bounds write are verdicts for their cases; the other cases still run', async () => {
-    const r = await validate(libs['q8_0-decode-crash']!);
+  it('a segfault, an out-of-bounds write and a hang are verdicts for their cases; the other cases still run', async () => {
+    const r = await validate(libs['q8_0-decode-crash']!, '--timeout', '1500');
     expect(r.code).toBe(1);
     const line = (name: string) => r.out.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
     expect(line('blocks=7')).toMatch(
@@ -92,9 +92,12 @@ describe.skipIf(noCompiler !== undefined)(`validate --kernel lib.so --symbol NAM
     expect(line('blocks=3')).toMatch(
       /FAIL .*kernel\.oob: dequantize_row_q8_0\(k=96\) wrote outside its output: byte 0 past the end of the 384-byte output/,
     );
-    for (const ok of ['blocks=1', 'blocks=2', 'blocks=31', 'blocks=33', 'random bytes (33 blocks)'])
+    expect(line('blocks=31')).toMatch(
+      /FAIL .*kernel\.timeout: timeout: dequantize_row_q8_0\(k=992\) did not return within 1500 ms \(kernel process killed\)/,
+    );
+    for (const ok of ['blocks=1', 'blocks=2', 'blocks=33', 'random bytes (33 blocks)'])
       expect(line(ok)).toMatch(/ pass/);
-    expect(r.out).toMatch(/conformance: FAIL — \d+ passed, 2 failed/);
+    expect(r.out).toMatch(/conformance: FAIL — \d+ passed, 3 failed/);
   });
 
   it('a library without the symbol, or a symbol whose name says no op, is an error naming it', async () => {
