@@ -131,6 +131,16 @@ describe('throughput suite', () => {
       const nm = byMetric(n);
       // the baseline itself has no ratio; its figure is the one the wasm ratio was computed from (timed once)
       expect(nm['native_ratio']).toBeUndefined();
+      // ggml quantizes the activation once per row, apart from the product: reported beside the dot, not in it
+      expect(nm['activation_quantize_ns']).toMatchObject({
+        unit: 'ns',
+        details: {
+          elements: 4096,
+          excludedFromDot: true,
+          what: expect.stringMatching(/^4096 activations to q8_0 \(ggml CPU from_float/),
+        },
+      });
+      expect(nm['activation_quantize_ns']!.value).toBeGreaterThan(0);
       expect(nm['throughput_gbps']!.details!['timed']).toBe('kernel only (inputs staged)');
       const r = wm['native_ratio']!;
       expect(r).toMatchObject({

@@ -26,6 +26,7 @@ import {
   runConformance,
   summarizeFailures,
   type ThroughputCase,
+  timeRuns,
 } from '@qbench/kernels';
 import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
 
@@ -71,8 +72,23 @@ async function noteDevice(backend: KernelBackend, ctx: RunContext): Promise<void
   if (d) ctx.setGpuAdapter(d);
 }
 
+/** A dot's activation quantization, timed on its own where the kernel does it apart from the product. */
+interface ActivationRecord {
+  metric: 'activation_quantize_ns';
+  value: number;
+  unit: 'ns';
+  details: Record<string, unknown>;
+}
+
 type Timed =
-  | { ok: true; m: Measurement; c: ThroughputCase; own: OwnCopyFigure; conf: KernelConformance }
+  | {
+      ok: true;
+      m: Measurement;
+      c: ThroughputCase;
+      own: OwnCopyFigure;
+      conf: KernelConformance;
+      activation?: ActivationRecord;
+    }
   | { ok: false; error: string };
 
 /** One timing per kernel and run size per process: a baseline's figure serves its own item and every ratio. */
@@ -119,10 +135,12 @@ async function timeKernelOnce(
   let c: ThroughputCase;
   let kernel: Kernel | undefined;
   let m: Measurement;
+  let activation: ActivationRecord | undefined;
   try {
     c = makeCase(f, traits.op, elements);
     kernel = await traits.load();
     m = await measureKernel(kernel, c);
+    activation = await timeActivation(kernel, c);
   } catch (e) {
     // a failed measurement is a record, never a crash of the run
     return { ok: false, error: `measurement failed: ${e instanceof Error ? e.message : String(e)}` };
@@ -130,7 +148,36 @@ async function timeKernelOnce(
     kernel?.dispose?.();
   }
   const copy = await backend.yardstick.measure({ quick: options.quick === true });
-  return { ok: true, m, c, conf, own: againstOwnCopy(backend.yardstick, copy, m, c.elements) };
+  const own = againstOwnCopy(backend.yardstick, copy, m, c.elements);
+  return { ok: true, m, c, conf, own, ...(activation ? { activation } : {}) };
+}
+
+/**
+ * The activation's quantization of a dot whose kernel does it apart from the product (native ggml): not in
+ * the dot's figure (ggml quantizes once per activation row and reuses it for every weight row), so it is
+ * reported beside it. Kernels that quantize inside the call (qbench's wasm dots) have it in their figure.
+ */
+async function timeActivation(kernel: Kernel, c: ThroughputCase): Promise<ActivationRecord | undefined> {
+  if (c.op !== 'dot' || !('prepareActivation' in kernel) || !kernel.prepareActivation) return undefined;
+  const a = kernel.prepareActivation(c.y!);
+  try {
+    const t = await timeRuns(() => a.run(), {});
+    return {
+      metric: 'activation_quantize_ns',
+      value: t.medianNs,
+      unit: 'ns',
+      details: {
+        what: a.describe,
+        elements: c.y!.length,
+        minNs: t.minNs,
+        maxNs: t.maxNs,
+        runs: t.runs,
+        excludedFromDot: true,
+      },
+    };
+  } finally {
+    a.dispose();
+  }
 }
 
 export const throughputSuite: Suite = {
@@ -228,6 +275,7 @@ export const throughputSuite: Suite = {
       });
     }
     records.push(...(await nativeRatio(traits, kernels, f, options, ctx, own, base)));
+    if (t.activation) records.push({ ...base, backend: traits.backend, ...t.activation });
     return records;
   },
 };

@@ -87,6 +87,14 @@ function dotKernel(ggml: NativeGgml, format: Format, type: number): DotKernel {
   };
   return {
     prepare,
+    prepareActivation(y) {
+      const yq = new Uint8Array(ggml.types.rowBytes(vdt, y.length));
+      return {
+        run: () => quantizer.fromFloat(y, yq),
+        dispose() {},
+        describe: `${y.length} activations to ${ggml.types.info(vdt).name} (ggml CPU from_float, once per activation row)`,
+      };
+    },
     dot(q, y, rows) {
       const p = prepare(q, y, rows);
       try {
