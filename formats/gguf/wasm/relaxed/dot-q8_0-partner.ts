@@ -9,6 +9,8 @@
  *         Σ y per activation block computed once per call;
  *   q8_0: b = |x|, a = y with x's sign (|y| ≤ 127 from the q8_0 quantizer, so negation is exact); a block with
  *         a code x = −128 (|x| = 128 is outside 0..127) takes the plain simd128 integer dot instead.
+ * Both take four blocks at a time (integer sums transposed into one vector, the four fp16 scales converted
+ * together, the products formed lane by lane) and add the four products to the row sum one by one.
  * Memory map of `<id>_dot(w, y, rows, n, dst)` as in dot-q8_0-partner.ts.
  */
 import { f16ToF32 } from '../../../../packages/runtime-wasm/assembly/float';
@@ -42,18 +44,75 @@ let ysums: usize = 0;
   return yq;
 }
 
+/** The four i32x4 partial sums of four blocks, each summed across its lanes: [Σs0, Σs1, Σs2, Σs3]. */
+@inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const t0 = i32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const t1 = i32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+}
+
+/**
+ * Four fp16 values (low 16 bits of each i32 lane) to float32, exactly as f16ToF32 does each: exponent and
+ * mantissa moved into place and scaled by 2^112 (exact, subnormals included: wasm does not flush them), inf
+ * and NaN (payload kept) by bits, then the sign.
+ */
+@inline function f16x4ToF32(h: v128): v128 {
+  const em = v128.and(h, i32x4.splat(0x7fff));
+  const finite = f32x4.mul(i32x4.shl(em, 13), f32x4.splat(reinterpret<f32>(0x77800000)));
+  const special = v128.or(i32x4.splat(0x7f800000), i32x4.shl(v128.and(em, i32x4.splat(0x3ff)), 13));
+  const value = v128.bitselect(special, finite, i32x4.ge_s(em, i32x4.splat(0x7c00)));
+  return v128.or(value, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+/** The four fp16 scales of blocks b..b+3 of a row (at `at`, `stride` bytes apart), as float32. */
+@inline function scales4(at: usize, stride: usize): v128 {
+  let h = i32x4.splat(<i32>load<u16>(at));
+  h = i32x4.replace_lane(h, 1, <i32>load<u16>(at + stride));
+  h = i32x4.replace_lane(h, 2, <i32>load<u16>(at + 2 * stride));
+  h = i32x4.replace_lane(h, 3, <i32>load<u16>(at + 3 * stride));
+  return f16x4ToF32(h);
+}
+
+/** Σ q·y of one q4_0 block against its q8_0 activation block, as i32x4 partial sums. */
+@inline function q4_0Block(x: usize, y: usize, mask: v128): v128 {
+  const v = v128.load(x + Q4_0_QS_OFFSET);
+  return i32x4.add(
+    relaxedDot(v128.load(y + Q8_0_QS_OFFSET), v128.and(v, mask)),
+    relaxedDot(v128.load(y + Q8_0_QS_OFFSET + 16), i8x16.shr_u(v, 4)),
+  );
+}
+
+/**
+ * Four blocks at a time: their integer sums and fp16 scales in one vector each, the products
+ * (sumi·dx)·dy lane by lane (the same two float32 roundings per block as the scalar form), then added to
+ * sumf one block after the other, left to right, as the reference does.
+ */
 @inline function q4_0Row(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   const mask = i8x16.splat(0x0f);
-  for (let b = 0; b < blocks; b++) {
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
     const x = w + <usize>b * Q4_0_BLOCK_BYTES;
     const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
-    const v = v128.load(x + Q4_0_QS_OFFSET);
-    const acc = i32x4.add(
-      relaxedDot(v128.load(y + Q8_0_QS_OFFSET), v128.and(v, mask)),
-      relaxedDot(v128.load(y + Q8_0_QS_OFFSET + 16), i8x16.shr_u(v, 4)),
+    const s = hsum4(
+      q4_0Block(x, y, mask),
+      q4_0Block(x + Q4_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES, mask),
+      q4_0Block(x + 2 * Q4_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES, mask),
+      q4_0Block(x + 3 * Q4_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES, mask),
     );
-    const sumi = sumI32x4(acc) - 8 * load<i32>(ysums + (<usize>b << 2));
+    const sumi = i32x4.sub(s, i32x4.shl(v128.load(ysums + (<usize>b << 2)), 3));
+    const p = f32x4.mul(
+      f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q4_0_D_OFFSET, Q4_0_BLOCK_BYTES)),
+      v128.load(dys + (<usize>b << 2)),
+    );
+    sumf += f32x4.extract_lane(p, 0);
+    sumf += f32x4.extract_lane(p, 1);
+    sumf += f32x4.extract_lane(p, 2);
+    sumf += f32x4.extract_lane(p, 3);
+  }
+  for (; b < blocks; b++) {
+    const x = w + <usize>b * Q4_0_BLOCK_BYTES;
+    const sumi = sumI32x4(q4_0Block(x, yq + <usize>b * Q8_0_BLOCK_BYTES, mask)) - 8 * load<i32>(ysums + (<usize>b << 2));
     sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q4_0_D_OFFSET))) * load<f32>(dys + (<usize>b << 2));
   }
   return sumf;
@@ -63,20 +122,44 @@ let ysums: usize = 0;
   return relaxedDot(v128.bitselect(i8x16.neg(y), y, i8x16.lt_s(x, i8x16.splat(0))), i8x16.abs(x));
 }
 
+/** Σ x·y of one q8_0 block against its activation block, as i32x4 partial sums (see the header on −128). */
+@inline function q8_0Block(x: usize, y: usize, m128: v128): v128 {
+  const x0 = v128.load(x + Q8_0_QS_OFFSET);
+  const x1 = v128.load(x + Q8_0_QS_OFFSET + 16);
+  const y0 = v128.load(y + Q8_0_QS_OFFSET);
+  const y1 = v128.load(y + Q8_0_QS_OFFSET + 16);
+  return v128.any_true(v128.or(i8x16.eq(x0, m128), i8x16.eq(x1, m128)))
+    ? i32x4.add(dotI8x16(x0, y0), dotI8x16(x1, y1))
+    : i32x4.add(signedDot(x0, y0), signedDot(x1, y1));
+}
+
+/** Four blocks at a time, as q4_0Row (same roundings per block, added left to right). */
 @inline function q8_0Row(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   const m128 = i8x16.splat(-128);
-  for (let b = 0; b < blocks; b++) {
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
     const x = w + <usize>b * Q8_0_BLOCK_BYTES;
     const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
-    const x0 = v128.load(x + Q8_0_QS_OFFSET);
-    const x1 = v128.load(x + Q8_0_QS_OFFSET + 16);
-    const y0 = v128.load(y + Q8_0_QS_OFFSET);
-    const y1 = v128.load(y + Q8_0_QS_OFFSET + 16);
-    const acc = v128.any_true(v128.or(i8x16.eq(x0, m128), i8x16.eq(x1, m128)))
-      ? i32x4.add(dotI8x16(x0, y0), dotI8x16(x1, y1))
-      : i32x4.add(signedDot(x0, y0), signedDot(x1, y1));
-    sumf += (<f32>sumI32x4(acc) * f16ToF32(load<u16>(x + Q8_0_D_OFFSET))) * load<f32>(dys + (<usize>b << 2));
+    const sumi = hsum4(
+      q8_0Block(x, y, m128),
+      q8_0Block(x + Q8_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES, m128),
+      q8_0Block(x + 2 * Q8_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES, m128),
+      q8_0Block(x + 3 * Q8_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES, m128),
+    );
+    const p = f32x4.mul(
+      f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES)),
+      v128.load(dys + (<usize>b << 2)),
+    );
+    sumf += f32x4.extract_lane(p, 0);
+    sumf += f32x4.extract_lane(p, 1);
+    sumf += f32x4.extract_lane(p, 2);
+    sumf += f32x4.extract_lane(p, 3);
+  }
+  for (; b < blocks; b++) {
+    const x = w + <usize>b * Q8_0_BLOCK_BYTES;
+    const sumi = sumI32x4(q8_0Block(x, yq + <usize>b * Q8_0_BLOCK_BYTES, m128));
+    sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q8_0_D_OFFSET))) * load<f32>(dys + (<usize>b << 2));
   }
   return sumf;
 }
