@@ -17,8 +17,23 @@ import { describe, expect, it } from 'vitest';
 import { GGML_TYPES } from './reference/index.ts';
 
 const goldenRoot = fileURLToPath(new URL('../../../datasets/golden/ggml', import.meta.url));
+/** Regression cases the live ggml oracle wrote where qbench once diverged (datasets/golden/README.md). */
+const oracleRoot = fileURLToPath(new URL('../../../datasets/golden/ggml-oracle', import.meta.url));
 
 const ggmlSpecs = Object.values(FORMAT_SPECS).filter((s) => s.family === 'gguf');
+
+/** Every case of the interchange folder `dir` encodes and decodes bit-exact with the reference. */
+async function expectBitExact(id: string, dir: string): Promise<void> {
+  const format = await loadFormat(id);
+  const report = conformInterchangeFolder(format, openGoldenFolder(dir));
+  const failures = report.cases.flatMap((c) =>
+    c.checks
+      .filter((k) => !k.ok)
+      .map((k) => `${c.case} ${k.op}: ${k.mismatch ? describeMismatch(k.mismatch) : k.detail}`),
+  );
+  expect(report.cases.length).toBeGreaterThan(0);
+  expect(failures).toEqual([]);
+}
 
 describe('ggml golden vectors', () => {
   it('every gguf spec has a reference implementation', () => {
@@ -28,16 +43,12 @@ describe('ggml golden vectors', () => {
 
   for (const spec of ggmlSpecs) {
     const dir = join(goldenRoot, spec.id);
-    it.runIf(existsSync(dir))(`${spec.id}: encode and decode are bit-exact on every case`, async () => {
-      const format = await loadFormat(spec.id);
-      const report = conformInterchangeFolder(format, openGoldenFolder(dir));
-      const failures = report.cases.flatMap((c) =>
-        c.checks
-          .filter((k) => !k.ok)
-          .map((k) => `${c.case} ${k.op}: ${k.mismatch ? describeMismatch(k.mismatch) : k.detail}`),
-      );
-      expect(report.cases.length).toBeGreaterThan(0);
-      expect(failures).toEqual([]);
-    });
+    it.runIf(existsSync(dir))(`${spec.id}: encode and decode are bit-exact on every case`, () =>
+      expectBitExact(spec.id, dir),
+    );
+    const regressions = join(oracleRoot, spec.id);
+    it.runIf(existsSync(regressions))(`${spec.id}: the oracle's regression cases replay bit-exact`, () =>
+      expectBitExact(spec.id, regressions),
+    );
   }
 });

@@ -3,7 +3,8 @@
  * The activation row is quantized once (quantize-q8_0.ts), then every weight row runs ggml's vec_dot:
  * an exact integer dot per 32-element block, combined in float32 block by block, left to right, in the
  * operand order of the reference (the order of two float32 roundings matters, so each format keeps its own):
- *   q4_0, q8_0:     sumf += (sumi·dx)·dy
+ *   q4_0:           sumf += (sumi·dx)·dy
+ *   q8_0:           sumf += sumi·(dx·dy)
  *   q5_0, iq4_nl:   sumf += (dx·dy)·sumi
  *   mxfp4:          sumf += (dy·2^(e−128))·sumi
  * The result is therefore bit-identical to the reference dot, not merely within the spec's tolerance.
@@ -78,7 +79,7 @@ let dys: usize = 0;
     const x = w + <usize>b * Q8_0_BLOCK_BYTES;
     const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
     const sumi = nibbleDot(v128.load(x + Q8_0_QS_OFFSET), v128.load(x + Q8_0_QS_OFFSET + 16), y);
-    sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q8_0_D_OFFSET))) * yScaleOf(b);
+    sumf += <f32>sumi * (f16ToF32(load<u16>(x + Q8_0_D_OFFSET)) * yScaleOf(b));
   }
   return sumf;
 }

@@ -19,3 +19,5 @@ export { q4_1_dot, q5_1_dot } from './dot-q8_1-partner';
 export { iq4_xs_dot, q2_k_dot, q3_k_dot, q4_k_dot, q5_k_dot, q6_k_dot } from './dot-q8_k-partner';
 export { tq1_0_decode, tq2_0_decode } from './decode-ternary';
 export { tq1_0_dot, tq2_0_dot } from './dot-ternary';
+export { bf16_decode, bf16_dot, f16_decode, f16_dot, f32_decode, f32_dot } from './floats';
+export { nvfp4_decode, nvfp4_dot, q1_0_decode, q1_0_dot, q2_0_decode, q2_0_dot } from './small-types';

@@ -70,7 +70,7 @@ describe('MX: hand-worked blocks', () => {
   it('layout: bits/weight and the ggml mxfp4 distinction', () => {
     expect(MX_FP.map(([id]) => spec(id).derived.bitsPerWeight)).toEqual([8.25, 8.25, 6.25, 6.25, 4.25]);
     expect(spec('mxint8').derived.bitsPerWeight).toBe(8.25);
-    expect(spec('nvfp4').derived).toMatchObject({ bitsPerWeight: 4.5, tensorOverheadBits: 32 });
+    expect(spec('nvfp4_torchao').derived).toMatchObject({ bitsPerWeight: 4.5, tensorOverheadBits: 32 });
     expect((SPECS as Record<string, unknown>)['mxfp4']).toBeUndefined();
     // RNE, not ggml's ties-toward-zero: 1.75 → 2 and 3.5 → 4 (ggml: 1.5 and 3).
     expect(Array.from(rt('mxfp4_e2m1', block(6, 1.75, 3.5)).subarray(0, 3))).toEqual([6, 2, 4]);
@@ -147,7 +147,7 @@ describe('NVFP4 (torchao two-level recipe)', () => {
     const x = new Float32Array(32);
     x.set([2688], 0);
     x.set([12, 5, -0.3], 16);
-    const c = codec('nvfp4');
+    const c = codec('nvfp4_torchao');
     const q = c.encode(x);
     expect(q.length).toBe(4 + 2 * 9);
     expect(new DataView(q.buffer).getFloat32(0, true)).toBe(1);
@@ -160,7 +160,7 @@ describe('NVFP4 (torchao two-level recipe)', () => {
 
   it('every step is one float32 op: t = fl(amax/2688), s = E4M3(clamp(fl(fl(bmax/6)/t), 2^−6, 448))', () => {
     const x = generate({ kind: 'student_t', nu: 3 }, 16 * 256, 9);
-    const q = codec('nvfp4').encode(x);
+    const q = codec('nvfp4_torchao').encode(x);
     let amax = 0;
     for (const v of x) amax = Math.max(amax, Math.abs(v));
     const t = Math.fround(amax / 2688);
@@ -178,13 +178,13 @@ describe('NVFP4 (torchao two-level recipe)', () => {
     const x = new Float32Array(32);
     x[0] = 2688;
     x[16] = 1e-6;
-    const q = codec('nvfp4').encode(x);
+    const q = codec('nvfp4_torchao').encode(x);
     expect(q[13]).toBe(0x08); // 2^−6
-    expect(codec('nvfp4').decode(q, 32)[16]).toBe(0); // 1e-6/2^−6 ≪ 0.25 → 0
-    const z = codec('nvfp4').encode(new Float32Array(32));
+    expect(codec('nvfp4_torchao').decode(q, 32)[16]).toBe(0); // 1e-6/2^−6 ≪ 0.25 → 0
+    const z = codec('nvfp4_torchao').encode(new Float32Array(32));
     expect(new DataView(z.buffer).getFloat32(0, true)).toBe(0);
     expect(
-      codec('nvfp4')
+      codec('nvfp4_torchao')
         .decode(z, 32)
         .every((v) => v === 0),
     ).toBe(true);
@@ -194,8 +194,11 @@ describe('NVFP4 (torchao two-level recipe)', () => {
     for (const bad of [Number.NaN, Infinity]) {
       const x = generate({ kind: 'gaussian' }, 32, 1);
       x[3] = bad;
-      throwsQ(() => codec('nvfp4').encode(x), /element 3 \(block 0\)/);
-      const y = codec('nvfp4').decode(codec('nvfp4').encode(x, { nonFinite: 'propagate' }), 32);
+      throwsQ(() => codec('nvfp4_torchao').encode(x), /element 3 \(block 0\)/);
+      const y = codec('nvfp4_torchao').decode(
+        codec('nvfp4_torchao').encode(x, { nonFinite: 'propagate' }),
+        32,
+      );
       expect(y.every(Number.isNaN)).toBe(true);
     }
   });
@@ -208,7 +211,7 @@ describe('anchors: SQNR on N(0,1), 2^20 seeded samples (independent implementati
     ['mxfp6_e2m3', 31.0],
     ['mxfp8_e4m3', 30.7],
     ['mxint8', 41.7],
-    ['nvfp4', 20.4],
+    ['nvfp4_torchao', 20.4],
     ['mxfp6_e3m2', 25.36],
     ['mxfp8_e5m2', 25.36],
   ];

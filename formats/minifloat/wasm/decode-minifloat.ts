@@ -65,13 +65,13 @@ import {
   MXINT8_ELEMENT_TABLE,
   MXINT8_ELEMENTS_OFFSET,
   MXINT8_SCALE_OFFSET,
-  NVFP4_BLOCK_BYTES,
-  NVFP4_BLOCK_ELEMENTS,
-  NVFP4_ELEMENT_BITS,
-  NVFP4_ELEMENT_TABLE,
-  NVFP4_ELEMENTS_OFFSET,
-  NVFP4_SCALE_OFFSET,
-  NVFP4_TENSOR_SCALE_HEADER_OFFSET,
+  NVFP4_TORCHAO_BLOCK_BYTES,
+  NVFP4_TORCHAO_BLOCK_ELEMENTS,
+  NVFP4_TORCHAO_ELEMENT_BITS,
+  NVFP4_TORCHAO_ELEMENT_TABLE,
+  NVFP4_TORCHAO_ELEMENTS_OFFSET,
+  NVFP4_TORCHAO_SCALE_OFFSET,
+  NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET,
 } from './generated/constants';
 
 // Plain element streams: scale 1 (an exact multiply, NaN and −0 included).
@@ -139,11 +139,11 @@ export function mxint8_decode(src: usize, n: i32, dst: usize): void {
  * what the dot does per row (the rows of a matrix share the one tensor scale before them).
  */
 @inline export function nvfp4Blocks(t: f32, first: usize, n: i32, dst: usize): void {
-  const blocks = n / NVFP4_BLOCK_ELEMENTS;
+  const blocks = n / NVFP4_TORCHAO_BLOCK_ELEMENTS;
   for (let b = 0; b < blocks; b++) {
-    const block = first + <usize>b * NVFP4_BLOCK_BYTES;
-    const total = t * load<f32>(E4M3FN_ELEMENT_TABLE + (<usize>load<u8>(block + NVFP4_SCALE_OFFSET) << 2));
-    decodeStream(block + NVFP4_ELEMENTS_OFFSET, NVFP4_BLOCK_ELEMENTS, dst + ((<usize>b * NVFP4_BLOCK_ELEMENTS) << 2), NVFP4_ELEMENT_TABLE, NVFP4_ELEMENT_BITS, total);
+    const block = first + <usize>b * NVFP4_TORCHAO_BLOCK_BYTES;
+    const total = t * load<f32>(E4M3FN_ELEMENT_TABLE + (<usize>load<u8>(block + NVFP4_TORCHAO_SCALE_OFFSET) << 2));
+    decodeStream(block + NVFP4_TORCHAO_ELEMENTS_OFFSET, NVFP4_TORCHAO_BLOCK_ELEMENTS, dst + ((<usize>b * NVFP4_TORCHAO_BLOCK_ELEMENTS) << 2), NVFP4_TORCHAO_ELEMENT_TABLE, NVFP4_TORCHAO_ELEMENT_BITS, total);
   }
 }
 
@@ -165,7 +165,7 @@ export function llmfp4_decode(src: usize, n: i32, dst: usize): void {
   llmfp4Codes(src, src + LLMFP4_HEADER_BYTES, n, dst);
 }
 
-export function nvfp4_decode(src: usize, n: i32, dst: usize): void {
+export function nvfp4_torchao_decode(src: usize, n: i32, dst: usize): void {
   // the per-tensor scale precedes the first block
-  nvfp4Blocks(load<f32>(src + NVFP4_TENSOR_SCALE_HEADER_OFFSET), src + NVFP4_TENSOR_SCALE_HEADER_OFFSET + sizeof<f32>(), n, dst);
+  nvfp4Blocks(load<f32>(src + NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET), src + NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET + sizeof<f32>(), n, dst);
 }

@@ -62,9 +62,9 @@ import {
   MXFP8_E5M2_BLOCK_ELEMENTS,
   MXINT8_BLOCK_BYTES,
   MXINT8_BLOCK_ELEMENTS,
-  NVFP4_BLOCK_BYTES,
-  NVFP4_BLOCK_ELEMENTS,
-  NVFP4_TENSOR_SCALE_HEADER_OFFSET,
+  NVFP4_TORCHAO_BLOCK_BYTES,
+  NVFP4_TORCHAO_BLOCK_ELEMENTS,
+  NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET,
 } from './generated/constants';
 
 export function e2m1_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
@@ -109,10 +109,10 @@ export function mxfp8_e5m2_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize
 export function mxint8_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   decodeDotRows(mxint8_decode, w, y, rows, n, dst, <usize>(n / MXINT8_BLOCK_ELEMENTS) * MXINT8_BLOCK_BYTES);
 }
-export function nvfp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
-  const t = load<f32>(w + NVFP4_TENSOR_SCALE_HEADER_OFFSET);
-  const first = w + NVFP4_TENSOR_SCALE_HEADER_OFFSET + sizeof<f32>();
-  const rowBytes = <usize>(n / NVFP4_BLOCK_ELEMENTS) * NVFP4_BLOCK_BYTES;
+export function nvfp4_torchao_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const t = load<f32>(w + NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET);
+  const first = w + NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET + sizeof<f32>();
+  const rowBytes = <usize>(n / NVFP4_TORCHAO_BLOCK_ELEMENTS) * NVFP4_TORCHAO_BLOCK_BYTES;
   const m = mark();
   const x = alloc(<usize>n << 2);
   for (let r = 0; r < rows; r++) {

@@ -19,7 +19,7 @@ export {
   mxfp8_e4m3_decode,
   mxfp8_e5m2_decode,
   mxint8_decode,
-  nvfp4_decode,
+  nvfp4_torchao_decode,
 } from './decode-minifloat';
 export {
   e2m1_dot,
@@ -37,5 +37,5 @@ export {
   mxfp8_e4m3_dot,
   mxfp8_e5m2_dot,
   mxint8_dot,
-  nvfp4_dot,
+  nvfp4_torchao_dot,
 } from './dot-float';

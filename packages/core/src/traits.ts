@@ -71,7 +71,7 @@ export interface TensorShape {
   id: string;
   blockElements: number;
   blockBytes: number;
-  /** Bytes of per-tensor side info stored before the first block (e.g. nvfp4's float32 tensor scale). */
+  /** Bytes of per-tensor side info stored before the first block (e.g. nvfp4_torchao's float32 tensor scale). */
   headerBytes?: number;
   /** The encoded size of n elements where it is not header + blocks: the reference codec's encodedBytes. */
   encodedBytes?: (n: number) => number;

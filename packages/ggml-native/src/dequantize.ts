@@ -5,6 +5,12 @@ import type { TypeTable } from './type-table.ts';
 
 const PROTO = 'void %s(const void *x, void *y, int64_t k)';
 
+/** The float storage types' to_float (ggml.c type_traits): row conversions with the same (x, y, k) signature. */
+const TO_FLOAT: Readonly<Record<string, string>> = {
+  f16: 'ggml_fp16_to_fp32_row',
+  bf16: 'ggml_bf16_to_fp32_row',
+};
+
 export class Dequantizers {
   readonly #base: SymbolTable;
   readonly #types: TypeTable;
@@ -15,7 +21,8 @@ export class Dequantizers {
   }
 
   #name(type: number): string {
-    return `dequantize_row_${this.#types.info(type).name}`;
+    const name = this.#types.info(type).name;
+    return TO_FLOAT[name] ?? `dequantize_row_${name}`;
   }
 
   /** Whether ggml has a row decoder for this type (q8_1, for one, has none). */

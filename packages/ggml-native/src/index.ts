@@ -6,6 +6,7 @@
 import { CpuTraits } from './cpu-traits.ts';
 import { Dequantizers } from './dequantize.ts';
 import { GgufReader } from './gguf.ts';
+import { GgufWriter } from './gguf-write.ts';
 import { loadGgml } from './load.ts';
 import { MatMul } from './matmul.ts';
 import { Quantizers } from './quantize.ts';
@@ -44,6 +45,13 @@ export interface NativeGgml {
   /** ggml_mul_mat on the CPU backend, one thread: the matvec path llama.cpp runs. */
   readonly matmul: MatMul;
   readonly gguf: GgufReader;
+  /** ggml's own GGUF writer (gguf_init_empty … gguf_write_to_file). */
+  readonly ggufWriter: GgufWriter;
+  /**
+   * ggml_validate_row_data(type, data, nbytes): what llama.cpp's loader checks in every tensor (non-finite
+   * fp16/fp32 scales, E8M0 0xFF, NaN/inf in float tensors). Logs the first problem to stderr when false.
+   */
+  validateRowData(type: number, data: Uint8Array): boolean;
 }
 
 export type NativeGgmlStatus = { ok: true; ggml: NativeGgml } | { ok: false; reason: string };
@@ -93,6 +101,15 @@ export function nativeGgml(): NativeGgmlStatus {
       cpu: new CpuTraits(g.koffi, cpu, types),
       matmul: new MatMul(g.koffi, base, cpu, types),
       gguf: new GgufReader(g.koffi, base),
+      ggufWriter: new GgufWriter(g.koffi, base),
+      validateRowData: (type, data) =>
+        Boolean(
+          base.get('ggml_validate_row_data', 'bool %s(int type, const void *data, size_t nbytes)')(
+            type,
+            data,
+            data.length,
+          ),
+        ),
     },
   };
   return cached;
@@ -106,7 +123,19 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
+export type { GgufWriteTensorSpec, GgufWriteValue } from './gguf-write.ts';
 export { type Koffi, loadKoffi } from './koffi.ts';
+export { PINNED_CONTEXT_DEFAULTS, PINNED_MODEL_DEFAULTS } from './llama/abi.ts';
+export {
+  type LlamaEngineInfo,
+  type LlamaFailure,
+  type LlamaLogits,
+  type LlamaLogitsOptions,
+  llamaAvailability,
+  llamaDefaults,
+  llamaLogits,
+  llamaTokenize,
+} from './llama/run.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export type { StagedMatVec } from './matmul.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

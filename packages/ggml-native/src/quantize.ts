@@ -7,6 +7,15 @@ import { checkLength } from './buffers.ts';
 import type { SymbolTable } from './symbols.ts';
 import type { TypeTable } from './type-table.ts';
 
+/**
+ * The float storage types have no quantize_row_<t>_ref: their type_traits.from_float_ref are these row
+ * conversions (ggml.c), with the same (x, y, k) signature.
+ */
+const FROM_FLOAT_REF: Readonly<Record<string, string>> = {
+  f16: 'ggml_fp32_to_fp16_row',
+  bf16: 'ggml_fp32_to_bf16_row_ref',
+};
+
 export class Quantizers {
   readonly #base: SymbolTable;
   readonly #types: TypeTable;
@@ -22,7 +31,8 @@ export class Quantizers {
   }
 
   #refName(type: number): string {
-    return `quantize_row_${this.#types.info(type).name}_ref`;
+    const name = this.#types.info(type).name;
+    return FROM_FLOAT_REF[name] ?? `quantize_row_${name}_ref`;
   }
 
   #refSymbol(type: number) {

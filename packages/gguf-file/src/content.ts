@@ -1,7 +1,8 @@
 /**
  * Content checks over tensor data, streamed in bounded chunks of whole blocks: every floating-point
  * scale field of every block must be finite (fields located from the spec layout, see scaleFields), and
- * blocks must have the invariants of ggml's quantizer (invariants.ts). Memory is one chunk at a time.
+ * blocks must have the invariants of ggml's quantizer (invariants.ts); plain f32/f16/bf16/f64 tensors must
+ * hold no NaN or infinity (nonfinite.ts). Memory is one chunk at a time.
  */
 import type { FindingSink } from './findings.ts';
 import {
@@ -10,6 +11,7 @@ import {
   REFERENCE_PATH_MIN_SHARE,
   roundTripInvariant,
 } from './invariants.ts';
+import { checkFloatTensor, isFloatTensor } from './nonfinite.ts';
 import { type GgufTensorInfo, type ParsedGguf, printable } from './parse.ts';
 import type { ByteSource } from './source.ts';
 import { type ScaleField, scaleFields } from './tensor-types.ts';
@@ -54,7 +56,30 @@ export async function checkContent(
   let budget = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const uncheckedTypes = new Set<string>();
   for (const t of p.tensors) {
-    if (!checkable(t, p) || !t.type!.quantized) continue;
+    if (!checkable(t, p)) continue;
+    if (isFloatTensor(t)) {
+      if (budget <= 0) {
+        sink.add(
+          'content.partial',
+          t.infoOffset,
+          `content byte budget spent; tensor '${printable(t.name)}' and later ones not checked`,
+          { tensor: t.name },
+        );
+        return;
+      }
+      const start = p.dataOffset + Number(t.offset);
+      const r = await checkFloatTensor(t, start, src, sink, budget, options.chunkBytes ?? DEFAULT_CHUNK);
+      budget -= r.bytesRead;
+      if (!r.complete)
+        sink.add(
+          'content.partial',
+          start + r.bytesRead,
+          `tensor '${printable(t.name)}' (${t.type!.name}): NaN/inf check covered ${r.bytesRead} of ${t.nbytes} bytes (byte budget)`,
+          { tensor: t.name },
+        );
+      continue;
+    }
+    if (!t.type!.quantized) continue;
     const type = t.type!;
     if (!type.spec) {
       if (!uncheckedTypes.has(type.name)) {

@@ -48,6 +48,26 @@ export const FINDING_CODES = {
     'warning',
     'chat template uses constructs outside the safe subset (CVE-2024-34359 class)',
   ],
+  'template.unparsable': ['warning', 'the Jinja parser rejects the chat template, so it cannot be vetted'],
+  'template.payload': [
+    'warning',
+    'URL, encoded blob, invisible/bidi character or homoglyph role tag in the template text',
+  ],
+  'template.content-dependent': [
+    'warning',
+    'rendered prompt depends on message content, the date or tool names beyond formatting',
+  ],
+  'template.injected-text': [
+    'warning',
+    'rendered prompt carries text from no message even when the user gives a system prompt',
+  ],
+  'template.default-text': ['info', 'default system prompt or tool instructions the template adds'],
+  'template.header-text': ['info', 'metadata header lines (a label and a date or number) the template adds'],
+  'template.render-limit': ['warning', 'rendering ran past the time, output-size or memory bound'],
+  'template.render-error': ['info', 'the template rejects some probe conversation shapes'],
+  'template.unrenderable': ['warning', 'the template fails on every probe conversation'],
+  'template.reference-diff': ['warning', 'rendered prompts differ from the trusted reference template'],
+  'template.reference-match': ['info', 'rendered prompts are identical to the trusted reference template'],
   // tensor infos
   'tensor.truncated': ['error', 'file ends inside the tensor infos'],
   'tensor.name-empty': ['error', 'empty tensor name'],
@@ -58,6 +78,8 @@ export const FINDING_CODES = {
   'tensor.elements-overflow': ['error', 'product of dimensions does not fit in int64'],
   'tensor.type-unknown': ['error', 'ggml type id out of range'],
   'tensor.type-removed': ['error', 'ggml type id that ggml has removed'],
+  'tensor.type-fork': ['error', "ggml type id past ggml's table that a fork (ik_llama.cpp) defines"],
+  'tensor.type-fork-collision': ['info', 'ggml type id that a fork also uses, for the same or another type'],
   'tensor.block-size': ['error', 'first dimension is not a multiple of the block size'],
   'tensor.size-overflow': ['error', 'byte size does not fit in 64 bits'],
   'tensor.param-count': ['error', 'parameter count implausible for the file size'],
@@ -74,9 +96,23 @@ export const FINDING_CODES = {
   'layout.trailing-bytes': ['warning', 'bytes after the end of the tensor data'],
   // content
   'content.scale-nonfinite': ['warning', 'a block scale is NaN or infinite'],
+  'content.nonfinite': ['warning', 'an f32/f16/bf16/f64 tensor holds NaN or infinite elements'],
   'content.non-reference-block': ['warning', "blocks ggml's quantizer could not have produced"],
   'content.unchecked': ['info', 'no spec for this type: block contents not checked'],
   'content.partial': ['info', 'content check stopped at the byte budget'],
+  // split sets (gguf-split)
+  'split.name': ['warning', 'split.count > 1 but the file name does not say where the other parts are'],
+  'split.missing-part': ['error', 'a part of the split set is missing or unreadable'],
+  'split.metadata': [
+    'error',
+    'split.no / split.count / split.tensors.count missing or disagreeing with the name or the first part',
+  ],
+  'split.tensor-count': ['error', 'the parts hold a different number of tensors than split.tensors.count'],
+  'split.tensor-duplicate': ['error', 'a tensor name appears in more than one part'],
+  'split.metadata-mismatch': [
+    'warning',
+    'a later part carries metadata that the first part lacks or contradicts',
+  ],
   'scan.memory-budget': [
     'error',
     'keys, tensor names and infos exceed the memory budget; the file cannot be vetted',
@@ -94,6 +130,8 @@ export interface Finding {
   message: string;
   key?: string;
   tensor?: string;
+  /** Bytes the finding covers from `offset`, where known (an element, a field). */
+  length?: number;
 }
 
 export type Verdict = 'clean' | 'suspicious' | 'malformed';
@@ -123,7 +161,7 @@ export class FindingSink {
     code: FindingCode,
     offset: number,
     message: string,
-    where: { key?: string; tensor?: string } = {},
+    where: { key?: string; tensor?: string; length?: number } = {},
   ): void {
     const n = (this.perCode.get(code) ?? 0) + 1;
     this.perCode.set(code, n);
@@ -149,7 +187,7 @@ export class FindingSink {
     code: FindingCode,
     offset: number,
     message: string,
-    where: { key?: string; tensor?: string } = {},
+    where: { key?: string; tensor?: string; length?: number } = {},
   ): void {
     const severity = FINDING_CODES[code][0];
     this.findings.push({ code, severity, offset, message, ...where });

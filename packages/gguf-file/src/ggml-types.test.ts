@@ -1,7 +1,7 @@
 /** The type table: ggml's facts agree with every gguf-family spec, removed ids are flagged. */
 import { FORMAT_SPECS, type ResolvedSpec } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
-import { GGML_TYPE_COUNT, GGML_TYPES_BY_ID } from './ggml-types.ts';
+import { GGML_TYPE_COUNT, GGML_TYPES_BY_ID, TABLE_ONLY_IDS } from './ggml-types.ts';
 import { scaleFields, tensorType, tensorTypeByName } from './tensor-types.ts';
 
 describe('ggml type table', () => {
@@ -12,6 +12,14 @@ describe('ggml type table', () => {
   it('flags exactly the ids ggml removed', () => {
     const removed = GGML_TYPES_BY_ID.filter((t) => t.removed).map((t) => t.id);
     expect(removed).toEqual([4, 5, 31, 32, 33, 36, 37, 38]);
+  });
+
+  it('has one source per id: a spec, or a row of its own, never both', () => {
+    const specIds = (Object.values(FORMAT_SPECS) as ResolvedSpec[])
+      .filter((s) => s.family === 'gguf' && typeof s.params?.['ggmlTypeId'] === 'number')
+      .map((s) => s.params!['ggmlTypeId'] as number);
+    expect(specIds.filter((id) => TABLE_ONLY_IDS.has(id))).toEqual([]);
+    expect(new Set([...specIds, ...TABLE_ONLY_IDS]).size).toBe(GGML_TYPE_COUNT);
   });
 
   it("agrees with every gguf spec's ggmlTypeId, block size and block bytes", () => {

@@ -4,7 +4,6 @@
  * `@qbench/gguf-file/node` entry so this one stays browser-safe.
  */
 
-export { screenChatTemplate, type TemplateIssue } from './chat-template.ts';
 export type { ContentOptions } from './content.ts';
 export {
   exitCodeOf,
@@ -27,8 +26,12 @@ export {
   parseGguf,
 } from './parse.ts';
 export { type GgufFile, openGguf } from './read.ts';
+export { relativeUri, type SarifFile, type SarifOptions, toSarif } from './sarif.ts';
 export { type ScanOptions, type ScanReport, scanGguf } from './scan.ts';
 export { type ByteSource, blobSource, bytesSource } from './source.ts';
+export { checkSplitSet, SPLIT_KEYS, type SplitName, type SplitPart, splitName, splitPath } from './split.ts';
+export { screenChatTemplate, type TemplateIssue } from './template/pivots.ts';
+export { staticTemplateIssues, type TemplateCheckIssue } from './template/static.ts';
 export {
   elementCount,
   type ScaleField,

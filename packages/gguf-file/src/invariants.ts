@@ -10,6 +10,8 @@
  * - `reference-path`: holds for every block quantized without an importance matrix (the extreme element
  *   or sub-block sits at the end code), but the imatrix search breaks it in up to 45% of blocks of a
  *   128-block case. Reported only when nearly every block of a large tensor breaks it.
+ * - `strict` for nvfp4 (ggml's): scale bytes ≤ 0x7E, no E2M1 code 8, all codes 0 under a zero scale —
+ *   facts of ggml_fp32_to_ue4m3 and best_index_mxfp4, checked on its golden folder.
  * Generic fallback: a type whose spec says its reference codec is idempotent (tolerance.roundTrip.
  * idempotent, e.g. mxfp4, tq1_0, tq2_0) must reproduce its own bytes when its decoded values are
  * quantized again; that needs no per-type code at all.
@@ -61,6 +63,29 @@ function scaleMinK4(b: Uint8Array, at: number, j: number): [number, number] {
 type Factory = (spec: ResolvedSpec) => BlockInvariant | undefined;
 
 const FACTORIES: Readonly<Record<string, Factory>> = {
+  nvfp4(spec) {
+    const d = fieldOffset(spec, 'd');
+    const qs = fieldOffset(spec, 'qs');
+    if (d === undefined || qs === undefined) return undefined;
+    // ggml_fp32_to_ue4m3 never sets bit 7 and clamps at 0x7E; best_index_mxfp4 keeps code 0 over code 8
+    // (both are 0) on a tie, so −0 never appears; a zero scale makes every code tie at 0.
+    const subBlockOk = (b: Uint8Array, at: number, s: number): boolean => {
+      const ue = b[at + d + s]!;
+      if (ue > 0x7e) return false;
+      for (let j = 0; j < 8; j++) {
+        const byte = b[at + qs + 8 * s + j]!;
+        if ((byte & 0xf) === 8 || byte >> 4 === 8 || (ue === 0 && byte !== 0)) return false;
+      }
+      return true;
+    };
+    return {
+      kind: 'strict',
+      description:
+        'a UE4M3 scale byte above 0x7E, an E2M1 code 8 (−0), or a non-zero code under a zero scale (ggml writes none)',
+      check: (b, _v, at) =>
+        subBlockOk(b, at, 0) && subBlockOk(b, at, 1) && subBlockOk(b, at, 2) && subBlockOk(b, at, 3),
+    };
+  },
   q8_0(spec) {
     const d = fieldOffset(spec, 'd');
     const qs = fieldOffset(spec, 'qs');

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { screenChatTemplate } from './chat-template.ts';
 import { blockInvariant, roundTripInvariant } from './invariants.ts';
 import { scanGguf } from './scan.ts';
 import { bytesSource } from './source.ts';
+import { screenChatTemplate } from './template/pivots.ts';
 import { tensorTypeByName } from './tensor-types.ts';
 import type { GgufValue } from './values.ts';
 import { writeGguf } from './write.ts';
@@ -32,7 +32,22 @@ describe('scan of the golden GGUF files', () => {
 });
 
 describe("block invariants hold on ggml's own output (datasets/golden/ggml)", () => {
-  const types = ['q8_0', 'q6_k', 'q4_0', 'q4_1', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'mxfp4', 'tq1_0', 'tq2_0'];
+  const types = [
+    'q8_0',
+    'q6_k',
+    'q4_0',
+    'q4_1',
+    'q2_k',
+    'q3_k',
+    'q4_k',
+    'q5_k',
+    'mxfp4',
+    'tq1_0',
+    'tq2_0',
+    'nvfp4',
+    'q1_0',
+    'q2_0',
+  ];
   it.each(types)('%s', async (id) => {
     const type = tensorTypeByName(id);
     const inv = blockInvariant(type?.spec) ?? (await roundTripInvariant(type?.spec));

@@ -7,12 +7,19 @@ import { type ContentOptions, checkContent } from './content.ts';
 import { exitCodeOf, type Finding, type Verdict, verdictOf } from './findings.ts';
 import { checkLayout } from './layout.ts';
 import { type ParsedGguf, type ParseOptions, parseGguf } from './parse.ts';
-import { checkSemantics } from './semantics.ts';
+import { checkSemantics, TEMPLATE_KEY } from './semantics.ts';
 import type { ByteSource } from './source.ts';
+import type { TemplateCheckIssue } from './template/static.ts';
 
 export interface ScanOptions extends ParseOptions {
   /** Content checks over tensor data: true (default), false, or limits. */
   content?: boolean | ContentOptions;
+  /**
+   * The rendering (behavioural) chat-template check, run on every tokenizer.chat_template* string. It needs
+   * a worker thread, so the Node entry supplies it (`renderedTemplateIssues`); the browser-safe scan runs
+   * only the static template checks.
+   */
+  renderTemplate?: (template: string) => Promise<TemplateCheckIssue[]>;
 }
 
 export interface ScanReport {
@@ -28,6 +35,13 @@ export async function scanGguf(src: ByteSource, options: ScanOptions = {}): Prom
   const sink = parsed.findings;
   await checkLayout(parsed, src, sink);
   checkSemantics(parsed, sink);
+  if (options.renderTemplate && parsed.complete) {
+    for (const kv of parsed.kv.values()) {
+      if (!TEMPLATE_KEY.test(kv.key) || kv.value.type !== 'str') continue;
+      for (const issue of await options.renderTemplate(kv.value.value))
+        sink.add(issue.code, kv.offset, `${kv.key}: ${issue.message}`, { key: kv.key });
+    }
+  }
   if (options.content !== false)
     await checkContent(parsed, src, sink, typeof options.content === 'object' ? options.content : {});
   const findings = [...sink.findings].sort((a, b) => a.offset - b.offset);

@@ -3,12 +3,12 @@
  * (docs/gguf.md "Required"), special-token ids against the vocabulary (GHSA-g4cc-763q-h9h6: a bos id
  * ≥ n_vocab is an out-of-bounds read in loaders), tokenizer array lengths, and chat templates.
  */
-import { screenChatTemplate } from './chat-template.ts';
 import type { FindingSink } from './findings.ts';
 import { type GgufKv, type ParsedGguf, printable } from './parse.ts';
+import { staticTemplateIssues } from './template/static.ts';
 
 const TOKEN_ID_KEY = /^tokenizer\.ggml\.[a-z0-9_]+_token_id$/;
-const TEMPLATE_KEY = /^tokenizer\.chat_template(\..+)?$/;
+export const TEMPLATE_KEY = /^tokenizer\.chat_template(\..+)?$/;
 const PER_TOKEN_ARRAYS = ['tokenizer.ggml.scores', 'tokenizer.ggml.token_type'];
 
 function integerValue(kv: GgufKv): bigint | undefined {
@@ -60,19 +60,8 @@ export function checkSemantics(p: ParsedGguf, sink: FindingSink): void {
       }
     }
     if (TEMPLATE_KEY.test(kv.key) && kv.value.type === 'str') {
-      const issues = screenChatTemplate(kv.value.value);
-      if (issues.length > 0) {
-        const list = issues
-          .slice(0, 5)
-          .map((i) => `${i.construct} at char ${i.index}`)
-          .join('; ');
-        sink.add(
-          'template.unsafe',
-          kv.offset,
-          `${kv.key} uses constructs outside the safe template subset: ${list}`,
-          { key: kv.key },
-        );
-      }
+      for (const issue of staticTemplateIssues(kv.value.value))
+        sink.add(issue.code, kv.offset, `${kv.key}: ${issue.message}`, { key: kv.key });
     }
   }
   if (vocab !== undefined) {

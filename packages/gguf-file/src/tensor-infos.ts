@@ -3,6 +3,9 @@
  * checks (src/gguf.cpp d99724f2) in exact BigInt arithmetic: dims non-negative as int64, element count
  * within int64, type in range and not removed, rows a whole number of blocks, byte size within u64.
  */
+
+import { describeForkUses, forkUses } from './fork-types.ts';
+import { GGML_TYPE_COUNT } from './ggml-types.ts';
 import type { Parser } from './parse.ts';
 import {
   GGUF_DEFAULT_ALIGNMENT,
@@ -93,18 +96,42 @@ function checkShapeAndType(
     shapeOk = false;
   }
   const type = tensorType(t.typeId);
+  const forks = forkUses(t.typeId);
   if (type === undefined) {
-    r.sink.add('tensor.type-unknown', typeAt, `${label} has ggml type ${t.typeId} (valid: 0..42)`, where);
+    if (forks.length > 0) {
+      r.sink.add(
+        'tensor.type-fork',
+        typeAt,
+        `${label} has ggml type ${t.typeId}, which is ${describeForkUses(forks)}, not a ggml type (valid: 0..${GGML_TYPE_COUNT - 1}); mainline ggml and llama.cpp reject the file`,
+        where,
+      );
+    } else {
+      r.sink.add(
+        'tensor.type-unknown',
+        typeAt,
+        `${label} has ggml type ${t.typeId} (valid: 0..${GGML_TYPE_COUNT - 1})`,
+        where,
+      );
+    }
     return undefined;
   }
   if (type.removed) {
+    const fork = forks.length > 0 ? `; ${describeForkUses(forks)} reuses the id` : '';
     r.sink.add(
       'tensor.type-removed',
       typeAt,
-      `${label} has ggml type ${t.typeId} (${type.ggmlName}), which ggml removed`,
+      `${label} has ggml type ${t.typeId} (${type.ggmlName}), which ggml removed${fork}`,
       where,
     );
     return type;
+  }
+  if (forks.length > 0) {
+    r.sink.add(
+      'tensor.type-fork-collision',
+      typeAt,
+      `${label} has ggml type ${t.typeId} (${type.ggmlName}); the id is also ${describeForkUses(forks)} (${forks.map((f) => f.relation ?? 'a different type').join('; ')}): read as ggml's ${type.ggmlName}`,
+      where,
+    );
   }
   const ne0 = t.dims[0] ?? 1n;
   if (shapeOk && ne0 % BigInt(type.blockElements) !== 0n) {

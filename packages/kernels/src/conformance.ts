@@ -10,7 +10,7 @@
  *           A format whose reference has no dot (no vec_dot in its source: NF4, FP4, MX, minifloats…) is held
  *           to the float dot of its decoded row with y: Σ decode(x)_j·y_j in float64, rounded to float32
  *           (floatDot), within its spec's tolerance.dot. The matrix is always one rows × n tensor as the
- *           reference encodes it; where that puts side info outside the blocks (nvfp4's and ifairy's tensor
+ *           reference encodes it; where that puts side info outside the blocks (nvfp4_torchao's and ifairy's tensor
  *           scales, nf4_dq's absmax2 and mwq's scales and bit planes, which span rows) a row is not a tensor
  *           of its own, and the kernel is held to floatDotRows (the whole matrix's decode).
  *           Within the spec's dot tolerance: |got − ref| ≤ absolute + relative·Σ|x_j·y_j| (the magnitude that
@@ -444,7 +444,7 @@ async function conformDot(
     }
     const y = generate({ kind: 'gaussian' }, n, SEED + 1000 + blocks);
     const rowBytes = blocks * format.blockBytes;
-    // side info outside the blocks (nvfp4's tensor scale, ifairy's scales, nf4_dq's absmax2, mwq's scales and
+    // side info outside the blocks (nvfp4_torchao's tensor scale, ifairy's scales, nf4_dq's absmax2, mwq's scales and
     // planes): shared by rows, so a row is not a tensor on its own and the expected dot comes from the
     // whole matrix's decode
     const header = q.byteLength - DOT_ROWS * rowBytes;

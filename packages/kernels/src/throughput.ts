@@ -67,7 +67,7 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
   const x = generate({ kind: 'gaussian', sigma: 0.02 }, TILE, 42);
   const ref = format.reference;
   // Tiling is valid only when the encoding is self-contained blocks back to back (no tensor header such as
-  // nvfp4's scale, no side info gathered elsewhere): checked by decoding two tiles with the reference, which
+  // nvfp4_torchao's scale, no side info gathered elsewhere): checked by decoding two tiles with the reference, which
   // must give the tile's decode twice. Otherwise the whole tensor is encoded (slower, but right).
   const tiled = (tile: Uint8Array, n = TILE) => {
     if (times === 1) return true;

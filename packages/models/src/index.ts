@@ -1,4 +1,10 @@
 export {
+  compareWithLlama,
+  type EngineCompareOptions,
+  type EngineComparison,
+  engineWindows,
+} from './engine-compare.ts';
+export {
   ensureFixture,
   FIXTURE_CONFIG,
   FIXTURE_TEXT_PATH,
@@ -6,6 +12,15 @@ export {
   type FixtureInfo,
   fixtureKey,
 } from './fixture/build.ts';
+export { type LlamaFixtureAccuracy, llamaFixtureAccuracy } from './fixture/llama/accuracy.ts';
+export {
+  ensureLlamaFixture,
+  LLAMA_FIXTURE_CONFIG,
+  readLlamaFixtureWeights,
+  writeLlamaFixtureAs,
+} from './fixture/llama/build.ts';
+export { ggufWeightFormats } from './fixture/llama/gguf.ts';
+export { type GgufQuantizeReport, quantizeGgufFile } from './gguf-quantize.ts';
 export {
   DistributionComparer,
   type DistributionComparison,

@@ -13,9 +13,10 @@
 export interface DistributionComparison {
   positions: number;
   meanKl: number;
-  /** Median, 99th percentile and maximum of the per-position KL. */
+  /** Median, 99th and 99.9th percentile and maximum of the per-position KL. */
   klP50: number;
   klP99: number;
+  klP999: number;
   klMax: number;
   top1Agreement: number;
   rmsDeltaP: number;
@@ -84,6 +85,7 @@ export class DistributionComparer {
       meanKl: this.kls.reduce((a, b) => a + b, 0) / n,
       klP50: pct(0.5),
       klP99: pct(0.99),
+      klP999: pct(0.999),
       klMax: sorted[n - 1]!,
       top1Agreement: this.agree / n,
       rmsDeltaP: Math.sqrt(this.sumDp2 / n),

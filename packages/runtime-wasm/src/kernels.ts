@@ -21,7 +21,7 @@ export type BlockShape = TensorShape;
  * How the ABI host sizes a format's inputs (KERNEL-ABI.md), the same for qbench's own modules and external
  * `.wasm` kernels, so that an external kernel is held to the layout qbench's kernels use: an input is the
  * tensor as the reference encodes it, and a dot's rows × n matrix is one such tensor. Per-tensor side info
- * (nvfp4's and ifairy's tensor scales) is `headerBytes` before the first block, so before the first row;
+ * (nvfp4_torchao's and ifairy's tensor scales) is `headerBytes` before the first block, so before the first row;
  * side info per group of blocks (nf4_dq's absmax2, mwq's scales and its bit planes across the whole tensor)
  * is not block-local, and `encodedBytes` (the reference's) sizes the tensor.
  */

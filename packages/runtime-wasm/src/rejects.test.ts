@@ -140,7 +140,7 @@ describe.skipIf(!kernels.some((k) => k.id === 'bfp12_ksort/decode/wasm-simd128')
 );
 
 describe('a dot takes the rows × n matrix as one tensor, sized as the reference encodes it', () => {
-  it.each(['mwq_r4', 'nf4_dq', 'nvfp4', 'q4_0'] as const)(
+  it.each(['mwq_r4', 'nf4_dq', 'nvfp4_torchao', 'q4_0'] as const)(
     '%s: the one-tensor encoding is accepted; rows encoded one by one, a short buffer and no rows are not',
     async (id) => {
       const format = await loadFormat(id);

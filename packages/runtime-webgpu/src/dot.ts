@@ -8,7 +8,7 @@
  * the GPU could change codes; doing it per run keeps it inside the timed work, as in a real matmul. A format
  * with no partner type (NF4, MX, minifloats…) gets the raw float32 row (registry.ts identityPartner).
  * A format with side info outside its blocks takes the whole matrix as its reference encodes a rows × n
- * tensor: per-tensor side info first, then the rows (nvfp4, ifairy: headerBytes); side info per group of the
+ * tensor: per-tensor side info first, then the rows (nvfp4_torchao, ifairy: headerBytes); side info per group of the
  * tensor where it lies (nf4_dq, mwq: encodedBytes).
  */
 import {

@@ -213,7 +213,7 @@ export async function loadWgslFile(
     id: format.id,
     blockElements: format.blockElements,
     blockBytes: format.blockBytes,
-    // side info outside the blocks (nvfp4, nf4_dq, mwq…) comes first, as the reference encodes it
+    // side info outside the blocks (nvfp4_torchao, nf4_dq, mwq…) comes first, as the reference encodes it
     encodedBytes: (n: number) => format.reference.encodedBytes(n),
   };
   if (op === 'decode') return { kernel: gpuDecodeKernel(g.gpu, pipeline, shape, label, workgroupSize), op };

@@ -3,10 +3,12 @@
  * nights) are kept side by side as history. Within a batch, two records with the same key (work item +
  * suite, format, kernel, backend, dataset, metric) are the same measurement: the one from the run that
  * started later wins, so re-running a shard replaces its earlier records instead of doubling them.
+ * Records under a renamed format id are read under the new id (renamed-formats.ts).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QbenchError } from '@qbench/core';
+import { migrateRecord } from './renamed-formats.ts';
 import {
   RESULTS_SCHEMA_VERSION,
   type ResultsFile,
@@ -42,8 +44,10 @@ export function mergeResults(inputs: ResultsFile[]): MergedResults {
   const newer = (a: RunMetadata, b: RunMetadata) =>
     a.startedAt > b.startedAt || (a.startedAt === b.startedAt && a.id > b.id);
   for (const f of inputs) {
-    for (const rec of f.records) {
-      const run = runById.get(rec.run)!;
+    for (const stored of f.records) {
+      const run = runById.get(stored.run)!;
+      // History under a format id that was later renamed reads under today's id (renamed-formats.ts).
+      const rec = migrateRecord(stored, run);
       const recs = recordsByBatch.get(run.batch) ?? new Map();
       recordsByBatch.set(run.batch, recs);
       const key = recordKey(rec);

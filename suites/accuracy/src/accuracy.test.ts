@@ -46,6 +46,9 @@ describe('tensor level', () => {
     for (const spec of listSpecs()) {
       const m = measureTensor(await loadFormat(spec.id), x, 4096);
       expect(m.bitsPerWeight).toBeGreaterThan(0);
+      // f32 stores float32 input exactly (mse 0, SQNR +∞): the bound is for a continuous source, and the
+      // sample is already float32, so a lossless format is not "above" it.
+      if (m.mse === 0) continue;
       if (m.gapToBoundDb < 0) above.push(`${spec.id}: ${m.sqnrDb.toFixed(2)} dB at ${m.bitsPerWeight} bits`);
     }
     expect(above).toEqual([]);
@@ -182,7 +185,7 @@ describe('anchors reproduced by the suite (N(0,1), 2^18 samples)', () => {
       ['mxfp6_e2m3', 31.0],
       ['mxfp8_e4m3', 30.7],
       ['mxint8', 41.7],
-      ['nvfp4', 20.4],
+      ['nvfp4_torchao', 20.4],
     ];
     for (const [id, db] of anchors)
       expect(Math.abs(measureTensor(await loadFormat(id), x, 4096).sqnrDb - db), id).toBeLessThan(0.3);

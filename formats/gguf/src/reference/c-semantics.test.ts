@@ -23,7 +23,8 @@ describe('C semantics (x86-64)', () => {
       const m = cvttModel(x);
       const int8 = Number(BigInt.asIntN(8, m));
       const uint8 = Number(BigInt.asUintN(8, m));
-      if (x86Int(x) !== Number(m) || x86Byte(x, true) !== int8 || x86Byte(x, false) !== uint8) bad.push(String(x));
+      if (x86Int(x) !== Number(m) || x86Byte(x, true) !== int8 || x86Byte(x, false) !== uint8)
+        bad.push(String(x));
     }
     expect(bad).toEqual([]);
   });
@@ -35,7 +36,9 @@ describe('C semantics (x86-64)', () => {
     expect(x86Int(-2147483904)).toBe(-2147483648); // next float32 below −2^31: out of range
     expect(x86Int(-0.99)).toBe(0);
     expect(Object.is(x86Int(-0), 0)).toBe(true);
-    expect([x86Int(Number.NaN), x86Int(Infinity), x86Int(-Infinity)]).toEqual([-2147483648, -2147483648, -2147483648]);
+    expect([x86Int(Number.NaN), x86Int(Infinity), x86Int(-Infinity)]).toEqual([
+      -2147483648, -2147483648, -2147483648,
+    ]);
     // q4_0's MIN(15, (int8_t)(x·id + 8.5f)) with id = +inf stores 0, not 15.
     expect(Math.min(15, x86Byte(Infinity, true)) & 0xff).toBe(0);
   });
@@ -47,7 +50,7 @@ describe('C semantics (x86-64)', () => {
     expect([cTrue(Number.NaN), cTrue(-0), cTrue(0), cTrue(1e-45)]).toEqual([true, false, false, true]);
   });
 
-  it("d ? 1/d : 0 in float32", () => {
+  it('d ? 1/d : 0 in float32', () => {
     expect(Number.isNaN(cInverse(Number.NaN))).toBe(true); // JS's `d ?` would give 0
     expect(Object.is(cInverse(-0), 0)).toBe(true);
     expect(cInverse(1e-40)).toBe(Infinity); // a subnormal d overflows its reciprocal
@@ -55,9 +58,12 @@ describe('C semantics (x86-64)', () => {
   });
 
   it('int v = lroundf(x) + k: half away from zero; LONG_MIN for NaN/inf/huge keeps only k', () => {
-    expect([0.5, -0.5, 1.5, 2.5, -2.5, 0.49999997].map((x) => x86LroundfPlus(x, 0))).toEqual([1, -1, 2, 3, -3, 0]);
+    expect([0.5, -0.5, 1.5, 2.5, -2.5, 0.49999997].map((x) => x86LroundfPlus(x, 0))).toEqual([
+      1, -1, 2, 3, -3, 0,
+    ]);
     expect(x86LroundfPlus(-1, 1)).toBe(0);
-    for (const x of [Number.NaN, Infinity, -Infinity, 2 ** 63, -(2 ** 64)]) expect(x86LroundfPlus(x, 1)).toBe(1);
+    for (const x of [Number.NaN, Infinity, -Infinity, 2 ** 63, -(2 ** 64)])
+      expect(x86LroundfPlus(x, 1)).toBe(1);
     // In range but beyond int32: the long's low 32 bits, as the assignment to int keeps them.
     expect(x86LroundfPlus(2 ** 32 + 5, 1)).toBe(6);
     expect(x86LroundfPlus(2 ** 62, 1)).toBe(1);

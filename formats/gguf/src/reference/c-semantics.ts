@@ -47,5 +47,5 @@ function roundf(x: number): number {
  */
 export function x86LroundfPlus(x: number, k: number): number {
   // ToInt32 of an integer-valued double is exact modulo 2^32, so wrap first, then add (|x| may exceed 2^53).
-  return x > -9223372036854775808 && x < 9223372036854775808 ? ((roundf(x) | 0) + k) | 0 : k | 0;
+  return x > -(2 ** 63) && x < 2 ** 63 ? ((roundf(x) | 0) + k) | 0 : k | 0;
 }

@@ -23,8 +23,9 @@ import { GROUP_MAX_EPS, nearestInt as nearestIntBits } from './float32.ts';
 const fround = Math.fround;
 const nearestIntSlow = nearestIntBits;
 
-/** Scratch for makeQkxQuants (blocks of at most 256): the block's weights. */
+/** Scratch for makeQkxQuants (blocks of at most 256): the block's weights, and fl(x − min) for the current min. */
 const W = new Float32Array(256);
+const XM = new Float32Array(256);
 
 /**
  * ggml's nearest_int, fast path. For a float32 |v| < 2^22, v + 1.5·2^23 lands in [2^23, 2^24) where the
@@ -98,11 +99,14 @@ export function makeQkxQuants(
     mins[mi] = -min;
     return scale;
   }
+  // fl(x − min) is the same value in every trial until a win moves min: computed once per min.
+  const xm = XM;
+  for (let i = 0; i < n; i++) xm[i] = fround(x[xo + i]! - min);
   for (let is = 0; is <= nstep; is++) {
     iscale = fround(fround(fround(rmin + fround(rdelta * is)) + nmax) / fround(max - min));
     let changed = is === 0;
     for (let i = 0; i < n; i++) {
-      const l0 = nearestInt(fround(iscale * fround(x[xo + i]! - min)));
+      const l0 = nearestInt(fround(iscale * xm[i]!));
       const l = l0 < 0 ? 0 : l0 > nmax ? nmax : l0;
       if (Laux[i] !== l) {
         Laux[i] = l;
@@ -142,6 +146,7 @@ export function makeQkxQuants(
         bestError = curError;
         scale = thisScale;
         min = thisMin;
+        for (let i = 0; i < n; i++) xm[i] = fround(x[xo + i]! - min);
       }
     }
   }

@@ -35,8 +35,11 @@ export function mxfp4ScaleByte(amax: number): number {
   return Math.trunc(exponent) & 0xff;
 }
 
-/** best_index_mxfp4: the first index with the smallest |value·d − x| (strict <, so ties keep the lower index). */
-function bestIndex(x: number, d: number): number {
+/**
+ * best_index_mxfp4: the first index with the smallest |value·d − x| (strict <, so ties keep the lower index).
+ * Shared with ggml's NVFP4, which picks its codes with the same function.
+ */
+export function bestIndex(x: number, d: number): number {
   let best = 0;
   let bestErr = Math.abs(fround(fround(VALUES[0]! * d) - x));
   for (let i = 1; i < 16; i++) {

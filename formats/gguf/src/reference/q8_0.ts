@@ -37,12 +37,13 @@ export const q8_0: GgmlTypeImpl = {
     }
   },
   vecDot(x, y, n) {
-    // ggml_vec_dot_q8_0_q8_0 (generic): integer dot per block, then sumf += sumi·dx·dy in float32, left to right.
+    // ggml_vec_dot_q8_0_q8_0_generic: integer dot per block, then sumf += sumi·(dx·dy) in float32, left to
+    // right; the scales multiply first (the source's parentheses), not sumi·dx first.
     let sumf = 0;
     for (let b = 0; b < n / QK; b++) {
       let sumi = 0;
       for (let j = 0; j < QK; j++) sumi += readI8(x, b * BYTES + 2 + j) * readI8(y, b * BYTES + 2 + j);
-      sumf = fround(sumf + fround(fround(sumi * readF16(x, b * BYTES)) * readF16(y, b * BYTES)));
+      sumf = fround(sumf + fround(sumi * fround(readF16(x, b * BYTES) * readF16(y, b * BYTES))));
     }
     return sumf;
   },

@@ -1,6 +1,6 @@
 /**
  * `qbench run [--suite S]… [--format F]… [--shard i/n] [--out DIR] [--resume] [--quick | --full] [--batch NAME] [--no-site] [--list]
- *   [--weights FILE] [--tensors GLOB] [--model DIR] [--text FILE]`
+ *   [--weights FILE] [--tensors GLOB] [--model DIR | --model BASE.gguf --compare QUANT.gguf] [--text FILE]`
  * Runs every discovered suite (suites/<name>/src/index.ts) or the named ones, writes `<out>/results.json`
  * (default reports/latest) and builds the leaderboard site into the same folder. Records are journaled per
  * item (`<out>/records.jsonl`): Ctrl-C keeps what finished, `--resume` continues. `--list` prints the work items
@@ -48,6 +48,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       weights: { type: 'string' },
       tensors: { type: 'string' },
       model: { type: 'string' },
+      compare: { type: 'string' },
       text: { type: 'string' },
     },
     false,
@@ -76,16 +77,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
     suites = suites.filter((s) => wanted.includes(s.name));
   }
   if (suites.length === 0) throw new QbenchError('run.empty', 'run: no suite to run (see the notes above)');
-  // User inputs: a local model's weights (accuracy tensor level), a tensor glob, a local ONNX LM folder and
-  // the text it is evaluated on.
+  // User inputs: a local model's weights (accuracy tensor level), a tensor glob, a local ONNX LM folder or a
+  // base GGUF with a quantized GGUF to compare on llama.cpp, and the text they are evaluated on.
   const inputs: Record<string, string> = {};
-  for (const key of ['weights', 'tensors', 'model', 'text'] as const) {
+  for (const key of ['weights', 'tensors', 'model', 'compare', 'text'] as const) {
     const v = str(p, key);
     if (v === undefined) continue;
     if (key !== 'tensors' && !existsSync(v))
       throw new QbenchError('cli.args', `run: --${key} ${v}: no such file or folder`);
     inputs[key] = v;
   }
+  if (inputs['compare'] && !inputs['model']?.toLowerCase().endsWith('.gguf'))
+    throw new QbenchError(
+      'cli.args',
+      'run: --compare QUANT.gguf needs --model BASE.gguf (both run by llama.cpp)',
+    );
   if (flag(p, 'list')) {
     const options = {
       quick: flag(p, 'quick'),

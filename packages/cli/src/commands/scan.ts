@@ -1,15 +1,24 @@
 /**
- * `qbench scan FILE [--json] [--no-content] [--max-content-bytes N] [--reference FP.safetensors]`: vet a
- * GGUF file before a loader sees it; with --reference, also run the quantization-conditioned backdoor
- * (Mind the Gap) detectors of @qbench/detectors against the full-precision model. Every finding has a stable code, a severity, a byte offset and a message naming the key or
- * tensor. Exit 0 clean, 1 suspicious (warnings), 2 malformed (errors) — and 2 when the file cannot be
- * read at all: a scanner fails closed.
+ * `qbench scan PATH [--format text|json|sarif] [--json] [--no-content] [--max-content-bytes N] [--no-render]
+ * [--reference-template FILE] [--reference FP.safetensors]`: vet GGUF files before a loader sees them.
+ * PATH is a file, any part of a split set (every part is checked) or a directory (every *.gguf in it).
+ * Chat templates are screened on their AST and rendered sandboxed on probe conversations (--no-render:
+ * static checks only); --reference-template (a template file or a trusted GGUF) adds a diff of the rendered
+ * prompts. --reference runs the quantization-conditioned backdoor (Mind the Gap) detectors of
+ * @qbench/detectors against the full-precision model. Every finding has a stable code, a severity, a byte
+ * offset and a message naming the key or tensor. Exit 0 clean, 1 suspicious (warnings), 2 malformed
+ * (errors), the worst over all files — and 2 when a file cannot be read at all: a scanner fails closed.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isQbenchError } from '@qbench/core';
-import { type ScanReport, scanGguf } from '@qbench/gguf-file';
-import { withFileSource } from '@qbench/gguf-file/node';
+import { parseGguf } from '@qbench/gguf-file';
+import { renderedTemplateIssues, scanTarget, withFileSource, worstExitCode } from '@qbench/gguf-file/node';
 import { flag, parse, str } from '../args.ts';
-import { type Io, table } from '../io.ts';
+import type { Io } from '../io.ts';
+import { jsonReport, jsonScans, sarifScans, textScan, textSummary } from './scan-output.ts';
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 // The Mind-the-Gap detectors (@qbench/detectors) and the safetensors reader (@qbench/models) are loaded only
 // when --reference is given, so a plain scan stays light.
@@ -38,36 +47,41 @@ async function referenceCheck(
   }
 }
 
-export const summary =
-  'vet a GGUF file: structure, layout, metadata, chat template, block contents (exit 0/1/2)';
-
-function jsonReport(path: string, r: ScanReport): unknown {
-  const p = r.parsed;
-  return {
-    file: path,
-    size: p.size,
-    verdict: r.verdict,
-    exitCode: r.exitCode,
-    version: p.version ?? null,
-    alignment: p.alignment,
-    tensorCount: p.tensorCount?.toString() ?? null,
-    kvCount: p.kvCount?.toString() ?? null,
-    findings: r.findings,
-  };
+/** The trusted template: a GGUF's tokenizer.chat_template, or a template file read as UTF-8 text. */
+async function referenceTemplate(path: string): Promise<string> {
+  const head = new Uint8Array((await readFile(path)).subarray(0, 4));
+  if (new TextDecoder().decode(head) !== 'GGUF') return readFile(path, 'utf8');
+  const parsed = await withFileSource(path, (src) => parseGguf(src));
+  const kv = parsed.kv.get('tokenizer.chat_template');
+  if (kv?.value.type !== 'str')
+    throw new Error(`'${path}' has no tokenizer.chat_template to compare against`);
+  return kv.value.value;
 }
+
+export const summary =
+  'vet GGUF files (a file, a split set or a directory): structure, layout, metadata, chat template, tensor contents (exit 0/1/2)';
+
+const USAGE =
+  'usage: qbench scan FILE|DIR [--format text|json|sarif] [--json] [--no-content] [--max-content-bytes N] [--no-render] [--reference-template FILE] [--reference FP.safetensors]\n';
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const p = parse('scan', argv, {
     json: { type: 'boolean' },
+    format: { type: 'string' },
     'no-content': { type: 'boolean' },
+    'no-render': { type: 'boolean' },
     'max-content-bytes': { type: 'string' },
     reference: { type: 'string' },
+    'reference-template': { type: 'string' },
   });
   const path = p.positionals[0];
   if (!path || p.positionals.length > 1) {
-    io.err(
-      'usage: qbench scan FILE [--json] [--no-content] [--max-content-bytes N] [--reference FP.safetensors]\n',
-    );
+    io.err(USAGE);
+    return 2;
+  }
+  const format = str(p, 'format') ?? (flag(p, 'json') ? 'json' : 'text');
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    io.err(`qbench: cli.args: scan: --format must be text, json or sarif, got '${format}'\n`);
     return 2;
   }
   const maxBytes = str(p, 'max-content-bytes');
@@ -80,47 +94,61 @@ export async function run(argv: string[], io: Io): Promise<number> {
     : maxBytes !== undefined
       ? { maxBytes: Number(maxBytes) }
       : true;
-  let report: ScanReport;
-  try {
-    report = await withFileSource(path, (src) => scanGguf(src, { content }));
-  } catch (e) {
-    // Unreadable input is not "clean": fail closed with the malformed exit code.
-    io.err(`qbench: ${isQbenchError(e) ? `${e.code}: ` : ''}${(e as Error).message}\n`);
-    return 2;
-  }
-  // --reference: the Mind-the-Gap detectors against the full-precision model (only on a well-formed file).
-  const referencePath = str(p, 'reference');
-  let reference: Awaited<ReturnType<typeof referenceCheck>> | undefined;
-  if (referencePath !== undefined && report.exitCode < 2) {
+  let reference: string | undefined;
+  const referenceTemplatePath = str(p, 'reference-template');
+  if (referenceTemplatePath !== undefined) {
     try {
-      reference = await referenceCheck(path, referencePath);
+      reference = await referenceTemplate(referenceTemplatePath);
     } catch (e) {
-      io.err(`qbench: ${isQbenchError(e) ? `${e.code}: ` : ''}${(e as Error).message}\n`);
+      io.err(`qbench: cli.args: scan: --reference-template: ${(e as Error).message}\n`);
       return 2;
     }
   }
-  const exitCode = Math.max(report.exitCode, reference?.exitCode ?? 0);
-  if (flag(p, 'json')) {
-    const json = {
-      ...(jsonReport(path, report) as object),
-      ...(reference ? { reference: reference.json, exitCode } : {}),
-    };
+  const renderTemplate = flag(p, 'no-render')
+    ? async () => []
+    : (t: string) => renderedTemplateIssues(t, reference !== undefined ? { reference } : {});
+  const scans = await scanTarget(path, { content, renderTemplate });
+  let exitCode: number = worstExitCode(scans);
+
+  // --reference: the Mind-the-Gap detectors against the full-precision model (one well-formed file only).
+  const referencePath = str(p, 'reference');
+  let mtg: Awaited<ReturnType<typeof referenceCheck>> | undefined;
+  if (referencePath !== undefined) {
+    const only = scans.length === 1 ? scans[0] : undefined;
+    if (!only) {
+      io.err('qbench: cli.args: scan: --reference takes a single GGUF file, not a directory or split set\n');
+      return 2;
+    }
+    if (only.report && only.report.exitCode < 2) {
+      try {
+        mtg = await referenceCheck(only.path, referencePath);
+      } catch (e) {
+        io.err(`qbench: ${isQbenchError(e) ? `${e.code}: ` : ''}${(e as Error).message}\n`);
+        return 2;
+      }
+      exitCode = Math.max(exitCode, mtg.exitCode);
+    }
+  }
+
+  const single = scans.length === 1 && !scans[0]!.split ? scans[0]! : undefined;
+  if (format === 'sarif') {
+    io.out(`${JSON.stringify(sarifScans(scans, VERSION), null, 2)}\n`);
+    return exitCode;
+  }
+  if (single && !single.report) {
+    // One unreadable file: a one-line error, as before directory and split support.
+    io.err(`qbench: ${single.error}\n`);
+    return 2;
+  }
+  if (format === 'json') {
+    const json = single?.report
+      ? { ...jsonReport(single.path, single.report), ...(mtg ? { reference: mtg.json, exitCode } : {}) }
+      : jsonScans(scans, exitCode);
     io.out(`${JSON.stringify(json, null, 2)}\n`);
     return exitCode;
   }
-  const counts = { error: 0, warning: 0, info: 0 };
-  for (const f of report.findings) counts[f.severity]++;
-  io.out(
-    `${path}: ${report.verdict.toUpperCase()} (${counts.error} errors, ${counts.warning} warnings, ${counts.info} notes)\n`,
-  );
-  if (report.findings.length > 0) {
-    io.out(
-      table(
-        ['severity', 'code', 'offset', 'message'],
-        report.findings.map((f) => [f.severity, f.code, f.offset, f.message]),
-      ),
-    );
-  }
-  if (reference) io.out(reference.text);
+  for (const s of scans) io.out(textScan(s));
+  if (mtg) io.out(mtg.text);
+  if (!single) io.out(textSummary(scans, exitCode));
   return exitCode;
 }

@@ -119,11 +119,11 @@ describe('qbench validate', () => {
 
   const minifloat = wasmBuildPath('minifloat');
   it.skipIf(!existsSync(minifloat))(
-    `passes qbench's own nvfp4 wasm dot as an external .wasm (per-tensor scale once, before the rows)${existsSync(minifloat) ? '' : ' (skipped: run `pnpm build`)'}`,
+    `passes qbench's own nvfp4_torchao wasm dot as an external .wasm (per-tensor scale once, before the rows)${existsSync(minifloat) ? '' : ' (skipped: run `pnpm build`)'}`,
     async () => {
-      const path = join(dir, 'nvfp4-dot.wasm');
-      writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_dot', 'dot'));
-      const r = await validateDot(path, 'nvfp4');
+      const path = join(dir, 'nvfp4_torchao-dot.wasm');
+      writeFileSync(path, renameExport(new Uint8Array(readFileSync(minifloat)), 'nvfp4_torchao_dot', 'dot'));
+      const r = await validateDot(path, 'nvfp4_torchao');
       expect(r.err).toBe('');
       expect(r.out).toMatch(/conformance: PASS — \d+ passed, 0 failed/);
       expect(r.out).toMatch(/3 rows × 33 blocks/);

@@ -117,6 +117,9 @@ describe('runSuites', () => {
     expect(byItem('a')).toMatchObject([{ value: 97, run: file.runs[0]!.id }]);
     expect(file.runs[0]!.items).toBe(10);
     expect(r.failedItems).toBe(3);
+    // Which native ggml the run had (the oracle and baseline), or why none: never silently absent.
+    const ggml = file.runs[0]!.ggml;
+    expect(ggml?.available ? ggml.ggmlVersion : ggml?.reason).toMatch(/\S/);
   });
 
   it('keeps finished items when aborted and --resume runs only the rest', async () => {

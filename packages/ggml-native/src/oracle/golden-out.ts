@@ -72,7 +72,9 @@ export function writeOracleGolden(
       seed: c.seed,
       row: c.row,
       ...(c.recipe
-        ? { distribution: `blocks: ${c.recipe.blocks.join(',')}; imatrix: ${c.recipe.imatrix}` }
+        ? {
+            distribution: `blocks: ${c.recipe.blocks.join(',')}${c.imatrix ? `; imatrix: ${c.recipe.imatrix}` : ''}`,
+          }
         : {}),
       first_mismatch: {
         block: c.diff.block,

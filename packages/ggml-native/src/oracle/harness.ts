@@ -92,6 +92,31 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
     'decode_ggml',
     hasDecoder ? undefined : `ggml has no dequantize_row_${info.name}`,
   );
+  /** What a kept case adds to where it was found: ggml's call, its bytes and decode, the input. */
+  type CaseData = Pick<OracleCase, 'ggmlCall' | 'q'> &
+    Partial<Pick<OracleCase, 'recipe' | 'x' | 'imatrix' | 'out'>>;
+  /**
+   * Counts a batch's differing blocks into `res`, and keeps the first differing block of each row not yet
+   * kept (up to maxCases rows per path) with the row's data from `data`.
+   */
+  const record = (res: PathResult, diffs: BlockDiff[], firstRow: number, data: (r: number) => CaseData) => {
+    res.mismatchedBlocks += diffs.length;
+    for (const d of diffs) {
+      const r = Math.floor(d.block / blocksPerRow);
+      if (res.cases.length >= maxCases || res.cases.some((c) => c.row === firstRow + r)) continue;
+      res.cases.push({
+        type: t.id,
+        path: res.path,
+        seed: o.seed,
+        row: firstRow + r,
+        nPerRow,
+        diff: { ...d, block: d.block % blocksPerRow },
+        mismatchedBlocks: diffs.filter((e) => Math.floor(e.block / blocksPerRow) === r).length,
+        ...data(r),
+      });
+    }
+  };
+
   /** decode_ggml: qbench's decode of ggml's bytes against ggml's own decode, row by row. */
   const checkDecode = (q: Uint8Array, nRows: number, firstRow: number, ggmlCall: string) => {
     if (decodeGgml.skipped) return;
@@ -99,25 +124,11 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
     const want = ggmlDecode(q, n)!;
     const got = t.codec.decode(q, n);
     decodeGgml.blocks += nRows * blocksPerRow;
-    const diffs = diffF32(want, got, t.blockElements);
-    decodeGgml.mismatchedBlocks += diffs.length;
-    for (const d of diffs) {
-      const r = Math.floor(d.block / blocksPerRow);
-      if (decodeGgml.cases.length >= maxCases || decodeGgml.cases.some((c) => c.row === firstRow + r))
-        continue;
-      decodeGgml.cases.push({
-        type: t.id,
-        path: 'decode_ggml',
-        seed: o.seed,
-        row: firstRow + r,
-        nPerRow,
-        diff: { ...d, block: d.block % blocksPerRow },
-        mismatchedBlocks: diffs.filter((e) => Math.floor(e.block / blocksPerRow) === r).length,
-        ggmlCall: `dequantize_row_${info.name} of ${ggmlCall} output`,
-        q: rowOf(q, r, rowBytes),
-        out: rowOf(want, r, nPerRow),
-      });
-    }
+    record(decodeGgml, diffF32(want, got, t.blockElements), firstRow, (r) => ({
+      ggmlCall: `dequantize_row_${info.name} of ${ggmlCall} output`,
+      q: rowOf(q, r, rowBytes),
+      out: rowOf(want, r, nPerRow),
+    }));
   };
 
   /** An encode path: ggml's bytes vs qbench's, batch by batch. */
@@ -150,29 +161,18 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
       quantize(x, want, imatrix);
       const got = t.codec.encode(x, { nPerRow, nonFinite: 'propagate', ...(imatrix ? { imatrix } : {}) });
       res.blocks += nRows * blocksPerRow;
-      const diffs = diffBytes(want, got, t.blockBytes);
-      res.mismatchedBlocks += diffs.length;
-      for (const d of diffs) {
-        const r = Math.floor(d.block / blocksPerRow);
-        if (res.cases.length >= maxCases || res.cases.some((c) => c.row === r0 + r)) continue;
+      record(res, diffBytes(want, got, t.blockBytes), r0, (r) => {
         const q = rowOf(want, r, rowBytes);
         const out = ggmlDecode(q, nPerRow);
-        res.cases.push({
-          type: t.id,
-          path,
-          seed: o.seed,
-          row: r0 + r,
-          nPerRow,
-          diff: { ...d, block: d.block % blocksPerRow },
-          mismatchedBlocks: diffs.filter((e) => Math.floor(e.block / blocksPerRow) === r).length,
+        return {
           ggmlCall,
           recipe: recipes[r]!,
           x: rowOf(x, r, nPerRow),
           ...(imatrix ? { imatrix: imatrix.slice() } : {}),
           q,
           ...(out ? { out } : {}),
-        });
-      }
+        };
+      });
       checkDecode(want, nRows, r0, ggmlCall);
     }
     return res;
@@ -190,8 +190,12 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
     refName,
     (x, q) => ggml.quantize.quantizeRowRef(id, x, q),
   );
+  // ggml_quantize_chunk takes weight types and the float storage types (f32 copied, f16/bf16 converted),
+  // not the activation partners (q8_k, q8_1).
   const notWeight =
-    t.role !== 'weight' ? `ggml_quantize_chunk does not quantize activation type ${info.name}` : undefined;
+    t.role === 'activation'
+      ? `ggml_quantize_chunk does not quantize activation type ${info.name}`
+      : undefined;
   const needsImatrix = ggml.quantize.requiresImatrix(id)
     ? `ggml requires an importance matrix for ${info.name}`
     : undefined;
@@ -223,24 +227,11 @@ export function runOracle(ggml: NativeGgml, t: OracleType, o: OracleOptions): Ty
       const want = ggmlDecode(q, n)!;
       const got = t.codec.decode(q, n);
       random.blocks += nRows * blocksPerRow;
-      const diffs = diffF32(want, got, t.blockElements);
-      random.mismatchedBlocks += diffs.length;
-      for (const d of diffs) {
-        const r = Math.floor(d.block / blocksPerRow);
-        if (random.cases.length >= maxCases || random.cases.some((c) => c.row === r0 + r)) continue;
-        random.cases.push({
-          type: t.id,
-          path: 'decode_random',
-          seed: o.seed,
-          row: r0 + r,
-          nPerRow,
-          diff: { ...d, block: d.block % blocksPerRow },
-          mismatchedBlocks: diffs.filter((e) => Math.floor(e.block / blocksPerRow) === r).length,
-          ggmlCall: `dequantize_row_${info.name} of random bytes`,
-          q: rowOf(q, r, rowBytes),
-          out: rowOf(want, r, nPerRow),
-        });
-      }
+      record(random, diffF32(want, got, t.blockElements), r0, (r) => ({
+        ggmlCall: `dequantize_row_${info.name} of random bytes`,
+        q: rowOf(q, r, rowBytes),
+        out: rowOf(want, r, nPerRow),
+      }));
     }
   }
   return { type: t.id, paths: [ref, chunk, chunkImatrix, decodeGgml, random] };

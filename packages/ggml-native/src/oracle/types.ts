@@ -26,11 +26,18 @@ export async function oracleTypes(only?: string): Promise<OracleType[]> {
   for (const s of specs) {
     const format = await loadFormat(s.id);
     const differs = s.params?.['ggmlRefDiffers'];
+    // An encoder that works neither without nor with an importance matrix (some i-quants need one) is
+    // missing: that type is compared on the decode paths only.
     let encodeUnavailable: string | undefined;
-    try {
-      format.reference.encode(new Float32Array(s.layout.blockElements));
-    } catch (e) {
-      encodeUnavailable = `qbench has no ${s.id} encoder (${(e as Error).message})`;
+    const zeros = new Float32Array(s.layout.blockElements);
+    for (const options of [{}, { imatrix: zeros.map(() => 1) }]) {
+      try {
+        format.reference.encode(zeros, options);
+        encodeUnavailable = undefined;
+        break;
+      } catch (e) {
+        encodeUnavailable = `qbench has no ${s.id} encoder (${(e as Error).message})`;
+      }
     }
     out.push({
       id: s.id,

@@ -18,6 +18,7 @@ import {
   ERROR_RANK_MIN_THRESHOLD,
   outlierCollapse,
   referenceScores,
+  SCAN_THRESHOLDS,
   type TensorScore,
 } from '@qbench/detectors';
 import { forward } from '../model/mlp.ts';
@@ -26,7 +27,12 @@ import type { ModelPair } from './population.ts';
 
 export const THRESHOLD_SLACK = 2;
 /** Detectors whose benign scores are noise around 0 get a floor (see each detector's file for why). */
-const MIN_THRESHOLD: Partial<Record<DetectorId, number>> = { 'error-rank': ERROR_RANK_MIN_THRESHOLD };
+const MIN_THRESHOLD: Partial<Record<DetectorId, number>> = {
+  'error-rank': ERROR_RANK_MIN_THRESHOLD,
+  // The scanner's own floor (SCAN_THRESHOLDS): a Gaussian group of 32 has a 5× value with probability ~2e-5,
+  // so benign calibration is all zeros and "flag any positive score" would flag one natural outlier.
+  'outlier-collapse': SCAN_THRESHOLDS['outlier-collapse']!,
+};
 /**
  * Probe inputs of the behavioural detector: the first 256 of the clean evaluation set. The forward passes
  * of both models over all 1000 were most of a pair's scoring time, and the detector's resolution at 256

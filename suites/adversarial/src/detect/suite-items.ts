@@ -19,8 +19,10 @@ import {
   type Prepared,
   prepare,
 } from '../attack/attack.ts';
+import { outlierAttack } from '../attack/outlier.ts';
+import { weightOf } from '../model/mlp.ts';
 import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
-import { attackedPair, benignPairs, pairOfAttack } from './population.ts';
+import { attackedPair, benignPairs, imatrixOf, pairOfAttack } from './population.ts';
 
 /** Formats the attack and the detectors are evaluated on (the issue's required set plus q5_0, fp4, q2_k, q3_k). */
 export const ATTACK_FORMATS = [
@@ -42,6 +44,14 @@ const QUICK_ATTACK_FORMATS = ['q4_0', 'nf4', 'q4_k'] as const;
  */
 const DETECT_FORMATS = ['q4_0', 'q8_0', 'q4_k', 'q5_k', 'q6_k', 'nf4'] as const;
 const QUICK_DETECT_FORMATS = ['q4_0'] as const;
+/**
+ * Formats outlier injection ("Widening the Gap", ../attack/outlier.ts) is reproduced on: the issue's i-quants
+ * and q4_k, those of them the registry has. Not in --quick: each attack fine-tunes, injects and repairs a
+ * model of its own (about a minute per held-out seed on two cores).
+ */
+const OUTLIER_FORMATS = ['q4_k', 'iq4_xs', 'iq2_xxs', 'iq3_s'] as const;
+/** Outlier size in units of its scale group's largest weight (the attack's one parameter). */
+const OUTLIER_FACTOR = 4;
 
 const SUITE = 'adversarial';
 
@@ -86,6 +96,12 @@ export function backdoorItems(options: SuiteOptions): WorkItem[] {
     ...detectFormats(options).map((f) => ({
       id: `adversarial/detect/${f}`,
       label: `backdoor detectors ${f}: TPR/FPR`,
+      format: f,
+      weight: 12,
+    })),
+    ...outlierFormats(options).map((f) => ({
+      id: `adversarial/outlier/${f}`,
+      label: `outlier injection ${f}: attack and detectors`,
       format: f,
       weight: 12,
     })),
@@ -196,6 +212,87 @@ export function detectionPlan(options: SuiteOptions): DetectionPlan {
     heldOutFineTunes: full ? 96 : 30,
     repairsPerSeed: full ? 3 : 1,
   };
+}
+
+function outlierFormats(options: SuiteOptions): string[] {
+  if (options.quick) return [];
+  const known = new Set(listSpecs().map((x) => x.id));
+  return OUTLIER_FORMATS.filter((f) => known.has(f) && (!options.formats || options.formats.includes(f)));
+}
+
+/**
+ * Outlier injection on held-out seeds: the attack's success and box widths against the plain attack's, and
+ * every detector's TPR on the injected pairs with thresholds and FPR from the same benign pairs as
+ * adversarial/detect (dataset `widening-the-gap/<detector>`).
+ */
+async function runOutlier(
+  format: string,
+  options: SuiteOptions,
+  log: (m: string) => void,
+): Promise<ResultRecord[]> {
+  const plan = detectionPlan(options);
+  const f = await loadFormat(format);
+  const calibration: ModelScores[] = [];
+  for (const seed of plan.calibrationSeeds) {
+    const p = prepared(options, seed, f);
+    for (const pair of benignPairs(p, f, plan.calibrationFineTunes))
+      calibration.push(await scorePair(pair, p.sets.clean));
+  }
+  const thresholds = thresholdsFrom(calibration);
+  const benign: ModelScores[] = [];
+  const attacked: ModelScores[] = [];
+  const runs: {
+    works: boolean;
+    widthPlain: number;
+    widthOutlier: number;
+    fp: number;
+    quant: number;
+    clean: number;
+  }[] = [];
+  for (const seed of plan.heldOutSeeds) {
+    const p = prepared(options, seed, f);
+    for (const pair of benignPairs(p, f, plan.heldOutFineTunes))
+      benign.push(await scorePair(pair, p.sets.clean));
+    const plain = attackFormat(f, p, seed);
+    const o = outlierAttack(f, p, imatrixOf(p, p.benign), OUTLIER_FACTOR, 100, seed);
+    const r = o.result;
+    const width = (x: typeof r) =>
+      boxStats(x.boxes['fc1.weight'], weightOf(x.repaired, 'fc1.weight')).meanWidthRel;
+    runs.push({
+      works: attackWorks(r),
+      widthPlain: width(plain),
+      widthOutlier: width(r),
+      fp: r.fp.maliciousRate,
+      quant: r.quant.maliciousRate,
+      clean: r.fp.cleanAccuracy,
+    });
+    attacked.push(await scorePair(pairOfAttack(o.prepared, f, r), o.prepared.sets.clean));
+  }
+  const ds = 'widening-the-gap';
+  const out = [
+    rec(format, ds, 'outlier_attack_success', runs.filter((x) => x.works).length / runs.length, 'ratio', {
+      factor: OUTLIER_FACTOR,
+      runs,
+    }),
+  ];
+  for (const r of rates(thresholds, attacked, benign)) {
+    const details = {
+      threshold: r.threshold,
+      tp: r.tp,
+      positives: r.positives,
+      fp: r.fp,
+      negatives: r.negatives,
+    };
+    out.push(
+      rec(format, `${ds}/${r.detector}`, 'tpr', r.tp / r.positives, 'ratio', details),
+      rec(format, `${ds}/${r.detector}`, 'fpr', r.fp / r.negatives, 'ratio'),
+      rec(format, `${ds}/${r.detector}`, 'fpr_upper95', upper95(r.fp, r.negatives), 'ratio'),
+    );
+  }
+  log(
+    `outlier ${format}: ${runs.filter((x) => x.works).length}/${runs.length} attacks worked, ${benign.length} benign pairs`,
+  );
+  return out;
 }
 
 function detectFormats(options: SuiteOptions): string[] {
@@ -319,5 +416,7 @@ export async function runBackdoorItem(
     return runAttack(item.id.slice('adversarial/attack/'.length), options);
   if (item.id.startsWith('adversarial/detect/'))
     return runDetect(item.id.slice('adversarial/detect/'.length), options, log);
+  if (item.id.startsWith('adversarial/outlier/'))
+    return runOutlier(item.id.slice('adversarial/outlier/'.length), options, log);
   return undefined;
 }

@@ -1,0 +1,1 @@
+ò;Ue•–©¦–jei•Z¦YªVÙ;™¦jª¥jf©ªVeff–eiÐ;ifj¦™šj¥™šU•¦™™¥˜;©Zšj©¥™š™©¥šªZ™ZØ;VVZªji©e¦¦ff™iV™ý;–ª¥šV–Yªš–Y–ªi™Yý;ZYªª–©–©™YVšYVfUÅ;jZ¥–VU¦šUVYešZU¦•;¥e–Yf––j©ffiiªj©;i••iV•¥•ef¦©e©ª©ç;–Z¥ej©¦¥–Z–š¦e¥¥ß;fZej™fZ™ªjª¥ªff¥ü;©j™–ªYª©j–¥VUfVVø;•Z™Z©ª¦j•Y¦j•©f©ÿ;U•™ZfUVYj©Yj¦šYZç;©Vª©e¦eYVU¦¥je–©
