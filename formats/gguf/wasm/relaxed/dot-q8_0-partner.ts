@@ -133,7 +133,7 @@ let ysums: usize = 0;
     : i32x4.add(signedDot(x0, y0), signedDot(x1, y1));
 }
 
-/** Four blocks at a time, as q4_0Row (same roundings per block, added left to right). */
+/** Four blocks at a time, as q4_0Row, in q8_0's operand order sumi·(dx·dy), added left to right. */
 @inline function q8_0Row(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   const m128 = i8x16.splat(-128);
@@ -147,9 +147,10 @@ let ysums: usize = 0;
       q8_0Block(x + 2 * Q8_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES, m128),
       q8_0Block(x + 3 * Q8_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES, m128),
     );
+    // q8_0's order is sumi·(dx·dy), as ggml's vec_dot and the reference (q4_0's is (sumi·dx)·dy)
     const p = f32x4.mul(
-      f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES)),
-      v128.load(dys + (<usize>b << 2)),
+      f32x4.convert_i32x4_s(sumi),
+      f32x4.mul(scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES), v128.load(dys + (<usize>b << 2))),
     );
     sumf += f32x4.extract_lane(p, 0);
     sumf += f32x4.extract_lane(p, 1);
@@ -159,7 +160,7 @@ let ysums: usize = 0;
   for (; b < blocks; b++) {
     const x = w + <usize>b * Q8_0_BLOCK_BYTES;
     const sumi = sumI32x4(q8_0Block(x, yq + <usize>b * Q8_0_BLOCK_BYTES, m128));
-    sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q8_0_D_OFFSET))) * load<f32>(dys + (<usize>b << 2));
+    sumf += <f32>sumi * (f16ToF32(load<u16>(x + Q8_0_D_OFFSET)) * load<f32>(dys + (<usize>b << 2)));
   }
   return sumf;
 }
