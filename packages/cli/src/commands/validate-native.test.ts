@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { locateGgml, nativeGgml } from '@qbench/ggml-native';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.ts';
 
@@ -124,3 +125,29 @@ describe.skipIf(noCompiler !== undefined)(`validate --kernel lib.so --symbol NAM
     expect(noSymbol.err + noSymbol.out).toMatch(/is a native library: pass --symbol NAME/);
   });
 });
+
+const native = nativeGgml();
+const located = locateGgml();
+const ggmlCpu =
+  native.ok && located.ok ? join(located.install.binsDir, native.ggml.info.cpuVariant) : undefined;
+const noNative = native.ok ? (located.ok ? '' : located.reason) : native.reason;
+
+describe.skipIf(ggmlCpu === undefined)(
+  `validate on ggml's own CPU library${noNative ? ` (skipped: ${noNative})` : ''}`,
+  () => {
+    it('passes ggml_vec_dot_q4_K_q8_K of the loaded variant (the dot path: activation quantized by the reference, one call per row)', async () => {
+      const r = await runCli([
+        'validate',
+        '--kernel',
+        ggmlCpu!,
+        '--symbol',
+        'ggml_vec_dot_q4_K_q8_K',
+        '--quick',
+        '--skip-throughput',
+      ]);
+      expect(r.out).toMatch(/q4_k dot — native dot ggml_vec_dot_q4_K_q8_K/);
+      expect(r.out).toMatch(/conformance: PASS — 10 passed, 0 failed/);
+      expect(r.code).toBe(0);
+    });
+  },
+);

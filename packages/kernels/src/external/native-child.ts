@@ -118,6 +118,15 @@ function start(m: NativeInit): void {
   } catch (e) {
     throw new QbenchError('native.load', `${m.path} did not load: ${(e as Error).message.split('\n')[0]}`);
   }
+  // a ggml CPU library's kernels read tables that ggml_cpu_init() fills (fp16 → fp32 among them): without it
+  // ggml's own vec_dot returns 0; call it once where the library exports it, as every ggml user does
+  let cpuInit: (() => unknown) | undefined;
+  try {
+    cpuInit = lib.func('void ggml_cpu_init(void)') as () => unknown;
+  } catch {
+    cpuInit = undefined;
+  }
+  cpuInit?.();
   try {
     fn = lib.func(PROTO[m.op].replace('%s', m.symbol)) as (...args: unknown[]) => unknown;
   } catch {
