@@ -4,3 +4,4 @@
  */
 export { alloc, copy, mark, release, reset } from '../../../../packages/runtime-wasm/assembly/memory';
 export { q4_0_dot, q8_0_dot } from './dot-q8_0-partner';
+export { q4_k_dot } from './dot-q4_k';

@@ -2,7 +2,9 @@
  * The wasm-relaxed-simd backend: support is detected (a module using i16x8.relaxed_dot_i8x16_i7x16_s
  * validates, after V8's flag on Node 20); where it is supported and built, its q4_0 and q8_0 dots pass the
  * conformance harness and give the simd128 kernels' results bit for bit, including q8_0 blocks with a −128
- * code (which take the exact simd128 path); where not, the backend lists nothing and says why.
+ * code (which take the exact simd128 path), and its q4_k dot (other int32 partial sums than simd128's, so
+ * held to the spec's tolerance like the simd128 q4_k) passes the harness; where not, the backend lists
+ * nothing and says why.
  */
 import { type DotKernel, generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +13,7 @@ import { listKernels } from '../../registry.ts';
 import { relaxedSimdSupport, wasmRelaxedSimdBackend } from './index.ts';
 
 const listing = await listKernels({
-  formats: ['q4_0', 'q8_0'],
+  formats: ['q4_0', 'q8_0', 'q4_k'],
   backends: ['wasm-relaxed-simd', 'wasm-simd128'],
 });
 const why = listing.unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ');
@@ -51,4 +53,12 @@ describe('wasm-relaxed-simd backend', () => {
       }
     },
   );
+
+  it.skipIf(why !== '')(`q4_k dot passes the harness (within the spec's tolerance.dot)${skip}`, async () => {
+    const k = listing.kernels.find((x) => x.id === 'q4_k/dot/wasm-relaxed-simd');
+    expect(k).toBeDefined();
+    const r = await conformKernel(k!, await loadFormat('q4_k'));
+    expect(summarizeFailures(r)).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
 });
