@@ -17,7 +17,7 @@
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
-import { bitsToBytes16, dotI8x16, sumI32x4 } from '../../../packages/runtime-wasm/assembly/simd';
+import { bitsToBytes16, dotI8x16, hsum4, scales4, sumI32x4 } from '../../../packages/runtime-wasm/assembly/simd';
 import {
   IQ4_NL_BLOCK_BYTES,
   IQ4_NL_D_OFFSET,
@@ -59,15 +59,51 @@ let dys: usize = 0;
   return sumI32x4(i32x4.add(dotI8x16(lo, v128.load(yq + Q8_0_QS_OFFSET)), dotI8x16(hi, v128.load(yq + Q8_0_QS_OFFSET + 16))));
 }
 
+/** Σ of one block's 32 code products with its activation block, as i32x4 partial sums. */
+@inline function nibbleDot4(lo: v128, hi: v128, yq: usize): v128 {
+  return i32x4.add(dotI8x16(lo, v128.load(yq + Q8_0_QS_OFFSET)), dotI8x16(hi, v128.load(yq + Q8_0_QS_OFFSET + 16)));
+}
+
+@inline function q4_0Sums(x: usize, y: usize, mask: v128, eight: v128): v128 {
+  const v = v128.load(x + Q4_0_QS_OFFSET);
+  return nibbleDot4(i8x16.sub(v128.and(v, mask), eight), i8x16.sub(i8x16.shr_u(v, 4), eight), y);
+}
+
+@inline function q8_0Sums(x: usize, y: usize): v128 {
+  return nibbleDot4(v128.load(x + Q8_0_QS_OFFSET), v128.load(x + Q8_0_QS_OFFSET + 16), y);
+}
+
+/**
+ * q4_0 and q8_0 take four blocks at a time: the integer sums transposed into one vector (hsum4), the four
+ * fp16 scales converted together (scales4, exact), the products formed lane by lane with the same two
+ * float32 roundings per block as the scalar form, then added to sumf one block after the other.
+ */
 @inline function q4_0Row(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   const eight = i8x16.splat(8);
   const mask = i8x16.splat(0x0f);
-  for (let b = 0; b < blocks; b++) {
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
     const x = w + <usize>b * Q4_0_BLOCK_BYTES;
     const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
-    const v = v128.load(x + Q4_0_QS_OFFSET);
-    const sumi = nibbleDot(i8x16.sub(v128.and(v, mask), eight), i8x16.sub(i8x16.shr_u(v, 4), eight), y);
+    const sumi = hsum4(
+      q4_0Sums(x, y, mask, eight),
+      q4_0Sums(x + Q4_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES, mask, eight),
+      q4_0Sums(x + 2 * Q4_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES, mask, eight),
+      q4_0Sums(x + 3 * Q4_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES, mask, eight),
+    );
+    const p = f32x4.mul(
+      f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q4_0_D_OFFSET, Q4_0_BLOCK_BYTES)),
+      v128.load(dys + (<usize>b << 2)),
+    );
+    sumf += f32x4.extract_lane(p, 0);
+    sumf += f32x4.extract_lane(p, 1);
+    sumf += f32x4.extract_lane(p, 2);
+    sumf += f32x4.extract_lane(p, 3);
+  }
+  for (; b < blocks; b++) {
+    const x = w + <usize>b * Q4_0_BLOCK_BYTES;
+    const sumi = sumI32x4(q4_0Sums(x, yq + <usize>b * Q8_0_BLOCK_BYTES, mask, eight));
     sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q4_0_D_OFFSET))) * yScaleOf(b);
   }
   return sumf;
@@ -75,10 +111,29 @@ let dys: usize = 0;
 
 @inline function q8_0Row(w: usize, yq: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
-  for (let b = 0; b < blocks; b++) {
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
     const x = w + <usize>b * Q8_0_BLOCK_BYTES;
     const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
-    const sumi = nibbleDot(v128.load(x + Q8_0_QS_OFFSET), v128.load(x + Q8_0_QS_OFFSET + 16), y);
+    const sumi = hsum4(
+      q8_0Sums(x, y),
+      q8_0Sums(x + Q8_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES),
+      q8_0Sums(x + 2 * Q8_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES),
+      q8_0Sums(x + 3 * Q8_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES),
+    );
+    // q8_0's order: sumi·(dx·dy)
+    const p = f32x4.mul(
+      f32x4.convert_i32x4_s(sumi),
+      f32x4.mul(scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES), v128.load(dys + (<usize>b << 2))),
+    );
+    sumf += f32x4.extract_lane(p, 0);
+    sumf += f32x4.extract_lane(p, 1);
+    sumf += f32x4.extract_lane(p, 2);
+    sumf += f32x4.extract_lane(p, 3);
+  }
+  for (; b < blocks; b++) {
+    const x = w + <usize>b * Q8_0_BLOCK_BYTES;
+    const sumi = sumI32x4(q8_0Sums(x, yq + <usize>b * Q8_0_BLOCK_BYTES));
     sumf += <f32>sumi * (f16ToF32(load<u16>(x + Q8_0_D_OFFSET)) * yScaleOf(b));
   }
   return sumf;

@@ -113,7 +113,7 @@ let sums1: v128 = f32x4.splat(0);
  * int16 per block, 16 bytes each at pairs: computed once per activation row, so each weight row's min term
  * is one dot_i16x8_s against its eight mins. |pair| ≤ 32·128 fits int16.
  */
-function bsumPairs(yq: usize, blocks: i32, pairs: usize): void {
+export function bsumPairs(yq: usize, blocks: i32, pairs: usize): void {
   for (let b = 0; b < blocks; b++) {
     const bsums = yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_BSUMS_OFFSET;
     const lo = i32x4.extadd_pairwise_i16x8_s(v128.load(bsums));

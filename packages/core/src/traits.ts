@@ -124,10 +124,27 @@ export interface DotKernel {
   dot(q: Uint8Array, y: Float32Array, rows: number): Float32Array | Promise<Float32Array>;
   /** Optional: stage q and y once for repeated timed runs (see PreparedRun). */
   prepare?(q: Uint8Array, y: Float32Array, rows: number): PreparedRun | Promise<PreparedRun>;
+  /**
+   * Optional, for kernels that quantize the activation apart from the product (ggml: from_float to the
+   * vec_dot_type once per activation row, then vec_dot per weight row; prepare() does it, run() does not):
+   * that quantization alone, staged, so the throughput suite times and reports it on its own.
+   */
+  prepareActivation?(y: Float32Array): { run(): void; dispose(): void; describe: string };
   dispose?(): void;
 }
 
-export type Kernel = DecodeKernel | DotKernel;
+/**
+ * A kernel that quantizes float32 values (a whole number of blocks) into the format's bytes, as the reference
+ * encodes them (one row of x.length elements).
+ */
+export interface EncodeKernel {
+  encode(x: Float32Array): Uint8Array | Promise<Uint8Array>;
+  /** Optional: stage x once for repeated timed runs (see PreparedRun; result() is not used for bytes). */
+  prepare?(x: Float32Array): PreparedRun | Promise<PreparedRun>;
+  dispose?(): void;
+}
+
+export type Kernel = DecodeKernel | DotKernel | EncodeKernel;
 
 export interface KernelTraits {
   /** `format/op/backend` */

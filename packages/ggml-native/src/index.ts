@@ -8,6 +8,7 @@ import { Dequantizers } from './dequantize.ts';
 import { GgufReader } from './gguf.ts';
 import { GgufWriter } from './gguf-write.ts';
 import { loadGgml } from './load.ts';
+import { MatMul } from './matmul.ts';
 import { Quantizers } from './quantize.ts';
 import { SymbolTable } from './symbols.ts';
 import { TypeTable } from './type-table.ts';
@@ -41,6 +42,8 @@ export interface NativeGgml {
   readonly quantize: Quantizers;
   readonly dequantize: Dequantizers;
   readonly cpu: CpuTraits;
+  /** ggml_mul_mat on the CPU backend, one thread: the matvec path llama.cpp runs. */
+  readonly matmul: MatMul;
   readonly gguf: GgufReader;
   /** ggml's own GGUF writer (gguf_init_empty … gguf_write_to_file). */
   readonly ggufWriter: GgufWriter;
@@ -96,6 +99,7 @@ export function nativeGgml(): NativeGgmlStatus {
       quantize: new Quantizers(base, types),
       dequantize: new Dequantizers(base, types),
       cpu: new CpuTraits(g.koffi, cpu, types),
+      matmul: new MatMul(g.koffi, base, cpu, types),
       gguf: new GgufReader(g.koffi, base),
       ggufWriter: new GgufWriter(g.koffi, base),
       validateRowData: (type, data) =>
@@ -120,6 +124,7 @@ export function nativeGgmlInfo(): NativeGgmlInfo | NativeGgmlUnavailable {
 export type { CpuTypeTraits } from './cpu-traits.ts';
 export type { GgufTensorView, GgufView } from './gguf.ts';
 export type { GgufWriteTensorSpec, GgufWriteValue } from './gguf-write.ts';
+export { type Koffi, loadKoffi } from './koffi.ts';
 export { PINNED_CONTEXT_DEFAULTS, PINNED_MODEL_DEFAULTS } from './llama/abi.ts';
 export {
   type LlamaEngineInfo,
@@ -139,4 +144,5 @@ export {
   type LoaderVerdict,
 } from './loader-judge/judge.ts';
 export { locateGgml, platformKey } from './locate.ts';
+export type { StagedMatVec } from './matmul.ts';
 export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';

@@ -30,7 +30,6 @@ import {
   type Format,
   type GoldenCase,
   generate,
-  isQbenchError,
   type Kernel,
   type KernelTraits,
   loadFamily,
@@ -40,11 +39,12 @@ import {
   SplitMix64,
   ulpDistance,
 } from '@qbench/core';
+import { conformEncode } from './conformance-encode.ts';
+import { describeError, SEED, sampleInput, within } from './harness-util.ts';
 
 export const BLOCK_COUNTS = [1, 2, 3, 7, 31, 33, 257] as const;
 const DOT_BLOCK_COUNTS = [1, 2, 3, 7, 31, 33] as const;
 const DOT_ROWS = 3;
-const SEED = 0x5eed_c0de;
 
 const goldenRoot = fileURLToPath(new URL('../../../datasets/golden/', import.meta.url));
 
@@ -71,35 +71,9 @@ export interface ConformOptions {
   maxBlocks?: number;
 }
 
-function describeError(e: unknown): string {
-  return isQbenchError(e)
-    ? `${e.code}: ${e.message}`
-    : e instanceof Error
-      ? `${e.name}: ${e.message}`
-      : String(e);
-}
-
 /** A case that does not apply here (the kernel's shapes, the reference's, a golden folder's layout), and why. */
 function skippedCase(format: Format, name: string, op: 'decode' | 'dot', why: string): ConformCase {
   return { format: format.id, case: name, checks: [{ op, ok: false, skipped: why }] };
-}
-
-async function within<T>(p: T | Promise<T>, ms: number, what: string): Promise<T> {
-  if (!(p instanceof Promise)) return p;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timeout: ${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Reference-encoded test data: seeded Gaussian with outliers, so scales vary block to block. */
-function sampleInput(n: number, seed: number): Float32Array {
-  return generate({ kind: 'outlier_mixture', sigma: 1, p: 0.02, factor: 30 }, n, seed);
 }
 
 /**
@@ -556,6 +530,8 @@ export async function conformKernel(
   let cases: ConformCase[];
   if (traits.op === 'decode' && 'decode' in kernel) cases = await conformDecode(traits, kernel, format, o);
   else if (traits.op === 'dot' && 'dot' in kernel) cases = await conformDot(traits, kernel, format, o);
+  else if (traits.op === 'encode' && 'encode' in kernel)
+    cases = await conformEncode(traits, kernel, format, o);
   else return { ...base, cases: [], ok: false, error: `the loaded kernel has no ${traits.op}() method` };
   const ran = cases.filter((c) => c.checks.some((k) => k.skipped === undefined));
   const ok = ran.length > 0 && cases.every((c) => c.checks.every((k) => k.ok || k.skipped !== undefined));

@@ -1,7 +1,8 @@
 /**
  * What the suite and `qbench validate` time: one kernel on one tensor, data resident where the kernel reads
  * it (PreparedRun) when the kernel can stage it, else whole calls. GB/s counts bytes read + bytes written
- * (decode: encoded bytes + 4·n; dot: encoded bytes + 4·n activations + 4·rows results), so every figure can
+ * (decode: encoded bytes + 4·n; dot: encoded bytes + 4·n activations + 4·rows results; encode: 4·n + encoded
+ * bytes), so every figure can
  * be set against the machine's memory-copy bandwidth measured in the same process (read + write, too).
  *
  * Test tensors repeat one reference-encoded tile of 64Ki elements (encoding 16M elements with a reference
@@ -10,6 +11,7 @@
 import {
   type DecodeKernel,
   type DotKernel,
+  type EncodeKernel,
   type Format,
   generate,
   type Kernel,
@@ -30,6 +32,8 @@ export interface ThroughputCase {
   op: KernelOp;
   elements: number;
   q: Uint8Array;
+  /** encode only: the float32 input */
+  x?: Float32Array;
   /** dot only */
   y?: Float32Array;
   rows?: number;
@@ -46,6 +50,20 @@ function repeatTile(tile: Uint8Array, times: number): Uint8Array {
 export function makeCase(format: Format, op: KernelOp, elements: number): ThroughputCase {
   const times = Math.max(1, Math.round(elements / TILE));
   const total = times * TILE;
+  if (op === 'encode') {
+    // the values matter to a quantizer's search, so the whole tensor is generated, not tiled
+    const x = generate({ kind: 'gaussian', sigma: 0.02 }, total, 42);
+    const bytes = format.reference.encodedBytes(total);
+    return {
+      format,
+      op,
+      elements: total,
+      q: new Uint8Array(0),
+      x,
+      bytesRead: 4 * total,
+      bytesWritten: bytes,
+    };
+  }
   const x = generate({ kind: 'gaussian', sigma: 0.02 }, TILE, 42);
   const ref = format.reference;
   // Tiling is valid only when the encoding is self-contained blocks back to back (no tensor header such as
@@ -130,6 +148,11 @@ export async function measureKernel(
     if (k.prepare) return measurePrepared(c, await k.prepare(c.q, c.elements), timing);
     const out = new Float32Array(c.elements);
     return toMeasurement(c, await timeRuns(() => k.decode(c.q, c.elements, out), timing), false);
+  }
+  if (c.op === 'encode') {
+    const e = kernel as EncodeKernel;
+    if (e.prepare) return measurePrepared(c, await e.prepare(c.x!), timing);
+    return toMeasurement(c, await timeRuns(() => e.encode(c.x!), timing), false);
   }
   const k = kernel as DotKernel;
   if (k.prepare) return measurePrepared(c, await k.prepare(c.q, c.y!, c.rows!), timing);

@@ -107,3 +107,32 @@
 @inline export function crumb(v: v128, k: i32): v128 {
   return v128.and(i16x8.shr_u(v, 2 * k), i8x16.splat(3));
 }
+
+/** The four i32x4 partial sums of four blocks, each summed across its lanes: [Σs0, Σs1, Σs2, Σs3]. */
+@inline export function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const t0 = i32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const t1 = i32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+}
+
+/**
+ * Four fp16 values (low 16 bits of each i32 lane) to float32, exactly as f16ToF32 does each: exponent and
+ * mantissa moved into place and scaled by 2^112 (exact, subnormals included: wasm does not flush them), inf
+ * and NaN (payload kept) by bits, then the sign.
+ */
+@inline export function f16x4ToF32(h: v128): v128 {
+  const em = v128.and(h, i32x4.splat(0x7fff));
+  const finite = f32x4.mul(i32x4.shl(em, 13), f32x4.splat(reinterpret<f32>(0x77800000)));
+  const special = v128.or(i32x4.splat(0x7f800000), i32x4.shl(v128.and(em, i32x4.splat(0x3ff)), 13));
+  const value = v128.bitselect(special, finite, i32x4.ge_s(em, i32x4.splat(0x7c00)));
+  return v128.or(value, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+/** The four fp16 scales of blocks b..b+3 of a row (at `at`, `stride` bytes apart), as float32. */
+@inline export function scales4(at: usize, stride: usize): v128 {
+  let h = i32x4.splat(<i32>load<u16>(at));
+  h = i32x4.replace_lane(h, 1, <i32>load<u16>(at + stride));
+  h = i32x4.replace_lane(h, 2, <i32>load<u16>(at + 2 * stride));
+  h = i32x4.replace_lane(h, 3, <i32>load<u16>(at + 3 * stride));
+  return f16x4ToF32(h);
+}

@@ -4,6 +4,9 @@
  * for both targets of asconfig.json: `release` (what the kernels run) and `debug` (assertions, source map).
  * `node scripts/build.mjs [--target release|debug]` builds one target only. The external-kernel examples
  * (examples/wasm/*.ts) are built too, into build/examples/, so `qbench validate` has a .wasm to check.
+ * A family's relaxed-SIMD module (formats/<family>/wasm/relaxed/index.ts) is built with relaxed SIMD enabled
+ * into build/relaxed/<family>.<target>.wasm, apart from the simd128 modules (engines without relaxed SIMD
+ * reject it, so only the wasm-relaxed-simd backend loads it, after checking support).
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -39,6 +42,30 @@ for (const family of families) {
       process.stderr.write(`runtime-wasm: ${family} (${target}) failed: ${error.message}\n`);
     } else {
       process.stdout.write(`runtime-wasm: ${outFile}\n`);
+    }
+    const relaxed = join(formats, family, 'wasm', 'relaxed', 'index.ts');
+    if (!existsSync(relaxed)) continue;
+    mkdirSync(join(pkg, 'build', 'relaxed'), { recursive: true });
+    const relaxedOut = join('build', 'relaxed', `${family}.${target}.wasm`);
+    const r = await asc.main(
+      [
+        relative(pkg, relaxed),
+        '--config',
+        'asconfig.json',
+        '--target',
+        target,
+        '--enable',
+        'relaxed-simd',
+        '--outFile',
+        relaxedOut,
+      ],
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+    if (r.error) {
+      failed++;
+      process.stderr.write(`runtime-wasm: ${family} relaxed (${target}) failed: ${r.error.message}\n`);
+    } else {
+      process.stdout.write(`runtime-wasm: ${relaxedOut}\n`);
     }
   }
 }

@@ -27,6 +27,22 @@ export function wasmBuildPath(family: string, target: WasmTarget = 'release'): s
   return `${buildDir}${family}.${target}.wasm`;
 }
 
+/** A family's relaxed-SIMD module (formats/<family>/wasm/relaxed/), built apart from the simd128 one. */
+export function wasmRelaxedBuildPath(family: string, target: WasmTarget = 'release'): string {
+  return `${buildDir}relaxed/${family}.${target}.wasm`;
+}
+
+/** Families whose relaxed-SIMD module has been built for `target`. */
+export function builtRelaxedFamilies(target: WasmTarget = 'release'): string[] {
+  const dir = `${buildDir}relaxed/`;
+  if (!existsSync(dir)) return [];
+  const suffix = `.${target}.wasm`;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => f.slice(0, -suffix.length))
+    .sort();
+}
+
 /** Families whose module has been built for `target`. */
 export function builtFamilies(target: WasmTarget = 'release'): string[] {
   if (!existsSync(buildDir)) return [];

@@ -2,6 +2,7 @@
  * The throughput suite's contract with `qbench run`: work items (memcpy + one per kernel), and the records
  * an item yields. Shapes and invariants only: no assertion here depends on how fast anything is.
  */
+import { nativeGgml } from '@qbench/ggml-native';
 import { getGpu } from '@qbench/runtime-webgpu';
 import type { RunContext } from '@qbench/spec';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import suite from './index.ts';
 
 const gpu = await getGpu();
 const noGpu = gpu.ok ? undefined : gpu.reason;
+const native = nativeGgml();
+const noNative = native.ok ? undefined : native.reason;
 
 const adapters: string[] = [];
 const ctx: RunContext = {
@@ -30,13 +33,17 @@ describe('throughput suite', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('memcpy yields one record per distinct backend yardstick: typed-array, wasm and GPU copy bandwidth', async () => {
+  it('memcpy yields one record per distinct backend yardstick: typed-array, wasm, GPU and native copy bandwidth', async () => {
     const records = await suite.runItem({ id: 'memcpy', label: 'memcpy' }, options, ctx);
     expect(records.map((r) => `${r.kernel} ${r.backend} ${r.metric} ${r.unit}`)).toEqual([
       'memcpy/typed-array reference memcpy_gbps GB/s',
       'memcpy/wasm wasm-simd128 memcpy_gbps GB/s',
       'memcpy/webgpu webgpu memcpy_gbps GB/s',
+      'memcpy/native ggml-native memcpy_gbps GB/s',
     ]);
+    // native ggml works in host memory: its line is the host copy, measured once
+    const host = records.find((r) => r.backend === 'reference')!;
+    expect(records.find((r) => r.backend === 'ggml-native')!.value).toBe(host.value);
     for (const r of records) {
       // without an adapter the GPU yardstick is a visible skip with the reason, not a missing line
       if (r.backend === 'webgpu' && noGpu)
@@ -81,7 +88,14 @@ describe('throughput suite', () => {
   it('a conforming kernel yields GB/s, elements/s and its fraction of memcpy, with the accounting in details', async () => {
     const records = await suite.runItem({ id: 'q8_0/decode/wasm-simd128', label: '' }, options, ctx);
     const byMetric = Object.fromEntries(records.map((r) => [r.metric, r]));
-    expect(Object.keys(byMetric).sort()).toEqual(['elements_per_s', 'fraction_of_memcpy', 'throughput_gbps']);
+    expect(Object.keys(byMetric).sort()).toEqual([
+      'elements_per_s',
+      'fraction_of_memcpy',
+      'native_ratio',
+      'throughput_gbps',
+    ]);
+    // without native ggml the ratio is a record with the reason, never absent or a made-up number
+    if (noNative !== undefined) expect(byMetric['native_ratio']!).toMatchObject({ value: null });
     const t = byMetric['throughput_gbps']!;
     // timed because the run's conformance verdict passed, on this many cases
     expect(t.details!['conformanceCases']).toBeGreaterThan(0);
@@ -106,6 +120,41 @@ describe('throughput suite', () => {
       9,
     );
   });
+
+  it.skipIf(noNative !== undefined)(
+    `a wasm figure carries its ratio to native ggml's, timed in the same process on the same tensor${noNative ? ` (skipped: ${noNative})` : ''}`,
+    async () => {
+      const w = await suite.runItem({ id: 'q8_0/dot/wasm-simd128', label: '' }, options, ctx);
+      const n = await suite.runItem({ id: 'q8_0/dot/ggml-native', label: '' }, options, ctx);
+      const byMetric = (rs: typeof w) => Object.fromEntries(rs.map((r) => [r.metric, r]));
+      const wm = byMetric(w);
+      const nm = byMetric(n);
+      // the baseline itself has no ratio; its figure is the one the wasm ratio was computed from (timed once)
+      expect(nm['native_ratio']).toBeUndefined();
+      // ggml quantizes the activation once per row, apart from the product: reported beside the dot, not in it
+      expect(nm['activation_quantize_ns']).toMatchObject({
+        unit: 'ns',
+        details: {
+          elements: 4096,
+          excludedFromDot: true,
+          what: expect.stringMatching(/^4096 activations to q8_0 \(ggml CPU from_float/),
+        },
+      });
+      expect(nm['activation_quantize_ns']!.value).toBeGreaterThan(0);
+      expect(nm['throughput_gbps']!.details!['timed']).toBe('kernel only (inputs staged)');
+      const r = wm['native_ratio']!;
+      expect(r).toMatchObject({
+        backend: 'wasm-simd128',
+        unit: 'ratio',
+        details: { of: 'q8_0/dot/ggml-native' },
+      });
+      expect(r.details!['nativeGBps']).toBe(nm['throughput_gbps']!.value);
+      expect(r.value).toBeCloseTo(
+        (wm['throughput_gbps']!.value as number) / (nm['throughput_gbps']!.value as number),
+        9,
+      );
+    },
+  );
 
   it('an item whose kernel does not exist here is an error record, not a crash', async () => {
     const records = await suite.runItem({ id: 'q8_0/decode/no-such-backend', label: '' }, options, ctx);

@@ -4,9 +4,12 @@
  * after warm-up, plus the machine's memory copy bandwidth measured in the same process so each figure is
  * also a fraction of that limit. Only kernels whose conformance verdict (computed once per run by
  * @qbench/kernels' runConformance and recorded by the round-trip suite) is a pass are timed; any other gets a
- * throughput record with no value and the reason.
+ * throughput record with no value and the reason. Where a baseline backend (native ggml, the home
+ * implementation) has a kernel for the same format and op, every other backend's figure also gets
+ * `native_ratio`: its GB/s over the baseline's, both timed in this process on the same tensor (the
+ * baseline's timing is shared with its own item, measured once).
  */
-import { type Kernel, loadFormat } from '@qbench/core';
+import { type Format, type Kernel, type KernelTraits, loadFormat } from '@qbench/core';
 import {
   againstOwnCopy,
   BACKENDS,
@@ -18,10 +21,12 @@ import {
   type Measurement,
   makeCase,
   measureKernel,
+  type OwnCopyFigure,
   QUICK_ELEMENTS,
   runConformance,
   summarizeFailures,
   type ThroughputCase,
+  timeRuns,
 } from '@qbench/kernels';
 import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
 
@@ -67,10 +72,118 @@ async function noteDevice(backend: KernelBackend, ctx: RunContext): Promise<void
   if (d) ctx.setGpuAdapter(d);
 }
 
+/** A dot's activation quantization, timed on its own where the kernel does it apart from the product. */
+interface ActivationRecord {
+  metric: 'activation_quantize_ns';
+  value: number;
+  unit: 'ns';
+  details: Record<string, unknown>;
+}
+
+type Timed =
+  | {
+      ok: true;
+      m: Measurement;
+      c: ThroughputCase;
+      own: OwnCopyFigure;
+      conf: KernelConformance;
+      activation?: ActivationRecord;
+    }
+  | { ok: false; error: string };
+
+/** One timing per kernel and run size per process: a baseline's figure serves its own item and every ratio. */
+const timings = new Map<string, Promise<Timed>>();
+
+function timeKernel(traits: KernelTraits, f: Format, options: SuiteOptions, ctx: RunContext): Promise<Timed> {
+  const elements = elementsFor(options);
+  const key = `${traits.id} ${elements}`;
+  let t = timings.get(key);
+  if (!t) {
+    t = timeKernelOnce(traits, f, options, ctx, elements);
+    timings.set(key, t);
+  }
+  return t;
+}
+
+async function timeKernelOnce(
+  traits: KernelTraits,
+  f: Format,
+  options: SuiteOptions,
+  ctx: RunContext,
+  elements: number,
+): Promise<Timed> {
+  // the run's one verdict for this kernel (the round-trip suite records it); only a pass is timed
+  let conf: KernelConformance;
+  try {
+    conf = await runConformance(traits, f, { quick: options.quick === true });
+  } catch (e) {
+    return {
+      ok: false,
+      error: `skipped: not timed, conformance could not run: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+  if (!conf.ok) {
+    const why = conf.error ?? conf.skipped ?? summarizeFailures(conf).slice(0, 3).join('; ');
+    return {
+      ok: false,
+      error: `skipped: not timed, conformance ${conf.skipped ? 'skipped' : 'failed'}: ${why}`,
+    };
+  }
+  const backend = backendById(traits.backend);
+  await noteDevice(backend, ctx);
+  ctx.log(`${traits.id}: conformance passed, timing ${elements} elements`);
+  let c: ThroughputCase;
+  let kernel: Kernel | undefined;
+  let m: Measurement;
+  let activation: ActivationRecord | undefined;
+  try {
+    c = makeCase(f, traits.op, elements);
+    kernel = await traits.load();
+    m = await measureKernel(kernel, c);
+    activation = await timeActivation(kernel, c);
+  } catch (e) {
+    // a failed measurement is a record, never a crash of the run
+    return { ok: false, error: `measurement failed: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    kernel?.dispose?.();
+  }
+  const copy = await backend.yardstick.measure({ quick: options.quick === true });
+  const own = againstOwnCopy(backend.yardstick, copy, m, c.elements);
+  return { ok: true, m, c, conf, own, ...(activation ? { activation } : {}) };
+}
+
+/**
+ * The activation's quantization of a dot whose kernel does it apart from the product (native ggml): not in
+ * the dot's figure (ggml quantizes once per activation row and reuses it for every weight row), so it is
+ * reported beside it. Kernels that quantize inside the call (qbench's wasm dots) have it in their figure.
+ */
+async function timeActivation(kernel: Kernel, c: ThroughputCase): Promise<ActivationRecord | undefined> {
+  if (c.op !== 'dot' || !('prepareActivation' in kernel) || !kernel.prepareActivation) return undefined;
+  const a = kernel.prepareActivation(c.y!);
+  try {
+    const t = await timeRuns(() => a.run(), {});
+    return {
+      metric: 'activation_quantize_ns',
+      value: t.medianNs,
+      unit: 'ns',
+      details: {
+        what: a.describe,
+        elements: c.y!.length,
+        minNs: t.minNs,
+        maxNs: t.maxNs,
+        runs: t.runs,
+        excludedFromDot: true,
+      },
+    };
+  } finally {
+    a.dispose();
+  }
+}
+
 export const throughputSuite: Suite = {
   name: SUITE,
   summary:
-    'kernel throughput (GB/s, elements/s, fraction of memory-copy bandwidth) of every conforming kernel',
+    'kernel throughput (GB/s, elements/s, fraction of memory-copy bandwidth, ratio to native ggml) of every conforming kernel',
   async workItems(options) {
     const { kernels } = await listKernels(options.formats ? { formats: options.formats } : {});
     const items: WorkItem[] = [{ id: MEMCPY_ITEM, label: 'memory copy bandwidth' }];
@@ -80,7 +193,7 @@ export const throughputSuite: Suite = {
   },
   async runItem(item, options, ctx: RunContext) {
     if (item.id === MEMCPY_ITEM) return memcpyRecords(options);
-    const [format, op] = item.id.split('/');
+    const [format] = item.id.split('/');
     const { kernels, unavailable } = await listKernels({ formats: [format!] });
     const traits = kernels.find((k) => k.id === item.id);
     const elements = elementsFor(options);
@@ -104,42 +217,10 @@ export const throughputSuite: Suite = {
         },
       ];
     }
-    const f = await loadFormat(traits.format);
-    // the run's one verdict for this kernel (the round-trip suite records it); only a pass is timed
-    const notTimed = (why: string): ResultRecord[] => [
-      {
-        ...base,
-        backend: traits.backend,
-        metric: 'throughput_gbps',
-        value: null,
-        unit: 'GB/s',
-        error: `skipped: not timed, ${why}`,
-      },
-    ];
-    let conf: KernelConformance;
-    try {
-      conf = await runConformance(traits, f, { quick: options.quick === true });
-    } catch (e) {
-      return notTimed(`conformance could not run: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (!conf.ok) {
-      const why = conf.error ?? conf.skipped ?? summarizeFailures(conf).slice(0, 3).join('; ');
-      return notTimed(`conformance ${conf.skipped ? 'skipped' : 'failed'}: ${why}`);
-    }
-    const backend = backendById(traits.backend);
-    await noteDevice(backend, ctx);
     if (ctx.signal.aborted) return [];
-    ctx.log(`${item.id}: conformance passed, timing ${elements} elements`);
-    let c: ThroughputCase;
-    let kernel: Kernel;
-    let m: Measurement;
-    try {
-      c = makeCase(f, op === 'dot' ? 'dot' : 'decode', elements);
-      kernel = await traits.load();
-      m = await measureKernel(kernel, c);
-    } catch (e) {
-      // a failed measurement is a record, never a crash of the run
-      const message = e instanceof Error ? e.message : String(e);
+    const f = await loadFormat(traits.format);
+    const t = await timeKernel(traits, f, options, ctx);
+    if (!t.ok)
       return [
         {
           ...base,
@@ -147,12 +228,10 @@ export const throughputSuite: Suite = {
           metric: 'throughput_gbps',
           value: null,
           unit: 'GB/s',
-          error: `measurement failed: ${message}`,
+          error: t.error,
         },
       ];
-    }
-    const copy = await backend.yardstick.measure({ quick: options.quick === true });
-    const own = againstOwnCopy(backend.yardstick, copy, m, c.elements);
+    const { m, c, own, conf } = t;
     const details = {
       elements: c.elements,
       rows: c.rows,
@@ -195,7 +274,53 @@ export const throughputSuite: Suite = {
         details: { memcpyGBps: own.copyGBps, of: own.against },
       });
     }
-    kernel.dispose?.();
+    records.push(...(await nativeRatio(traits, kernels, f, options, ctx, own, base)));
+    if (t.activation) records.push({ ...base, backend: traits.backend, ...t.activation });
     return records;
   },
 };
+
+/**
+ * The figure over the baseline backend's (native ggml) for the same format and op, both timed in this
+ * process on the same tensor. None for the baseline itself; a record with the reason where the baseline
+ * has no such kernel here or was not timed.
+ */
+async function nativeRatio(
+  traits: KernelTraits,
+  kernels: readonly KernelTraits[],
+  f: Format,
+  options: SuiteOptions,
+  ctx: RunContext,
+  own: OwnCopyFigure,
+  base: { suite: string; format: string; kernel: string; dataset: string },
+): Promise<ResultRecord[]> {
+  const baseline = BACKENDS.find((b) => b.baseline);
+  if (!baseline || backendById(traits.backend).baseline) return [];
+  const record = { ...base, backend: traits.backend, metric: 'native_ratio', unit: 'ratio' };
+  const other = kernels.find(
+    (k) => k.backend === baseline.id && k.format === traits.format && k.op === traits.op,
+  );
+  if (!other) {
+    const listed = await baseline.list([f]);
+    const why =
+      'unavailable' in listed
+        ? listed.unavailable
+        : `${baseline.id} has no ${traits.format} ${traits.op} kernel`;
+    return [{ ...record, value: null, error: `skipped: ${why}` }];
+  }
+  const b = await timeKernel(other, f, options, ctx);
+  if (!b.ok) return [{ ...record, value: null, error: `skipped: ${other.id}: ${b.error}` }];
+  return [
+    {
+      ...record,
+      value: own.gbps / b.own.gbps,
+      details: {
+        of: other.id,
+        nativeGBps: b.own.gbps,
+        gbps: own.gbps,
+        clock: own.clock,
+        nativeClock: b.own.clock,
+      },
+    },
+  ];
+}

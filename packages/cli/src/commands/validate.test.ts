@@ -113,8 +113,8 @@ describe('qbench validate', () => {
     const wrong = await runCli(['validate', '--kernel', `${examples}q8_0-decode.mjs`, '--format', 'q4_0']);
     expect(wrong.code).not.toBe(0);
     expect(wrong.err + wrong.out).toMatch(/declares format 'q8_0' but --format is 'q4_0'/);
-    const op = await runCli(['validate', '--kernel', `${examples}q8_0-decode.mjs`, '--op', 'encode']);
-    expect(op.err + op.out).toMatch(/--op must be decode or dot/);
+    const op = await runCli(['validate', '--kernel', `${examples}q8_0-decode.mjs`, '--op', 'fold']);
+    expect(op.err + op.out).toMatch(/--op must be decode, dot or encode, got 'fold'/);
   });
 
   const minifloat = wasmBuildPath('minifloat');

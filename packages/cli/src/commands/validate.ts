@@ -1,10 +1,12 @@
 /**
- * `qbench validate --kernel PATH [--format ID] [--op decode|dot]`: check a kernel someone wrote against the
- * reference, on the conformance harness's case list and the format's golden vectors, then time it beside
- * qbench's own kernels for the same format and op. PATH is a JS/TS module (default export
- * `{ format, op, decode | dot }`), a `.wasm` following KERNEL-ABI.md, or a `.wgsl` with the documented
- * bindings. Module and wasm kernels run in a worker thread with a time limit per call, so a kernel that
- * hangs, throws, writes outside its output or returns the wrong length gets a verdict. Exit 0 only on pass.
+ * `qbench validate --kernel PATH [--format ID] [--op decode|dot|encode] [--symbol NAME]`: check a kernel
+ * someone wrote against the reference, on the conformance harness's case list and the format's golden
+ * vectors, then time it beside qbench's own kernels (and native ggml's) for the same format and op. PATH is a
+ * JS/TS module (default export `{ format, op, decode | dot }`), a `.wasm` following KERNEL-ABI.md, a `.wgsl`
+ * with the documented bindings, or a `.so` exporting NAME with ggml's C signature (dequantize_row_X,
+ * quantize_row_X, vec_dot_X_Y; format and op are read from a ggml-style name). Module and wasm kernels run
+ * in a worker thread, native ones in a child process, with a time limit per call, so a kernel that hangs,
+ * throws, crashes, writes outside its output or returns the wrong length gets a verdict. Exit 0 only on pass.
  */
 
 import { existsSync } from 'node:fs';
@@ -29,9 +31,9 @@ import { flag, parse, str } from '../args.ts';
 import { type Io, table } from '../io.ts';
 
 export const summary =
-  'check an external kernel (.mjs/.ts module, .wasm, .wgsl) against the reference and time it';
+  'check an external kernel (.mjs/.ts module, .wasm, .wgsl, .so with ggml C signatures) against the reference and time it';
 
-const OPS: readonly KernelOp[] = ['decode', 'dot'];
+const OPS: readonly KernelOp[] = ['decode', 'dot', 'encode'];
 
 function caseRows(r: KernelConformance): (string | number)[][] {
   return r.cases.map((c) => {
@@ -51,6 +53,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     argv,
     {
       kernel: { type: 'string' },
+      symbol: { type: 'string' },
       format: { type: 'string' },
       op: { type: 'string' },
       timeout: { type: 'string' },
@@ -66,13 +69,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!path)
     throw new QbenchError(
       'cli.args',
-      'validate: --kernel PATH is required (a .mjs/.js/.ts module, a .wasm or a .wgsl)',
+      'validate: --kernel PATH is required (a .mjs/.js/.ts module, a .wasm, a .wgsl or a .so with --symbol)',
     );
   const abs = resolve(path);
   if (!existsSync(abs)) throw new QbenchError('cli.args', `validate: ${path}: no such file`);
   const opArg = str(p, 'op');
   if (opArg !== undefined && !OPS.includes(opArg as KernelOp))
-    throw new QbenchError('cli.args', `validate: --op must be decode or dot, got '${opArg}'`);
+    throw new QbenchError('cli.args', `validate: --op must be decode, dot or encode, got '${opArg}'`);
   const timeoutMs = Number(str(p, 'timeout') ?? 10_000);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw new QbenchError(
@@ -97,10 +100,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     format: formatArg ? await loadFormat(formatArg) : undefined,
     op: opArg as KernelOp | undefined,
     timeoutMs,
+    symbol: str(p, 'symbol'),
     overrides: overrides(p),
   });
   const { kernel, op } = loaded;
-  const kind = form.describe;
+  const kind = loaded.describe ?? form.describe;
   if (formatArg && loaded.declaredFormat && loaded.declaredFormat !== formatArg) {
     await loaded.close();
     throw new QbenchError(

@@ -38,6 +38,8 @@ export interface ExternalLoadOptions {
   op: KernelOp | undefined;
   /** Per-call time limit. */
   timeoutMs: number;
+  /** --symbol NAME: the C function of a native library (ggml's signatures). */
+  symbol?: string | undefined;
   /** --override NAME=VALUE, for forms that take tuning constants. */
   overrides: Record<string, number>;
 }
@@ -47,6 +49,8 @@ export interface LoadedExternal {
   op: KernelOp;
   /** The format the kernel declares itself, where its form carries one. */
   declaredFormat: string | undefined;
+  /** How this kernel runs, where it says more than its form's describe (e.g. which host). */
+  describe?: string;
   /** Times the kernel where it is hosted (a worker thread); absent: time it in this process. */
   bench?(c: ThroughputCase, timing: TimingOptions): Promise<Measurement>;
   close(): Promise<void>;
@@ -72,6 +76,11 @@ export interface KernelBackend {
    * the format items, not as kernel verdicts.
    */
   readonly oracle: boolean;
+  /**
+   * Its figures are the baseline every other backend's figure for the same format and op is also given as a
+   * ratio to (native ggml: the home implementation), measured in the same run on the same tensor.
+   */
+  readonly baseline?: boolean;
   /** Relative cost of timing one of its kernels, for sharding (reference kernels are ~10× slower). */
   readonly timingWeight: number;
   /** Its kernels for these formats (listing never compiles a shader or loads a GPU; `load()` does). */

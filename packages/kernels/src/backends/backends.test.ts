@@ -38,8 +38,9 @@ describe('backend plugins', () => {
   it('a kernel file goes to the backend whose external form claims its ending', () => {
     expect(backendForFile('k.wgsl').backend.id).toBe('webgpu');
     expect(backendForFile('dir/K.WASM').backend.id).toBe('wasm-simd128');
-    for (const f of ['k.mjs', 'k.js', 'k.ts']) expect(backendForFile(f).backend.id).toBe('external');
-    expect(() => backendForFile('kernel.so')).toThrow(/no backend loads '\.so' kernels \(known: .*\.wgsl/);
+    for (const f of ['k.mjs', 'k.js', 'k.ts', 'lib/k.so'])
+      expect(backendForFile(f).backend.id).toBe('external');
+    expect(() => backendForFile('kernel.dll')).toThrow(/no backend loads '\.dll' kernels \(known: .*\.wgsl/);
     const endings = BACKENDS.flatMap((b) => b.external?.extensions ?? []);
     expect(new Set(endings).size).toBe(endings.length);
   });

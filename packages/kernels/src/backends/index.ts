@@ -6,15 +6,19 @@ import { extname } from 'node:path';
 import { QbenchError } from '@qbench/core';
 import type { ExternalForm, KernelBackend } from './backend.ts';
 import { externalBackend } from './external/index.ts';
+import { ggmlNativeBackend } from './ggml-native/index.ts';
 import { referenceBackend } from './reference/index.ts';
+import { wasmRelaxedSimdBackend } from './wasm-relaxed-simd/index.ts';
 import { wasmSimd128Backend } from './wasm-simd128/index.ts';
 import { webgpuBackend } from './webgpu/index.ts';
 
 export const BACKENDS: readonly KernelBackend[] = [
   referenceBackend,
   wasmSimd128Backend,
+  wasmRelaxedSimdBackend,
   webgpuBackend,
   externalBackend,
+  ggmlNativeBackend,
 ];
 
 export const BACKEND_IDS: readonly string[] = BACKENDS.map((b) => b.id);

@@ -13,7 +13,7 @@ const COPY_BYTES = 64 * 1024 * 1024;
 let wasmCopy: Promise<CopyBandwidth | string> | undefined;
 
 /** memory.copy between two touched regions of qbench's gguf module (fresh pages would only read the zero page). */
-const wasmCopyYardstick: CopyYardstick = {
+export const wasmCopyYardstick: CopyYardstick = {
   kernel: 'memcpy/wasm',
   measure() {
     wasmCopy ??= (async () => {

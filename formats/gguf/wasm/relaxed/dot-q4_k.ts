@@ -1,0 +1,86 @@
+/**
+ * Relaxed-SIMD q4_k·q8_k dot. The q4_k codes are unsigned nibbles (0..15), so they are the 7-bit operand b
+ * of i16x8.relaxed_dot_i8x16_i7x16_s and the q8_k activation codes the signed a: defined, hence exact, on every
+ * engine, and one instruction per 16 products where the simd128 kernel (dot-q8_k-partner.ts, q4_kRow) widens
+ * to int16 and multiplies. Per sub-block of 32: two relaxed dots folded into eight int16 lanes
+ * (|lane| ≤ 4·15·128), one dot_i16x8_s against the sub-block's 6-bit scale; the min term and the float
+ * accumulation are the simd128 kernel's (one float32x4 accumulator, integer sums finished per block in
+ * int32, lanes joined at the end). The int32 lanes hold other partial sums than the simd128 kernel's, so the
+ * result differs from it by float rounding only: held to the spec's tolerance.dot, like the simd128 q4_k.
+ * Memory map of `q4_k_dot(w, y, rows, n, dst)` as in dot-q8_k-partner.ts.
+ */
+import { f16ToF32 } from '../../../../packages/runtime-wasm/assembly/float';
+import { alloc, mark, release } from '../../../../packages/runtime-wasm/assembly/memory';
+import {
+  Q4_K_BLOCK_BYTES,
+  Q4_K_D_OFFSET,
+  Q4_K_DMIN_OFFSET,
+  Q4_K_QS_OFFSET,
+  Q4_K_SCALES_OFFSET,
+  Q8_K_BLOCK_BYTES,
+  Q8_K_D_OFFSET,
+  Q8_K_QS_OFFSET,
+} from '../generated/constants';
+import { bsumPairs } from '../dot-q8_k-partner';
+import { k4ScalesMins } from '../kquant-scales';
+import { quantizeRowQ8_K } from '../quantize-q8_k';
+
+/** Σ of the products of 32 nibbles (16 bytes lo/hi chosen by the caller, two loads) with 32 q8 codes, in int16 lanes. */
+@inline function sub32(n0: v128, n1: v128, y: usize): v128 {
+  return i16x8.add(
+    i16x8.relaxed_dot_i8x16_i7x16_s(v128.load(y), n0),
+    i16x8.relaxed_dot_i8x16_i7x16_s(v128.load(y, 16), n1),
+  );
+}
+
+/** One 32-byte qs chunk against its 64 q8 codes: both sub-blocks' scaled sums as int32 partial sums (exact). */
+@inline function chunk(qs: usize, y: usize, mask: v128, scLo: v128, scHi: v128): v128 {
+  const q0 = v128.load(qs);
+  const q1 = v128.load(qs, 16);
+  const lo = sub32(v128.and(q0, mask), v128.and(q1, mask), y);
+  const hi = sub32(i8x16.shr_u(q0, 4), i8x16.shr_u(q1, 4), y + 32);
+  return i32x4.add(i32x4.dot_i16x8_s(lo, scLo), i32x4.dot_i16x8_s(hi, scHi));
+}
+
+@inline function q4_kRow(w: usize, yq: usize, pairs: usize, blocks: i32): f32 {
+  let acc = f32x4.splat(0);
+  const mask = i8x16.splat(0x0f);
+  for (let b = 0; b < blocks; b++) {
+    const x = w + <usize>b * Q4_K_BLOCK_BYTES;
+    const sm = k4ScalesMins(x + Q4_K_SCALES_OFFSET);
+    const s16 = i16x8.extend_low_i8x16_u(sm);
+    const qs = x + Q4_K_QS_OFFSET;
+    const y = yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_QS_OFFSET;
+    // chunk c: 32 bytes of qs; low nibbles are sub-block 2c (y codes 64c..64c+31), high ones 2c+1,
+    // each against its 6-bit scale (int16 lane 2c, 2c+1 of s16) repeated in every lane
+    const isum = i32x4.add(
+      i32x4.add(
+        chunk(qs, y, mask, i16x8.shuffle(s16, s16, 0, 0, 0, 0, 0, 0, 0, 0), i16x8.shuffle(s16, s16, 1, 1, 1, 1, 1, 1, 1, 1)),
+        chunk(qs + 32, y + 64, mask, i16x8.shuffle(s16, s16, 2, 2, 2, 2, 2, 2, 2, 2), i16x8.shuffle(s16, s16, 3, 3, 3, 3, 3, 3, 3, 3)),
+      ),
+      i32x4.add(
+        chunk(qs + 64, y + 128, mask, i16x8.shuffle(s16, s16, 4, 4, 4, 4, 4, 4, 4, 4), i16x8.shuffle(s16, s16, 5, 5, 5, 5, 5, 5, 5, 5)),
+        chunk(qs + 96, y + 192, mask, i16x8.shuffle(s16, s16, 6, 6, 6, 6, 6, 6, 6, 6), i16x8.shuffle(s16, s16, 7, 7, 7, 7, 7, 7, 7, 7)),
+      ),
+    );
+    const dy = load<f32>(yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_D_OFFSET);
+    const d = f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy;
+    const dmin = f16ToF32(load<u16>(x + Q4_K_DMIN_OFFSET)) * dy;
+    const msum = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pairs + (<usize>b << 4)));
+    acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(isum), f32x4.splat(d)));
+    acc = f32x4.sub(acc, f32x4.mul(f32x4.convert_i32x4_s(msum), f32x4.splat(dmin)));
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+}
+
+export function q4_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  const m = mark();
+  const blocks = n >>> 8;
+  const yq = alloc(<usize>blocks * Q8_K_BLOCK_BYTES);
+  quantizeRowQ8_K(y, n, yq);
+  const pairs = alloc(<usize>blocks << 4);
+  bsumPairs(yq, blocks, pairs);
+  const rowBytes = <usize>blocks * Q4_K_BLOCK_BYTES;
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, pairs, blocks));
+  release(m);
+}
