@@ -30,10 +30,10 @@ import {
   type Format,
   type GoldenCase,
   generate,
+  goldenClaimant,
   isQbenchError,
   type Kernel,
   type KernelTraits,
-  loadFamily,
   type Mismatch,
   openGoldenFolder,
   QbenchError,
@@ -296,17 +296,17 @@ async function conformDecode(
     }
   }
   if (!o.golden) return cases;
-  const family = await loadFamily(format.family);
   for (const dir of goldenFolders(format)) {
     if (readManifest(dir)['kind'] === 'vec_dot') continue;
-    if (family.golden?.claims(dir)) {
+    const claim = await goldenClaimant(dir);
+    if (claim.family) {
       // a family-specific layout (e.g. bnb's planar codes + absmax files): its own golden tests check it
       cases.push(
         skippedCase(
           format,
           `golden ${dir.slice(goldenRoot.length)}`,
           'decode',
-          `golden folder in the ${format.family} family's own layout, not the interchange format`,
+          `golden folder in the ${claim.family.family} family's own layout, not the interchange format`,
         ),
       );
       continue;
