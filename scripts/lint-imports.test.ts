@@ -88,4 +88,18 @@ describe('lint-imports', () => {
     expect(f[0]).toMatchObject({ file: 'packages/a/src/index.ts', line: 1 });
     expect(f[0]!.message).toMatch(/imports tinybench, which is not in its package.json dependencies/);
   });
+
+  it('flags a declared dependency that nothing in the package imports', () => {
+    const root = workspace({
+      'packages/a/package.json': pkg('@q/a', { ajv: '*', '@types/node': '*' }),
+      'packages/a/src/index.ts': 'export const a = 1;\n',
+    });
+    expect(lintImports(root)).toEqual([
+      {
+        file: 'packages/a/package.json',
+        line: 1,
+        message: '@q/a declares ajv, which nothing in the package imports',
+      },
+    ]);
+  });
 });

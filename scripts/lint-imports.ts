@@ -6,7 +6,9 @@
  *  - no suite or package imports (or declares) the CLI;
  *  - an import of another workspace package, or of a third-party package, is a declared dependency of the
  *    importing package (dependencies; devDependencies too for tests and benchmarks, and the root's
- *    devDependencies for the test runner and tooling), so pnpm and turbo see the edge that the code has.
+ *    devDependencies for the test runner and tooling), so pnpm and turbo see the edge that the code has;
+ *  - a declared dependency is imported somewhere in the package (type packages, @types/*, excepted), so the
+ *    declared graph is not wider than the real one.
  * Usage: tsx scripts/lint-imports.ts [ROOT]   (default: this repository). Exit 1 on findings.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -65,6 +67,16 @@ const KNOWN_UNDECLARED: readonly { file: string; to: RegExp; why: string }[] = [
   },
 ];
 
+/**
+ * Dependencies a package loads by a name computed at run time, which no import statement shows: `qbench run`
+ * discovers suites/<name>/src/index.ts, so the CLI declares every suite it may load.
+ */
+const RESOLVED_BY_PATH = /\bresolve\(\s*['"]([^'"./][^'"]*)['"]\s*\)/g;
+
+const LOADED_AT_RUN_TIME: readonly { pkg: string; deps: RegExp }[] = [
+  { pkg: '@qbench/cli', deps: /^@qbench\/suite-/ },
+];
+
 export function workspacePackages(root: string): WorkspacePackage[] {
   const out: WorkspacePackage[] = [];
   for (const top of WORKSPACE_GLOBS) {
@@ -100,13 +112,18 @@ function sourceFiles(dir: string): string[] {
     if (SKIP_DIRS.has(d.name) || d.name.startsWith('.')) continue;
     const p = join(dir, d.name);
     if (d.isDirectory()) out.push(...sourceFiles(p));
-    else if (SOURCE.test(d.name) && !d.name.endsWith('.d.ts')) out.push(p);
+    else if ((SOURCE.test(d.name) && !d.name.endsWith('.d.ts')) || d.name === 'tsconfig.json') out.push(p);
   }
   return out;
 }
 
 /** Every module specifier a file imports: static imports, re-exports, dynamic import() with a literal. */
-export function importsOf(text: string): { specifier: string; line: number }[] {
+export function importsOf(text: string, file = 'x.ts'): { specifier: string; line: number }[] {
+  // a tsconfig's `extends` names a package (e.g. assemblyscript/std/assembly.json) like an import does
+  if (file.endsWith('tsconfig.json')) {
+    const ext = (JSON.parse(text) as { extends?: unknown }).extends;
+    return typeof ext === 'string' ? [{ specifier: ext, line: 1 }] : [];
+  }
   const info = ts.preProcessFile(text, true, true);
   const lineOf = (pos: number) => text.slice(0, pos).split('\n').length;
   return info.importedFiles.map((f) => ({ specifier: f.fileName, line: lineOf(f.pos) }));
@@ -165,15 +182,22 @@ export function lintImports(root: string): Finding[] {
           message: `${pkg.name} declares ${dep}: ${to.kind === 'cli' ? 'nothing but the CLI may depend on the CLI' : 'suites are leaves'}`,
         });
     }
+    const used = new Set<string>();
     for (const file of sourceFiles(join(root, pkg.dir))) {
       const rel = relative(root, file).split(sep).join('/');
       // outside src/ (build scripts, AssemblyScript and WGSL kernels compiled at build time) and tests:
       // build-time edges, which devDependencies declare
       const isTest = TEST_FILE.test(rel) || !rel.startsWith(`${pkg.dir}/src/`);
-      for (const { specifier, line } of importsOf(readFileSync(file, 'utf8'))) {
+      const text = readFileSync(file, 'utf8');
+      // A package resolved by path (`require.resolve('pkg/file')`, `createRequire(…).resolve('tsx')`: a file
+      // it ships, or a loader handed to a child process) is used without an import.
+      for (const m of text.matchAll(RESOLVED_BY_PATH)) used.add(packageOf(m[1]!));
+      for (const { specifier, line } of importsOf(text, file)) {
         let to: WorkspacePackage | string | undefined;
+        if (!specifier.startsWith('.')) used.add(packageOf(specifier));
         if (specifier.startsWith('.')) {
           to = owner(packages, root, resolve(dirname(file), specifier));
+          if (to) used.add(to.name);
           if (to === undefined || to.name === pkg.name) continue;
         } else {
           if (specifier.startsWith('node:') || BUILTINS.has(specifier)) continue;
@@ -187,6 +211,15 @@ export function lintImports(root: string): Finding[] {
         const message = checkEdge(pkg, to, isTest, rootDev);
         if (message) findings.push({ file: rel, line, message: `${message} ('${specifier}')` });
       }
+    }
+    for (const dep of [...pkg.dependencies, ...pkg.devDependencies]) {
+      if (used.has(dep) || dep.startsWith('@types/')) continue;
+      if (LOADED_AT_RUN_TIME.some((l) => l.pkg === pkg.name && l.deps.test(dep))) continue;
+      findings.push({
+        file: `${pkg.dir}/package.json`,
+        line: 1,
+        message: `${pkg.name} declares ${dep}, which nothing in the package imports`,
+      });
     }
   }
   return findings;

@@ -1,7 +1,7 @@
 /**
  * Properties of the q6_k, q3_k, iq4_nl, iq4_xs, tq1_0, tq2_0 and mxfp4 reference codecs beyond the golden
- * vectors: round-trip error within the spec's bound on N(0,1), determinism, idempotence where the spec
- * promises it, the imatrix path being taken exactly where ggml has one, dot = exact dot of the decoded
+ * vectors and the properties every gguf type has (properties.test.ts): the imatrix path being taken exactly
+ * where ggml has one, dot = exact dot of the decoded
  * operands, bad lengths and NaN rejected with errors that name the problem, and the behaviours where ggml
  * differs from the textbook format (MXFP4 ties toward zero and its float log2).
  */
@@ -10,13 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { TABLES } from './generated/specs.ts';
 import { GGML_TYPES } from './reference/index.ts';
 import { bestIndexInt8 } from './reference/iq4-search.ts';
-import { itHasCodecProperties, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
+import { itHandlesImatrix, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
 
 const TYPES = ['q6_k', 'q3_k', 'iq4_nl', 'iq4_xs', 'tq1_0', 'tq2_0', 'mxfp4'] as const;
 const READS_IMATRIX = new Set(['q6_k', 'q3_k', 'iq4_nl', 'iq4_xs']);
 
 describe.each(TYPES)('%s reference codec', (id) => {
-  itHasCodecProperties(id, READS_IMATRIX.has(id));
+  itHandlesImatrix(id, READS_IMATRIX.has(id));
 
   it('dot equals the dot of the decoded row with the decoded partner activation', async () => {
     const f = await loadFormat(id);

@@ -28,6 +28,7 @@ import {
   type OpTolerance,
   QbenchError,
   type ReferenceCodec,
+  readGoldenManifest,
 } from '@qbench/core';
 import { ggmlCodec } from './codec.ts';
 import { GGML_TYPES } from './reference/index.ts';
@@ -55,14 +56,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The folder's manifest, or undefined where it has none or an unreadable one (then it is not a vec_dot folder). */
 function readManifest(dir: string): Record<string, unknown> | undefined {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) return undefined;
+  if (!existsSync(join(dir, 'manifest.json'))) return undefined;
   try {
-    const m: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return isRecord(m) ? m : undefined;
+    return readGoldenManifest(dir);
   } catch {
-    return undefined;
+    return undefined; // not ours to claim: the interchange reader reports the bad manifest by name
   }
 }
 
@@ -294,8 +294,8 @@ export async function conformDotFolder(
   options: { format?: string } = {},
 ): Promise<ConformReport> {
   const manifestPath = join(dir, 'manifest.json');
-  const manifest = readManifest(dir);
-  if (manifest?.['kind'] !== 'vec_dot' || !Array.isArray(manifest['cases'])) {
+  const manifest = readGoldenManifest(dir);
+  if (manifest['kind'] !== 'vec_dot' || !Array.isArray(manifest['cases'])) {
     throw new QbenchError(
       'golden.manifest',
       `${manifestPath}: not a vec_dot manifest (kind 'vec_dot' with a 'cases' array)`,

@@ -1,7 +1,7 @@
 /**
  * Properties of the q8_1, q4_1, q5_0, q5_1, q8_k, q2_k, q4_k and q5_k reference codecs beyond the golden
- * vectors: round-trip error within the spec's bound on N(0,1), determinism, idempotence where the spec
- * promises it, the imatrix path taken exactly where ggml has one (and its row-wide sigma2 for the legacy
+ * vectors and the properties every gguf type has (properties.test.ts): the imatrix path taken exactly where
+ * ggml has one (and its row-wide sigma2 for the legacy
  * types), dot = exact dot of the decoded operands, vec_dot bit-exact with ggml's generic C on the dot golden
  * inputs, the partner types' side fields (q8_1's s, q8_k's bsums), and bad lengths / NaN rejected with
  * errors that name the problem.
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { f32ToBits, fp16BitsToFp32, fp32ToFp16Bits, generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { GGML_TYPES } from './reference/index.ts';
-import { bytesEqual, itHasCodecProperties, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
+import { bytesEqual, itHandlesImatrix, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
 
 const TYPES = ['q8_1', 'q4_1', 'q5_0', 'q5_1', 'q8_k', 'q2_k', 'q4_k', 'q5_k'] as const;
 const READS_IMATRIX = new Set(['q4_1', 'q5_0', 'q5_1', 'q2_k', 'q4_k', 'q5_k']);
@@ -21,7 +21,7 @@ const WEIGHT_TYPES = ['q4_1', 'q5_0', 'q5_1', 'q2_k', 'q4_k', 'q5_k'] as const;
 const dotDir = fileURLToPath(new URL('../../../datasets/golden/ggml/dot', import.meta.url));
 
 describe.each(TYPES)('%s reference codec', (id) => {
-  itHasCodecProperties(id, READS_IMATRIX.has(id));
+  itHandlesImatrix(id, READS_IMATRIX.has(id));
   const n = PROPERTY_N;
   const x = propertyRow();
 

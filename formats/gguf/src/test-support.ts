@@ -19,8 +19,11 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export const PROPERTY_N = 4 * 1024;
 export const propertyRow = (): Float32Array => generate({ kind: 'gaussian' }, PROPERTY_N, 31337);
 
-/** Registers the properties every reference codec shares, for format `id`. */
-export function itHasCodecProperties(id: string, readsImatrix: boolean): void {
+/**
+ * Registers the properties every reference codec shares, for format `id`. properties.test.ts calls it for
+ * every gguf format in the registry; the imatrix behaviour, which differs by type, is itHandlesImatrix.
+ */
+export function itHasCodecProperties(id: string): void {
   const n = PROPERTY_N;
   const x = propertyRow();
   const load = (): Promise<Format> => loadFormat(id);
@@ -54,17 +57,6 @@ export function itHasCodecProperties(id: string, readsImatrix: boolean): void {
     }
   });
 
-  it(
-    readsImatrix ? 'takes the imatrix path (all-ones differs from none)' : 'ignores the imatrix',
-    async () => {
-      const f = await load();
-      const ones = new Float32Array(n).fill(1);
-      const plain = f.reference.encode(x);
-      const weighted = f.reference.encode(x, { imatrix: ones, nPerRow: n });
-      expect(bytesEqual(plain, weighted)).toBe(!readsImatrix);
-    },
-  );
-
   it('rejects lengths that are not whole blocks, naming the type, expected and got', async () => {
     const f = await load();
     const be = f.blockElements;
@@ -87,4 +79,22 @@ export function itHasCodecProperties(id: string, readsImatrix: boolean): void {
     expect(e.message).toContain(id);
     expect(e.details).toMatchObject({ index: 17 });
   });
+}
+
+/** The imatrix path taken exactly where ggml has one for type `id` (`readsImatrix`), and ignored elsewhere. */
+export function itHandlesImatrix(id: string, readsImatrix: boolean): void {
+  const n = PROPERTY_N;
+  const x = propertyRow();
+  const load = (): Promise<Format> => loadFormat(id);
+
+  it(
+    readsImatrix ? 'takes the imatrix path (all-ones differs from none)' : 'ignores the imatrix',
+    async () => {
+      const f = await load();
+      const ones = new Float32Array(n).fill(1);
+      const plain = f.reference.encode(x);
+      const weighted = f.reference.encode(x, { imatrix: ones, nPerRow: n });
+      expect(bytesEqual(plain, weighted)).toBe(!readsImatrix);
+    },
+  );
 }

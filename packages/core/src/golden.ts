@@ -88,7 +88,11 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   return v as Record<string, string>;
 }
 
-export function openGoldenFolder(dir: string): GoldenFolder {
+/**
+ * The manifest.json of a golden folder, parsed: the one reader every golden consumer uses (the interchange
+ * reader below, ggml's vec_dot folders, the kernel conformance harness). Errors name the file.
+ */
+export function readGoldenManifest(dir: string): Record<string, unknown> {
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
     throw new QbenchError('golden.missing', `${manifestPath}: no manifest.json in this golden folder`, {
@@ -101,7 +105,15 @@ export function openGoldenFolder(dir: string): GoldenFolder {
   } catch (e) {
     throw new QbenchError('golden.manifest', `${manifestPath}: not valid JSON (${(e as Error).message})`);
   }
-  if (!isRecord(manifest) || !Array.isArray(manifest['cases'])) {
+  if (!isRecord(manifest))
+    throw new QbenchError('golden.manifest', `${manifestPath}: expected a JSON object`);
+  return manifest;
+}
+
+export function openGoldenFolder(dir: string): GoldenFolder {
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = readGoldenManifest(dir);
+  if (!Array.isArray(manifest['cases'])) {
     throw new QbenchError('golden.manifest', `${manifestPath}: expected an object with a 'cases' array`);
   }
   const folder: GoldenFolder = {

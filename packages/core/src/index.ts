@@ -9,5 +9,6 @@ export * from './golden.ts';
 export * from './metrics.ts';
 export * from './prng.ts';
 export * from './registry.ts';
+export * from './round-trip-sources.ts';
 export * from './spec.ts';
 export * from './traits.ts';

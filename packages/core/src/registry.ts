@@ -49,6 +49,32 @@ export function loadFamily(name: string): Promise<FormatFamily> {
   return p;
 }
 
+export interface GoldenClaim {
+  /** The family whose own golden layout the folder is in (its GoldenHandler checks it), if any. */
+  family: FormatFamily | undefined;
+  /** Families that failed to load and so could not be asked, with the error. */
+  unloadable: { family: string; reason: string }[];
+}
+
+/**
+ * Which family claims a golden folder (one in the family's own layout rather than the interchange format):
+ * the one dispatcher `qbench conform`, the round-trip suite and the conformance harness share.
+ */
+export async function goldenClaimant(dir: string): Promise<GoldenClaim> {
+  const unloadable: GoldenClaim['unloadable'] = [];
+  for (const name of FAMILIES) {
+    let fam: FormatFamily;
+    try {
+      fam = await loadFamily(name);
+    } catch (e) {
+      unloadable.push({ family: name, reason: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    if (fam.golden?.claims(dir)) return { family: fam, unloadable };
+  }
+  return { family: undefined, unloadable };
+}
+
 function suggestions(id: string): string {
   const near = FORMAT_IDS.filter(
     (k) => k.includes(id) || id.includes(k) || k.replace(/_/g, '') === id.replace(/_/g, ''),

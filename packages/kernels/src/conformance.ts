@@ -30,12 +30,14 @@ import {
   type Format,
   type GoldenCase,
   generate,
+  goldenClaimant,
+  isQbenchError,
   type Kernel,
   type KernelTraits,
-  loadFamily,
   type Mismatch,
   openGoldenFolder,
   QbenchError,
+  readGoldenManifest,
   SplitMix64,
   ulpDistance,
 } from '@qbench/core';
@@ -173,10 +175,6 @@ function goldenFolders(format: Format): string[] {
     .filter((d) => existsSync(`${d}/manifest.json`));
 }
 
-function readManifest(dir: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as Record<string, unknown>;
-}
-
 /** A file of a vec_dot manifest case, checked against its sha256 and expected size. */
 function readChecked(dir: string, c: Record<string, unknown>, role: string, bytes: number): Uint8Array {
   const files = c['files'] as Record<string, string> | undefined;
@@ -270,17 +268,17 @@ async function conformDecode(
     }
   }
   if (!o.golden) return cases;
-  const family = await loadFamily(format.family);
   for (const dir of goldenFolders(format)) {
-    if (readManifest(dir)['kind'] === 'vec_dot') continue;
-    if (family.golden?.claims(dir)) {
+    if (readGoldenManifest(dir)['kind'] === 'vec_dot') continue;
+    const claim = await goldenClaimant(dir);
+    if (claim.family) {
       // a family-specific layout (e.g. bnb's planar codes + absmax files): its own golden tests check it
       cases.push(
         skippedCase(
           format,
           `golden ${dir.slice(goldenRoot.length)}`,
           'decode',
-          `golden folder in the ${format.family} family's own layout, not the interchange format`,
+          `golden folder in the ${claim.family.family} family's own layout, not the interchange format`,
         ),
       );
       continue;
@@ -475,7 +473,7 @@ async function conformDot(
   if (!o.golden) return cases;
   // ggml's vec_dot folder: x quantized rows, y activations, ggml's CPU results (checked within tolerance)
   for (const dir of goldenFolders(format)) {
-    const manifest = readManifest(dir);
+    const manifest = readGoldenManifest(dir);
     if (manifest['kind'] !== 'vec_dot' || !Array.isArray(manifest['cases'])) continue;
     for (const c of manifest['cases'] as Record<string, unknown>[]) {
       if (c['x_type'] !== format.id) continue;

@@ -26,7 +26,13 @@ export {
 } from './conformance.ts';
 export { type ExternalKernel, loadExternalKernel } from './external/host.ts';
 export { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
-export { type KernelListing, type ListOptions, listKernels, loadableFormats } from './registry.ts';
+export {
+  type KernelListing,
+  type ListOptions,
+  type LoadableFormats,
+  listKernels,
+  loadableFormats,
+} from './registry.ts';
 export {
   againstOwnCopy,
   DOT_N,

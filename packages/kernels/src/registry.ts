@@ -3,26 +3,42 @@
  * Listing never loads a GPU or compiles a shader; `load()` does. A backend that cannot run here says why in
  * `unavailable`, shown as a visible skip.
  */
-import { FORMAT_IDS, type Format, type KernelOp, type KernelTraits, loadFormat } from '@qbench/core';
+import {
+  FORMAT_IDS,
+  type Format,
+  isQbenchError,
+  type KernelOp,
+  type KernelTraits,
+  loadFormat,
+} from '@qbench/core';
 import { BACKENDS } from './backends/index.ts';
 
 export interface KernelListing {
   kernels: KernelTraits[];
   /** Backends that contributed nothing, with the reason (e.g. wasm not built, no WebGPU adapter). */
   unavailable: { backend: string; reason: string }[];
+  /** Formats whose family failed to load, with the error: they have no kernels here, visibly. */
+  unloadable: { format: string; reason: string }[];
 }
 
-/** Formats whose reference codec loads (families still being written are left out, not errors). */
-export async function loadableFormats(only?: readonly string[]): Promise<Format[]> {
-  const out: Format[] = [];
+export interface LoadableFormats {
+  formats: Format[];
+  /** Each format that did not load (its family failed to import, its spec is invalid …), and why. */
+  unloadable: { format: string; reason: string }[];
+}
+
+/** The formats whose reference codec loads, and the ones that do not with the reason (never dropped silently). */
+export async function loadableFormats(only?: readonly string[]): Promise<LoadableFormats> {
+  const formats: Format[] = [];
+  const unloadable: LoadableFormats['unloadable'] = [];
   for (const id of only ?? FORMAT_IDS) {
     try {
-      out.push(await loadFormat(id));
-    } catch {
-      // a spec whose family has no codec yet: it has no reference, so nothing to conform against
+      formats.push(await loadFormat(id));
+    } catch (e) {
+      unloadable.push({ format: id, reason: isQbenchError(e) ? `${e.code}: ${e.message}` : String(e) });
     }
   }
-  return out;
+  return { formats, unloadable };
 }
 
 export interface ListOptions {
@@ -33,7 +49,7 @@ export interface ListOptions {
 }
 
 export async function listKernels(options: ListOptions = {}): Promise<KernelListing> {
-  const formats = await loadableFormats(options.formats);
+  const { formats, unloadable } = await loadableFormats(options.formats);
   const known = new Set(formats.map((f) => f.id));
   const kernels: KernelTraits[] = [];
   const unavailable: KernelListing['unavailable'] = [];
@@ -44,5 +60,5 @@ export async function listKernels(options: ListOptions = {}): Promise<KernelList
     else kernels.push(...listing.kernels.filter((k) => known.has(k.format)));
   }
   const ops = options.ops;
-  return { kernels: kernels.filter((k) => ops === undefined || ops.includes(k.op)), unavailable };
+  return { kernels: kernels.filter((k) => ops === undefined || ops.includes(k.op)), unavailable, unloadable };
 }

@@ -63,15 +63,27 @@ function identityPartner(): Pick<ReferenceCodec, 'encode'> {
   return { encode: (y) => new Uint8Array(y.buffer, y.byteOffset, y.byteLength) };
 }
 
-/** Bytes of per-tensor side info: the reference's encoded size of one block less the block itself. */
+/**
+ * Bytes of per-tensor side info: the reference's encoded size of the smallest tensor it can size (one block,
+ * or the fewest whole blocks a format's tensors come in, e.g. channel groups) less those blocks. A format
+ * whose reference sizes no such tensor is an error naming it, not a guess of "no header".
+ */
 async function headerBytesOf(format: FormatId): Promise<number> {
   const spec = FORMAT_SPECS[format];
-  try {
-    const bytes = (await loadFormat(format)).reference.encodedBytes(spec.layout.blockElements);
-    return Math.max(0, bytes - spec.layout.blockBytes);
-  } catch {
-    return 0; // a shape the reference cannot size (e.g. whole channel groups only): no header assumed
+  const reference = (await loadFormat(format)).reference;
+  let last: unknown;
+  for (let blocks = 1; blocks <= 64; blocks++) {
+    try {
+      const bytes = reference.encodedBytes(blocks * spec.layout.blockElements);
+      return Math.max(0, bytes - blocks * spec.layout.blockBytes);
+    } catch (e) {
+      last = e; // not a whole tensor of this format: try one block more
+    }
   }
+  throw new QbenchError(
+    'webgpu.header',
+    `${format}: the reference sizes no tensor of 1–64 blocks, so its per-tensor header is unknown (${last instanceof Error ? last.message : String(last)})`,
+  );
 }
 
 function traits(f: KernelSource): KernelTraits {

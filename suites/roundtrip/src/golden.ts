@@ -10,25 +10,17 @@ import {
   caseOk,
   conformInterchangeCase,
   describeMismatch,
-  FAMILIES,
   type Format,
   type FormatFamily,
-  loadFamily,
+  goldenClaimant,
   openGoldenFolder,
 } from '@qbench/core';
 import type { ResultRecord } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
+/** A family that fails to load cannot claim anything; its own formats record that failure. */
 async function claimant(dir: string): Promise<FormatFamily | undefined> {
-  for (const name of FAMILIES) {
-    try {
-      const fam = await loadFamily(name);
-      if (fam.golden?.claims(dir)) return fam;
-    } catch {
-      // A family that fails to load cannot claim anything; its own formats record that failure.
-    }
-  }
-  return undefined;
+  return (await goldenClaimant(dir)).family;
 }
 
 function firstFailure(cases: ConformCase[]): Record<string, unknown> | undefined {

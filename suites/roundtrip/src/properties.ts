@@ -5,36 +5,19 @@
  * encode(decode(encode(x))) = encode(x) where the spec claims idempotence (the differing-block count is
  * recorded either way, since "not idempotent" is only believable with a number next to it).
  */
-import { compareBytes, type Format, generate, nmse, roundTripBound, type Source, sqnrDb } from '@qbench/core';
+import {
+  compareBytes,
+  type Format,
+  generate,
+  nmse,
+  roundTripBound,
+  ROUND_TRIP_TENSORS as SOURCES,
+  sqnrDb,
+} from '@qbench/core';
 import type { ResultRecord } from '@qbench/spec';
 import { breathe, failed, measure, type Subject, verdict } from './records.ts';
 
-export const SOURCES: readonly { name: string; source: Source; seed: number }[] = [
-  { name: 'gaussian', source: { kind: 'gaussian' }, seed: 0x51ab1e01 },
-  { name: 'laplace', source: { kind: 'laplace' }, seed: 0x51ab1e02 },
-  { name: 'student_t', source: { kind: 'student_t', nu: 3 }, seed: 0x51ab1e03 },
-  { name: 'outlier_mixture', source: { kind: 'outlier_mixture', p: 0.01, factor: 50 }, seed: 0x51ab1e04 },
-];
-
-/** Elements per generated tensor in a full and a `--quick` run (rounded up by tensorSize). */
-export const TENSOR_ELEMENTS = { full: 65536, quick: 8192 } as const;
-
-/**
- * Element count: about `target`, rounded up to whole blocks and whole periods of every amortised side-info
- * item (e.g. one f32 absmax2 per 16384 elements in nf4_dq), so that the derived bits/weight predicts the
- * encoded size exactly; a partial period is padded to a whole one by the codec, which bits/weight amortises.
- */
-export function tensorSize(format: Format, target: number): number {
-  let unit = format.blockElements;
-  for (const s of format.spec.layout.sideInfo ?? []) if (typeof s.per === 'number') unit = lcm(unit, s.per);
-  return Math.ceil(target / unit) * unit;
-}
-
-function lcm(a: number, b: number): number {
-  let [x, y] = [a, b];
-  while (y) [x, y] = [y, x % y];
-  return (a / x) * b;
-}
+export { ROUND_TRIP_TENSORS as SOURCES, TENSOR_ELEMENTS, tensorSize } from '@qbench/core';
 
 /** Bytes the layout predicts for n elements in one row: whole blocks plus the side info it declares. */
 export function layoutBytes(format: Format, n: number): number {

@@ -156,6 +156,21 @@ describe('throughput suite', () => {
     },
   );
 
+  it('a format that fails to load is one error record with the reason, not a silent gap', async () => {
+    const items = await suite.workItems({ formats: ['not_a_format'], quick: true });
+    const load = items.find((i) => i.id === 'load:not_a_format');
+    expect(load).toBeDefined();
+    const records = await suite.runItem(load!, options, ctx);
+    expect(records).toEqual([
+      expect.objectContaining({
+        format: 'not_a_format',
+        metric: 'load',
+        value: null,
+        error: expect.stringMatching(/not_a_format/),
+      }),
+    ]);
+  });
+
   it('an item whose kernel does not exist here is an error record, not a crash', async () => {
     const records = await suite.runItem({ id: 'q8_0/decode/no-such-backend', label: '' }, options, ctx);
     expect(records).toHaveLength(1);

@@ -18,6 +18,7 @@ import {
   type KernelBackend,
   type KernelConformance,
   listKernels,
+  loadableFormats,
   type Measurement,
   makeCase,
   measureKernel,
@@ -32,6 +33,25 @@ import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@q
 
 const SUITE = 'throughput';
 const MEMCPY_ITEM = 'memcpy';
+const LOAD_ITEM = 'load:';
+
+async function loadFailure(format: string): Promise<ResultRecord[]> {
+  const { unloadable } = await loadableFormats([format]);
+  const why = unloadable[0]?.reason;
+  return [
+    {
+      suite: SUITE,
+      format,
+      kernel: '-',
+      backend: '-',
+      dataset: '-',
+      metric: 'load',
+      value: null,
+      unit: '-',
+      ...(why === undefined ? { details: { note: 'loads now' } } : { error: why }),
+    },
+  ];
+}
 
 function elementsFor(options: SuiteOptions): number {
   return options.quick ? QUICK_ELEMENTS : FULL_ELEMENTS;
@@ -185,14 +205,18 @@ export const throughputSuite: Suite = {
   summary:
     'kernel throughput (GB/s, elements/s, fraction of memory-copy bandwidth, ratio to native ggml) of every conforming kernel',
   async workItems(options) {
-    const { kernels } = await listKernels(options.formats ? { formats: options.formats } : {});
+    const { kernels, unloadable } = await listKernels(options.formats ? { formats: options.formats } : {});
     const items: WorkItem[] = [{ id: MEMCPY_ITEM, label: 'memory copy bandwidth' }];
+    // a format whose family fails to load has no kernels to time: one record says so, with the error
+    for (const u of unloadable)
+      items.push({ id: `${LOAD_ITEM}${u.format}`, label: `load ${u.format}`, format: u.format });
     for (const k of kernels)
       items.push({ id: k.id, label: k.id, weight: backendById(k.backend).timingWeight });
     return items;
   },
   async runItem(item, options, ctx: RunContext) {
     if (item.id === MEMCPY_ITEM) return memcpyRecords(options);
+    if (item.id.startsWith(LOAD_ITEM)) return loadFailure(item.id.slice(LOAD_ITEM.length));
     const [format] = item.id.split('/');
     const { kernels, unavailable } = await listKernels({ formats: [format!] });
     const traits = kernels.find((k) => k.id === item.id);

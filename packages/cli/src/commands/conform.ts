@@ -13,11 +13,10 @@ import {
   caseOk,
   conformInterchangeCase,
   describeMismatch,
-  FAMILIES,
   type FormatFamily,
+  goldenClaimant,
   isQbenchError,
   listGoldenFolders,
-  loadFamily,
   loadFormat,
   openGoldenFolder,
   QbenchError,
@@ -33,20 +32,14 @@ export const summary =
 const DEFAULT_ORACLE_BLOCKS = 4096;
 const DEFAULT_ORACLE_OUT = 'reports/oracle-mismatches';
 
-/** The family that claims a golden folder. A family that fails to load is reported, not fatal for the others. */
+/** The family that claims a golden folder. A family that fails to load is reported once, not fatal for the others. */
 async function claimant(dir: string, io: Io): Promise<FormatFamily | undefined> {
-  for (const name of FAMILIES) {
-    let fam: FormatFamily;
-    try {
-      fam = await loadFamily(name);
-    } catch (e) {
-      if (!warned.has(name)) io.err(`qbench: warning: ${(e as Error).message}\n`);
-      warned.add(name);
-      continue;
-    }
-    if (fam.golden?.claims(dir)) return fam;
+  const claim = await goldenClaimant(dir);
+  for (const u of claim.unloadable) {
+    if (!warned.has(u.family)) io.err(`qbench: warning: ${u.reason}\n`);
+    warned.add(u.family);
   }
-  return undefined;
+  return claim.family;
 }
 
 const warned = new Set<string>();

@@ -5,13 +5,11 @@
  * for every batch (the newest `--history N`, default 90; `history/index.txt` lists them so a published site can
  * be read back), then build the site there. A non-conforming input is refused with its file and JSON pointer.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QbenchError } from '@qbench/core';
-import { buildSite } from '@qbench/site';
-import { batchFileName, mergeResults, readResultsDirs, writeResultsFile } from '@qbench/spec';
 import { flag, parse, str } from '../args.ts';
 import type { Io } from '../io.ts';
+import { publishResults, publishSite } from '../publish.ts';
 
 export const summary = 'merge result sets (shards, previous nights) into one folder, validating every input';
 
@@ -31,21 +29,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!out) throw new QbenchError('cli.args', 'merge: --out DIR is required');
   if (p.positionals.length === 0)
     throw new QbenchError('cli.args', 'merge: give at least one results folder or file');
-  const { files, results } = readResultsDirs(p.positionals);
-  const merged = mergeResults(results);
-  if (merged.latest === undefined)
-    throw new QbenchError('merge.empty', `merge: no runs in ${files.join(', ')}`);
-  mkdirSync(join(out, 'history'), { recursive: true });
-  const kept = [...merged.batches].slice(-keep);
-  for (const [batch, set] of kept) writeResultsFile(join(out, 'history', batchFileName(batch)), set);
-  writeFileSync(
-    join(out, 'history', 'index.txt'),
-    kept.map(([batch]) => `${batchFileName(batch)}\n`).join(''),
-  );
-  const current = merged.batches.get(merged.latest)!;
-  writeResultsFile(join(out, 'results.json'), current);
+  const published = publishResults(p.positionals, out, { command: 'merge', keep });
+  const { files, current } = published;
   io.err(
-    `merged ${files.length} files: ${merged.batches.size} batches, latest '${merged.latest}' with ${current.runs.length} runs and ${current.records.length} records → ${join(out, 'results.json')}\n`,
+    `merged ${files.length} files: ${published.batches} batches, latest '${published.latest}' with ${current.runs.length} runs and ${current.records.length} records → ${join(out, 'results.json')}\n`,
   );
   // Shards of one batch should come from one commit; mixing is allowed (a re-run shard) but said aloud.
   const commits = [...new Set(current.runs.map((r) => r.qbench.commit))];
@@ -56,9 +43,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(
       `warning: ${incomplete.length} run(s) of the latest batch were interrupted: ${incomplete.map((r) => r.id).join(', ')}\n`,
     );
-  if (!flag(p, 'no-site')) {
-    const site = buildSite({ current, history: kept.map(([, set]) => set), outDir: out });
-    io.err(`${site.index}: site with ${site.pages.length} pages\n`);
-  }
+  if (!flag(p, 'no-site')) publishSite(out, published, io);
   return 0;
 }

@@ -35,6 +35,12 @@ describe('backend plugins', () => {
     }
   });
 
+  it('a format that does not load is listed with the reason, never dropped silently', async () => {
+    const r = await listKernels({ formats: ['q8_0', 'not_a_format'] });
+    expect(r.kernels.every((k) => k.format === 'q8_0')).toBe(true);
+    expect(r.unloadable).toEqual([{ format: 'not_a_format', reason: expect.stringMatching(/not_a_format/) }]);
+  });
+
   it('a kernel file goes to the backend whose external form claims its ending', () => {
     expect(backendForFile('k.wgsl').backend.id).toBe('webgpu');
     expect(backendForFile('dir/K.WASM').backend.id).toBe('wasm-simd128');

@@ -1,0 +1,45 @@
+/**
+ * The properties every gguf type's reference codec has, for every gguf format in the generated registry (a
+ * new spec is covered without editing this file): decode(encode(x)) within the spec's bound on each of the
+ * round-trip sources (roundTrip.maxNmse on N(0,1), maxNmseBySource on the others, measured on these very
+ * tensors), deterministic block-by-block encoding, idempotence exactly where the spec promises it, whole-block
+ * lengths and non-finite input rejected with errors that name the problem (test-support.ts).
+ */
+import {
+  FORMAT_IDS,
+  FORMAT_SPECS,
+  generate,
+  loadFormat,
+  nmse,
+  ROUND_TRIP_TENSORS,
+  roundTripBound,
+  TENSOR_ELEMENTS,
+  tensorSize,
+} from '@qbench/core';
+import { describe, expect, it } from 'vitest';
+import { itHasCodecProperties } from './test-support.ts';
+
+const GGUF_IDS = FORMAT_IDS.filter((id) => FORMAT_SPECS[id].family === 'gguf');
+
+it('covers every gguf spec in the registry, q4_0 and q8_0 included', () => {
+  expect(GGUF_IDS).toEqual(expect.arrayContaining(['q4_0', 'q8_0', 'q4_k', 'mxfp4']));
+  expect(GGUF_IDS.length).toBeGreaterThanOrEqual(17);
+});
+
+describe.each(GGUF_IDS)('%s reference codec', (id) => {
+  itHasCodecProperties(id);
+
+  it.each(ROUND_TRIP_TENSORS.map((s) => [s.name, s] as const))(
+    'round-trips the %s tensor within the spec bound for that source',
+    async (_name, { name, source, seed }) => {
+      const f = await loadFormat(id);
+      const bound = roundTripBound(f.spec.tolerance.roundTrip, name);
+      expect(bound, `${id} states a round-trip bound`).toBeDefined();
+      const n = tensorSize(f, TENSOR_ELEMENTS.quick);
+      const x = generate(source, n, seed);
+      const err = nmse(x, f.reference.decode(f.reference.encode(x), n));
+      expect(err).toBeGreaterThan(0);
+      expect(err).toBeLessThan(bound!);
+    },
+  );
+});
