@@ -5,7 +5,7 @@
  * exactly what vec_dot of the loaded CPU variant gives row by row. Without the native library every check is
  * a visible skip with the reason.
  */
-import { generate, listSpecs, loadFormat } from '@qbench/core';
+import { generate, listSpecs, loadFormat, testEncodeOptions } from '@qbench/core';
 import { nativeGgml } from '@qbench/ggml-native';
 import { describe, expect, it } from 'vitest';
 import { conformKernel, summarizeFailures } from '../../conformance.ts';
@@ -74,7 +74,8 @@ describe('ggml-native backend', () => {
         const traits = g.cpu.get(t);
         if (!traits.hasVecDot || s.id === 'q8_k') continue;
         const f = await loadFormat(s.id);
-        const q = f.reference.encode(generate({ kind: 'gaussian' }, n * rows, 7), { nPerRow: n });
+        // iq2_xxs, iq2_xs and iq1_s need an importance matrix: the uniform one
+        const q = f.reference.encode(generate({ kind: 'gaussian' }, n * rows, 7), testEncodeOptions(s, n));
         const y = generate({ kind: 'gaussian' }, n, 8);
         const yq = new Uint8Array(g.types.rowBytes(traits.vecDotType, n));
         g.cpu.get(traits.vecDotType).fromFloat(y, yq);
