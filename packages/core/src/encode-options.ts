@@ -3,8 +3,9 @@
  * (params.requiresImatrix: ggml's iq2_xxs, iq2_xs, iq1_s refuse to quantize without one): a uniform
  * imatrix, one 1.0 per column, the least informative matrix ggml accepts. Every other spec gets none.
  */
-import type { EncodeOptions } from './traits.ts';
+
 import type { ResolvedSpec } from './spec.ts';
+import type { EncodeOptions } from './traits.ts';
 
 export function uniformImatrixFor(spec: ResolvedSpec, nPerRow: number): Float32Array | undefined {
   return spec.params?.['requiresImatrix'] === true ? new Float32Array(nPerRow).fill(1) : undefined;

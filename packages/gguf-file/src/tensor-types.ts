@@ -106,7 +106,12 @@ export function scaleFields(spec: ResolvedSpec): ScaleField[] {
     if ((f.type === 'f16' || f.type === 'bf16' || f.type === 'f32' || f.type === 'e8m0') && bits % 8 === 0) {
       out.push({ name: f.name, type: f.type, offset: bits / 8, count: f.count });
     } else if (spread === f.name && f.type === 'u16' && f.count === 4 && bits % 8 === 0) {
-      out.push({ name: `${f.name} (fp16 d in the top nibbles)`, type: 'f16-nibbles', offset: bits / 8, count: 1 });
+      out.push({
+        name: `${f.name} (fp16 d in the top nibbles)`,
+        type: 'f16-nibbles',
+        offset: bits / 8,
+        count: 1,
+      });
     }
     bits += fieldBits(f);
   }

@@ -62,7 +62,9 @@ export function cornerCaseName(omit: readonly string[] = []): string {
     kept.some((c) => c.label === l),
   );
   return `corner blocks (${labels.join(', ')})${
-    left.length ? `; without ${left.map((c) => `${c.label} ('${c.kind}')`).join(', ')}: the spec's ggmlEncodeAborts says ggml's quantizer aborts on it` : ''
+    left.length
+      ? `; without ${left.map((c) => `${c.label} ('${c.kind}')`).join(', ')}: the spec's ggmlEncodeAborts says ggml's quantizer aborts on it`
+      : ''
   }`;
 }
 

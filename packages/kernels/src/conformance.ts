@@ -39,8 +39,8 @@ import {
   QbenchError,
   readGoldenManifest,
   SplitMix64,
-  ulpDistance,
   testEncodeOptions,
+  ulpDistance,
 } from '@qbench/core';
 import { conformEncode } from './conformance-encode.ts';
 import { describeError, SEED, sampleInput, within } from './harness-util.ts';

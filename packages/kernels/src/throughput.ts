@@ -88,7 +88,10 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
     const tileQ = ref.encode(x, testEncodeOptions(format.spec, DOT_N));
     const q = tiled(tileQ)
       ? repeatTile(tileQ, times)
-      : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), testEncodeOptions(format.spec, DOT_N));
+      : ref.encode(
+          generate({ kind: 'gaussian', sigma: 0.02 }, total, 42),
+          testEncodeOptions(format.spec, DOT_N),
+        );
     const rows = total / DOT_N;
     const y = generate({ kind: 'gaussian' }, DOT_N, 43);
     return {
@@ -105,7 +108,10 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
   const tileQ = ref.encode(x, testEncodeOptions(format.spec, x.length));
   const q = tiled(tileQ)
     ? repeatTile(tileQ, times)
-    : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), testEncodeOptions(format.spec, total));
+    : ref.encode(
+        generate({ kind: 'gaussian', sigma: 0.02 }, total, 42),
+        testEncodeOptions(format.spec, total),
+      );
   return { format, op, elements: total, q, bytesRead: q.byteLength, bytesWritten: 4 * total };
 }
 
