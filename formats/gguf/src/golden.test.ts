@@ -43,12 +43,16 @@ describe('ggml golden vectors', () => {
 
   for (const spec of ggmlSpecs) {
     const dir = join(goldenRoot, spec.id);
-    it.runIf(existsSync(dir))(`${spec.id}: encode and decode are bit-exact on every case`, () =>
-      expectBitExact(spec.id, dir),
+    // a spec that names its ggml golden folder needs it (a missing folder fails in expectBitExact's open)
+    const named = (spec.golden ?? []).includes(`ggml/${spec.id}`);
+    it.skipIf(!named && !existsSync(dir))(
+      `${spec.id}: encode and decode are bit-exact on every case${named || existsSync(dir) ? '' : ` (skipped: the ${spec.id} spec names no ggml golden folder and datasets/golden/ggml/${spec.id} does not exist)`}`,
+      () => expectBitExact(spec.id, dir),
     );
     const regressions = join(oracleRoot, spec.id);
-    it.runIf(existsSync(regressions))(`${spec.id}: the oracle's regression cases replay bit-exact`, () =>
-      expectBitExact(spec.id, regressions),
+    it.skipIf(!existsSync(regressions))(
+      `${spec.id}: the oracle's regression cases replay bit-exact${existsSync(regressions) ? '' : ' (skipped: the live oracle has written no regression case for it in datasets/golden/ggml-oracle)'}`,
+      () => expectBitExact(spec.id, regressions),
     );
   }
 });

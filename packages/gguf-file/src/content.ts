@@ -14,7 +14,7 @@ import {
 import { checkFloatTensor, isFloatTensor } from './nonfinite.ts';
 import { type GgufTensorInfo, type ParsedGguf, printable } from './parse.ts';
 import type { ByteSource } from './source.ts';
-import { type ScaleField, scaleFields } from './tensor-types.ts';
+import { f16FromTopNibbles, type ScaleField, scaleFields } from './tensor-types.ts';
 
 export interface ContentOptions {
   /** Stop after reading this many tensor bytes in total (default: no limit). */
@@ -34,12 +34,20 @@ function nonFinite(view: DataView, at: number, type: ScaleField['type']): boolea
       return (view.getUint16(at, true) & 0x7f80) === 0x7f80;
     case 'f32':
       return (view.getUint32(at, true) & 0x7f800000) === 0x7f800000;
+    case 'f16-nibbles':
+      return (f16FromTopNibbles(view, at) & 0x7c00) === 0x7c00;
     default:
       return view.getUint8(at) === 0xff; // e8m0: 0xFF is the NaN encoding
   }
 }
 
-const ELEMENT_BYTES: Readonly<Record<ScaleField['type'], number>> = { f16: 2, bf16: 2, f32: 4, e8m0: 1 };
+const ELEMENT_BYTES: Readonly<Record<ScaleField['type'], number>> = {
+  f16: 2,
+  bf16: 2,
+  f32: 4,
+  e8m0: 1,
+  'f16-nibbles': 8,
+};
 
 function checkable(t: GgufTensorInfo, p: ParsedGguf): boolean {
   const start = BigInt(p.dataOffset) + t.offset;

@@ -17,7 +17,7 @@
  * quantized again; that needs no per-type code at all.
  */
 import { fieldBits, loadFormat, type ResolvedSpec } from '@qbench/core';
-import { scaleFields } from './tensor-types.ts';
+import { f16FromTopNibbles, scaleFields } from './tensor-types.ts';
 
 export interface BlockInvariant {
   readonly kind: 'strict' | 'reference-path';
@@ -214,16 +214,18 @@ export async function roundTripInvariant(
     if (scales.length === 0) return false;
     let allZero = true;
     for (const f of scales) {
-      const width = f.type === 'f32' ? 4 : 2;
-      const expMask = f.type === 'f16' ? 0x7c00 : f.type === 'bf16' ? 0x7f80 : 0x7f800000;
+      const nibbles = f.type === 'f16-nibbles';
+      const width = f.type === 'f32' ? 4 : nibbles ? 8 : 2;
+      const expMask = f.type === 'bf16' ? 0x7f80 : f.type === 'f32' ? 0x7f800000 : 0x7c00;
       for (let k = 0; k < f.count; k++) {
         const o = at + f.offset + k * width;
-        const bits =
-          width === 2
+        const bits = nibbles
+          ? f16FromTopNibbles(new DataView(b.buffer, b.byteOffset, b.byteLength), o)
+          : width === 2
             ? b[o]! | (b[o + 1]! << 8)
             : (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
         if ((bits & expMask) >>> 0 === expMask) return true;
-        if ((bits & (width === 2 ? 0x7fff : 0x7fffffff)) !== 0) allZero = false;
+        if ((bits & (width === 4 ? 0x7fffffff : 0x7fff)) !== 0) allZero = false;
       }
     }
     return allZero;

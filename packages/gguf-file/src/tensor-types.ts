@@ -83,7 +83,11 @@ export function tensorByteSize(type: TensorType, dims: readonly bigint[]): bigin
 
 export interface ScaleField {
   readonly name: string;
-  readonly type: 'f16' | 'bf16' | 'f32' | 'e8m0';
+  /**
+   * 'f16-nibbles': one fp16 spread over the top nibbles (bits 12..15) of four consecutive little-endian
+   * uint16, nibble k in u16 k (iq1_m's super-block scale; 8 bytes per element).
+   */
+  readonly type: 'f16' | 'bf16' | 'f32' | 'e8m0' | 'f16-nibbles';
   /** Byte offset of the first element inside the block. */
   readonly offset: number;
   readonly count: number;
@@ -96,12 +100,39 @@ export interface ScaleField {
  */
 export function scaleFields(spec: ResolvedSpec): ScaleField[] {
   const out: ScaleField[] = [];
+  const spread = SPREAD_F16[spec.id];
   let bits = 0;
   for (const f of spec.layout.fields) {
     if ((f.type === 'f16' || f.type === 'bf16' || f.type === 'f32' || f.type === 'e8m0') && bits % 8 === 0) {
       out.push({ name: f.name, type: f.type, offset: bits / 8, count: f.count });
+    } else if (spread === f.name && f.type === 'u16' && f.count === 4 && bits % 8 === 0) {
+      out.push({
+        name: `${f.name} (fp16 d in the top nibbles)`,
+        type: 'f16-nibbles',
+        offset: bits / 8,
+        count: 1,
+      });
     }
     bits += fieldBits(f);
   }
   return out;
+}
+
+/**
+ * Types whose fp16 block scale has no field of its own but is spread over the top nibbles of a u16[4]
+ * field (by spec id, the field's name). ggml_validate_row_data checks it: for GGML_TYPE_IQ1_M it assembles
+ * iq1m_scale_t from (sc[0] >> 12) | (sc[1] >> 8 & 0xF0) | (sc[2] >> 4 & 0xF00) | (sc[3] & 0xF000) and
+ * rejects the block when that fp16 is NaN or infinite (validate_fp16).
+ */
+const SPREAD_F16: Readonly<Record<string, string>> = { iq1_m: 'scales' };
+
+/** The bits of the fp16 a 'f16-nibbles' field holds, the four little-endian u16 at `at`. */
+export function f16FromTopNibbles(view: DataView, at: number): number {
+  return (
+    ((view.getUint16(at, true) >> 12) |
+      ((view.getUint16(at + 2, true) >> 8) & 0x00f0) |
+      ((view.getUint16(at + 4, true) >> 4) & 0x0f00) |
+      (view.getUint16(at + 6, true) & 0xf000)) &
+    0xffff
+  );
 }

@@ -17,6 +17,8 @@ export interface KernelListing {
   kernels: KernelTraits[];
   /** Backends that contributed nothing, with the reason (e.g. wasm not built, no WebGPU adapter). */
   unavailable: { backend: string; reason: string }[];
+  /** Single kernels a backend that is available cannot offer (e.g. an op its library has no symbol for), and why. */
+  missing: { kernel: string; reason: string }[];
   /** Formats whose family failed to load, with the error: they have no kernels here, visibly. */
   unloadable: { format: string; reason: string }[];
 }
@@ -53,12 +55,22 @@ export async function listKernels(options: ListOptions = {}): Promise<KernelList
   const known = new Set(formats.map((f) => f.id));
   const kernels: KernelTraits[] = [];
   const unavailable: KernelListing['unavailable'] = [];
+  const missing: KernelListing['missing'] = [];
   for (const backend of BACKENDS) {
     if (options.backends !== undefined && !options.backends.includes(backend.id)) continue;
     const listing = await backend.list(formats);
     if ('unavailable' in listing) unavailable.push({ backend: backend.id, reason: listing.unavailable });
-    else kernels.push(...listing.kernels.filter((k) => known.has(k.format)));
+    else {
+      kernels.push(...listing.kernels.filter((k) => known.has(k.format)));
+      missing.push(...(listing.missing ?? []));
+    }
   }
   const ops = options.ops;
-  return { kernels: kernels.filter((k) => ops === undefined || ops.includes(k.op)), unavailable, unloadable };
+  const opOf = (id: string) => id.split('/')[1] as KernelOp;
+  return {
+    kernels: kernels.filter((k) => ops === undefined || ops.includes(k.op)),
+    unavailable,
+    missing: missing.filter((m) => ops === undefined || ops.includes(opOf(m.kernel))),
+    unloadable,
+  };
 }

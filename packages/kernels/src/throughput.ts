@@ -17,6 +17,7 @@ import {
   type Kernel,
   type KernelOp,
   type PreparedRun,
+  testEncodeOptions,
 } from '@qbench/core';
 import type { CopyBandwidth, CopyYardstick } from './backends/backend.ts';
 import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
@@ -84,10 +85,13 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
     }
   };
   if (op === 'dot') {
-    const tileQ = ref.encode(x, { nPerRow: DOT_N });
+    const tileQ = ref.encode(x, testEncodeOptions(format.spec, DOT_N));
     const q = tiled(tileQ)
       ? repeatTile(tileQ, times)
-      : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), { nPerRow: DOT_N });
+      : ref.encode(
+          generate({ kind: 'gaussian', sigma: 0.02 }, total, 42),
+          testEncodeOptions(format.spec, DOT_N),
+        );
     const rows = total / DOT_N;
     const y = generate({ kind: 'gaussian' }, DOT_N, 43);
     return {
@@ -101,10 +105,13 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
       bytesWritten: 4 * rows,
     };
   }
-  const tileQ = ref.encode(x);
+  const tileQ = ref.encode(x, testEncodeOptions(format.spec, x.length));
   const q = tiled(tileQ)
     ? repeatTile(tileQ, times)
-    : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42));
+    : ref.encode(
+        generate({ kind: 'gaussian', sigma: 0.02 }, total, 42),
+        testEncodeOptions(format.spec, total),
+      );
   return { format, op, elements: total, q, bytesRead: q.byteLength, bytesWritten: 4 * total };
 }
 

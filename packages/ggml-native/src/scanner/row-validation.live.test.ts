@@ -1,7 +1,8 @@
 /**
  * The scanner's block-scale check against ggml_validate_row_data (what llama.cpp's loader runs with
  * --check-tensors), type by type: a tensor of random blocks, every sixth with a non-finite pattern written
- * into each float scale field its spec declares (fp16/fp32 all-ones exponent, E8M0 0xFF), is scanned, and
+ * into each float scale field its spec declares (fp16/fp32 all-ones exponent, E8M0 0xFF; iq1_m's fp16 spread
+ * over the top nibbles of its scales), is scanned, and
  * the number of blocks `content.scale-nonfinite` reports, and the first, equal the blocks ggml rejects
  * one by one. nvfp4's UE4M3 bytes are all valid in ggml and are never reported. q8_1 is left out: ggml's
  * validator has no case for it and rejects every q8_1 row ("invalid type"). Skipped with the reason
@@ -50,6 +51,10 @@ describe.skipIf(reason !== undefined)(
           const at = b * bb + f.offset;
           if (f.type === 'e8m0') data[at] = 0xff;
           else if (f.type === 'f32') data.set([0, 0, 0x80, 0x7f], at);
+          else if (f.type === 'f16-nibbles')
+            // fp16 0x7C01 (NaN), nibble k in the top nibble of u16 k; the low 12 bits keep their random bytes
+            for (const [k, nib] of [1, 0, 0xc, 0x7].entries())
+              data[at + 2 * k + 1] = (data[at + 2 * k + 1]! & 0x0f) | (nib << 4);
           else data.set([0x01, 0x7c], at); // f16 0x7C01: NaN
         }
       }

@@ -8,7 +8,13 @@ import type { TimingOptions } from '../measure.ts';
 import type { Measurement, ThroughputCase } from '../throughput.ts';
 
 /** A backend's kernels for some formats, or why it has none here (a visible skip, never a fallback). */
-export type BackendListing = { kernels: KernelTraits[] } | { unavailable: string };
+export type BackendListing =
+  | {
+      kernels: KernelTraits[];
+      /** Kernels the backend cannot offer for a format it otherwise covers, with the reason (a visible skip). */
+      missing?: { kernel: string; reason: string }[];
+    }
+  | { unavailable: string };
 
 /** The memory-copy bandwidth of the memory a backend's kernels work in: the line its throughput is set against. */
 export interface CopyBandwidth {

@@ -107,8 +107,12 @@ function dotKernel(ggml: NativeGgml, format: Format, type: number): DotKernel {
   };
 }
 
-function nativeKernels(ggml: NativeGgml, formats: readonly Format[]): KernelTraits[] {
+function nativeKernels(
+  ggml: NativeGgml,
+  formats: readonly Format[],
+): { kernels: KernelTraits[]; missing: { kernel: string; reason: string }[] } {
   const out: KernelTraits[] = [];
+  const missing: { kernel: string; reason: string }[] = [];
   for (const format of formats) {
     const type = ggmlTypeOf(format);
     if (type === undefined) continue;
@@ -129,7 +133,14 @@ function nativeKernels(ggml: NativeGgml, formats: readonly Format[]): KernelTrai
       });
     // a spec that documents a difference from quantize_row_<t>_ref (iq4_nl's search) makes it a visible skip
     const refDiffers = format.spec.params?.['ggmlRefDiffers'];
-    if (ggml.quantize.hasRef(type))
+    if (!ggml.quantize.hasRef(type))
+      // iq2_xxs, iq2_xs, iq1_s, iq1_m: ggml quantizes them only through ggml_quantize_chunk (with the grids
+      // of ggml_quantize_init), which is not the row-by-row reference this backend times
+      missing.push({
+        kernel: kernelId(format.id, 'encode', ID),
+        reason: `ggml-base exports no quantize_row_${ggml.types.info(type).name}_ref: ggml has no reference quantizer for ${format.id} (only ggml_quantize_chunk${format.spec.params?.['requiresImatrix'] === true ? ', with an importance matrix' : ''})`,
+      });
+    else
       out.push({
         id: kernelId(format.id, 'encode', ID),
         format: format.id,
@@ -157,7 +168,7 @@ function nativeKernels(ggml: NativeGgml, formats: readonly Format[]): KernelTrai
         load: () => load(() => dotKernel(ggml, format, type)),
       });
   }
-  return out;
+  return { kernels: out, missing };
 }
 
 /**
@@ -182,7 +193,7 @@ export const ggmlNativeBackend: KernelBackend = {
   async list(formats) {
     const s = nativeGgml();
     if (!s.ok) return { unavailable: `native ggml: ${s.reason}` };
-    return { kernels: nativeKernels(s.ggml, formats) };
+    return nativeKernels(s.ggml, formats);
   },
   yardstick: nativeCopyYardstick,
   async device() {
