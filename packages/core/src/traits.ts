@@ -180,3 +180,33 @@ export interface GoldenHandler {
   claims(dir: string): boolean;
   conform(dir: string, options: { format?: string }): Promise<import('./conform.ts').ConformReport>;
 }
+
+/** Whether `format`'s spec says its encoder needs an importance matrix (params.requiresImatrix, as ggml's). */
+export function requiresImatrix(format: Pick<FormatTraits, 'spec'>): boolean {
+  return format.spec.params?.['requiresImatrix'] === true;
+}
+
+/** What the suites state in a record's details when they supplied the all-ones importance matrix. */
+export const UNIFORM_IMATRIX_NOTE = 'uniform (format requires one)';
+
+/**
+ * The one imatrix policy of the suites: the options to encode a tensor of `format` with. Options that carry an
+ * imatrix (activation statistics) are used as they are; a format whose spec requires one and got none gets a
+ * uniform (all-ones) importance matrix, one per column of the row (`nPerRow`, else `n`), and `imatrix` says so
+ * for the record's details (UNIFORM_IMATRIX_NOTE); otherwise the options pass through and `imatrix` is
+ * undefined.
+ */
+export function encodeOptionsFor(
+  format: Pick<FormatTraits, 'spec'>,
+  n: number,
+  options: EncodeOptions = {},
+): { options: EncodeOptions; imatrix?: string } {
+  if (options.imatrix || !requiresImatrix(format)) return { options };
+  const columns = options.nPerRow ?? n;
+  return { options: { ...options, imatrix: new Float32Array(columns).fill(1) }, imatrix: UNIFORM_IMATRIX_NOTE };
+}
+
+/** format.reference.encode(x, options) under the suites' imatrix policy (encodeOptionsFor). */
+export function encodeForSuite(format: Format, x: Float32Array, options: EncodeOptions = {}): Uint8Array {
+  return format.reference.encode(x, encodeOptionsFor(format, x.length, options).options);
+}
