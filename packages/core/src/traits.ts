@@ -190,20 +190,28 @@ export function requiresImatrix(format: Pick<FormatTraits, 'spec'>): boolean {
 export const UNIFORM_IMATRIX_NOTE = 'uniform (format requires one)';
 
 /**
- * The one imatrix policy of the suites: the options to encode a tensor of `format` with. Options that carry an
- * imatrix (activation statistics) are used as they are; a format whose spec requires one and got none gets a
- * uniform (all-ones) importance matrix, one per column of the row (`nPerRow`, else `n`), and `imatrix` says so
- * for the record's details (UNIFORM_IMATRIX_NOTE); otherwise the options pass through and `imatrix` is
- * undefined.
+ * The one imatrix policy of the suites: the options to encode a tensor of `n` elements of `format` with. Options
+ * that carry an imatrix (activation statistics) are used as they are; a format whose spec requires one and got
+ * none gets a uniform (all-ones) importance matrix, one value per column of the row (`nPerRow`, else `n`), and
+ * `details` says so for the record ({ imatrix: UNIFORM_IMATRIX_NOTE }); otherwise the options pass through
+ * and `details` is empty.
  */
 export function encodeOptionsFor(
   format: Pick<FormatTraits, 'spec'>,
   n: number,
   options: EncodeOptions = {},
-): { options: EncodeOptions; imatrix?: string } {
-  if (options.imatrix || !requiresImatrix(format)) return { options };
+): { options: EncodeOptions; details: { imatrix?: string } } {
+  if (options.imatrix || !requiresImatrix(format)) return { options, details: {} };
   const columns = options.nPerRow ?? n;
-  return { options: { ...options, imatrix: new Float32Array(columns).fill(1) }, imatrix: UNIFORM_IMATRIX_NOTE };
+  return {
+    options: { ...options, imatrix: new Float32Array(columns).fill(1) },
+    details: { imatrix: UNIFORM_IMATRIX_NOTE },
+  };
+}
+
+/** What a record's details add under the imatrix policy for `format` ({ imatrix } where it supplies one). */
+export function imatrixDetails(format: Pick<FormatTraits, 'spec'>, options: EncodeOptions = {}): { imatrix?: string } {
+  return options.imatrix || !requiresImatrix(format) ? {} : { imatrix: UNIFORM_IMATRIX_NOTE };
 }
 
 /** format.reference.encode(x, options) under the suites' imatrix policy (encodeOptionsFor). */
