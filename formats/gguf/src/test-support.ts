@@ -16,6 +16,7 @@ import {
   loadFormat,
   nmse,
   qbenchErrorOf,
+  type ResolvedSpec,
   requiresImatrix,
 } from '@qbench/core';
 import { expect, it } from 'vitest';
@@ -46,7 +47,12 @@ export function expectRoundTrip(f: Format, x: Float32Array, bound: number): void
   const err = nmse(x, y);
   if (f.spec.tolerance.roundTrip!.lossless) {
     expect(err).toBe(0);
-    expect(bytesEqual(new Uint8Array(y.buffer, y.byteOffset, y.byteLength), new Uint8Array(x.buffer, x.byteOffset, x.byteLength))).toBe(true);
+    expect(
+      bytesEqual(
+        new Uint8Array(y.buffer, y.byteOffset, y.byteLength),
+        new Uint8Array(x.buffer, x.byteOffset, x.byteLength),
+      ),
+    ).toBe(true);
   } else {
     expect(err).toBeGreaterThan(0);
     expect(err).toBeLessThan(bound);
@@ -61,7 +67,7 @@ export function itHasCodecProperties(id: string): void {
   const n = PROPERTY_N;
   const x = propertyRow();
   const load = (): Promise<Format> => loadFormat(id);
-  const spec = FORMAT_SPECS[id];
+  const spec = (FORMAT_SPECS as Readonly<Record<string, ResolvedSpec | undefined>>)[id];
   if (!spec) throw new Error(`itHasCodecProperties: '${id}' is not in the registry`);
   const lossless = spec.tolerance.roundTrip?.lossless === true;
   const needsImatrix = requiresImatrix({ spec });

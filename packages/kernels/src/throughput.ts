@@ -12,6 +12,7 @@ import {
   type DecodeKernel,
   type DotKernel,
   type EncodeKernel,
+  encodeForSuite,
   type Format,
   generate,
   type Kernel,
@@ -84,10 +85,10 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
     }
   };
   if (op === 'dot') {
-    const tileQ = ref.encode(x, { nPerRow: DOT_N });
+    const tileQ = encodeForSuite(format, x, { nPerRow: DOT_N });
     const q = tiled(tileQ)
       ? repeatTile(tileQ, times)
-      : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), { nPerRow: DOT_N });
+      : encodeForSuite(format, generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), { nPerRow: DOT_N });
     const rows = total / DOT_N;
     const y = generate({ kind: 'gaussian' }, DOT_N, 43);
     return {
@@ -101,10 +102,10 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
       bytesWritten: 4 * rows,
     };
   }
-  const tileQ = ref.encode(x);
+  const tileQ = encodeForSuite(format, x);
   const q = tiled(tileQ)
     ? repeatTile(tileQ, times)
-    : ref.encode(generate({ kind: 'gaussian', sigma: 0.02 }, total, 42));
+    : encodeForSuite(format, generate({ kind: 'gaussian', sigma: 0.02 }, total, 42));
   return { format, op, elements: total, q, bytesRead: q.byteLength, bytesWritten: 4 * total };
 }
 

@@ -11,8 +11,8 @@ import {
   describeMismatch,
   encodeForSuite,
   type Format,
-  imatrixDetails,
   generate,
+  imatrixDetails,
   isQbenchError,
 } from '@qbench/core';
 import type { ResultRecord } from '@qbench/spec';
