@@ -155,7 +155,9 @@ async function runBoxes(format: string, options: SuiteOptions): Promise<ResultRe
     shrunkBlocks: boxes.shrunkBlocks,
     frozenBlocks: boxes.frozenBlocks,
     elapsedMs: Math.round(performance.now() - t0),
-    ...(activations ? { imatrix: 'mean squared fc1 inputs over task data, imatrixOf (format requires one)' } : {}),
+    ...(activations
+      ? { imatrix: 'mean squared fc1 inputs over task data, imatrixOf (format requires one)' }
+      : {}),
   };
   return [
     rec(format, ds, 'box_samples', check.samples, 'count', details),
