@@ -5,7 +5,7 @@
  * exactly what vec_dot of the loaded CPU variant gives row by row. Without the native library every check is
  * a visible skip with the reason.
  */
-import { generate, listSpecs, loadFormat } from '@qbench/core';
+import { encodeForSuite, generate, listSpecs, loadFormat } from '@qbench/core';
 import { nativeGgml } from '@qbench/ggml-native';
 import { describe, expect, it } from 'vitest';
 import { conformKernel, summarizeFailures } from '../../conformance.ts';
@@ -74,7 +74,8 @@ describe('ggml-native backend', () => {
         const traits = g.cpu.get(t);
         if (!traits.hasVecDot || s.id === 'q8_k') continue;
         const f = await loadFormat(s.id);
-        const q = f.reference.encode(generate({ kind: 'gaussian' }, n * rows, 7), { nPerRow: n });
+        // Under the suites' imatrix policy: a type that requires one (iq1_s, iq2_xs, iq2_xxs) gets the uniform one.
+        const q = encodeForSuite(f, generate({ kind: 'gaussian' }, n * rows, 7), { nPerRow: n });
         const y = generate({ kind: 'gaussian' }, n, 8);
         const yq = new Uint8Array(g.types.rowBytes(traits.vecDotType, n));
         g.cpu.get(traits.vecDotType).fromFloat(y, yq);
