@@ -51,6 +51,8 @@ export function ggmlCodec(
           `${id}: input length ${x.length} is not a multiple of the row length ${nPerRow}`,
         );
       }
+      // Input validation first: a non-finite element is an error in x whatever else is missing.
+      if (options.nonFinite !== 'propagate') checkFinite(id, x);
       if (options.imatrix && options.imatrix.length !== nPerRow) {
         throw new QbenchError(
           'codec.imatrix',
@@ -64,7 +66,6 @@ export function ggmlCodec(
           { format: id },
         );
       }
-      if (options.nonFinite !== 'propagate') checkFinite(id, x);
       const rowBytes = (nPerRow / be) * bb;
       const q = new Uint8Array((x.length / nPerRow) * rowBytes);
       for (let r = 0; r * nPerRow < x.length; r++) {

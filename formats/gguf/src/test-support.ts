@@ -2,10 +2,23 @@
  * What the gguf property tests share: the QbenchError a call throws, byte equality, and the properties every
  * reference codec has (round trip within the spec bound on N(0,1), determinism, idempotence where the spec
  * promises it, the imatrix path taken exactly where ggml reads one, whole-block lengths and NaN rejected with
- * errors that name the problem). A test file calls `itHasCodecProperties` inside its `describe.each` and adds
+ * errors that name the problem). A type whose spec requires an importance matrix (params.requiresImatrix) is
+ * encoded with the suites' uniform one (core's encodeOptionsFor) and refuses to encode without it; a lossless
+ * spec (roundTrip.lossless, f32) round-trips with error 0 and identical bytes. A test file calls `itHasCodecProperties` inside its `describe.each` and adds
  * what is particular to its types.
  */
-import { type Format, generate, loadFormat, nmse, qbenchErrorOf } from '@qbench/core';
+import {
+  type EncodeOptions,
+  encodeOptionsFor,
+  FORMAT_SPECS,
+  type Format,
+  generate,
+  loadFormat,
+  nmse,
+  qbenchErrorOf,
+  type ResolvedSpec,
+  requiresImatrix,
+} from '@qbench/core';
 import { expect, it } from 'vitest';
 
 /** The QbenchError a call throws (core's qbenchErrorOf, under the name these tests use). */
@@ -19,6 +32,33 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export const PROPERTY_N = 4 * 1024;
 export const propertyRow = (): Float32Array => generate({ kind: 'gaussian' }, PROPERTY_N, 31337);
 
+/** The options the properties encode `n` elements of `f` with: the suites' imatrix policy (all ones where required). */
+export function propertyOptions(f: Format, n: number, options: EncodeOptions = {}): EncodeOptions {
+  return encodeOptionsFor(f, n, options).options;
+}
+
+/**
+ * Asserts decode(encode(x)) of `f` within `bound` (NMSE) and above 0, or, for a lossless spec
+ * (roundTrip.lossless), error exactly 0 with the decoded bytes identical to x's.
+ */
+export function expectRoundTrip(f: Format, x: Float32Array, bound: number): void {
+  const n = x.length;
+  const y = f.reference.decode(f.reference.encode(x, propertyOptions(f, n)), n);
+  const err = nmse(x, y);
+  if (f.spec.tolerance.roundTrip!.lossless) {
+    expect(err).toBe(0);
+    expect(
+      bytesEqual(
+        new Uint8Array(y.buffer, y.byteOffset, y.byteLength),
+        new Uint8Array(x.buffer, x.byteOffset, x.byteLength),
+      ),
+    ).toBe(true);
+  } else {
+    expect(err).toBeGreaterThan(0);
+    expect(err).toBeLessThan(bound);
+  }
+}
+
 /**
  * Registers the properties every reference codec shares, for format `id`. properties.test.ts calls it for
  * every gguf format in the registry; the imatrix behaviour, which differs by type, is itHandlesImatrix.
@@ -27,28 +67,41 @@ export function itHasCodecProperties(id: string): void {
   const n = PROPERTY_N;
   const x = propertyRow();
   const load = (): Promise<Format> => loadFormat(id);
+  const spec = (FORMAT_SPECS as Readonly<Record<string, ResolvedSpec | undefined>>)[id];
+  if (!spec) throw new Error(`itHasCodecProperties: '${id}' is not in the registry`);
+  const lossless = spec.tolerance.roundTrip?.lossless === true;
+  const needsImatrix = requiresImatrix({ spec });
+  const blockOne = spec.layout.blockElements === 1;
 
-  it('round-trips N(0,1) within the spec NMSE bound', async () => {
-    const f = await load();
-    const bound = f.spec.tolerance.roundTrip!.maxNmse;
-    const err = nmse(x, f.reference.decode(f.reference.encode(x), n));
-    expect(err).toBeGreaterThan(0);
-    expect(err).toBeLessThan(bound);
-  });
+  it(
+    lossless
+      ? 'round-trips N(0,1) losslessly (error 0, bytes identical; the spec says roundTrip.lossless)'
+      : 'round-trips N(0,1) within the spec NMSE bound',
+    async () => {
+      const f = await load();
+      expectRoundTrip(f, x, f.spec.tolerance.roundTrip!.maxNmse);
+    },
+  );
 
-  it('encodes deterministically, and without an imatrix block by block (any whole-block row length agrees)', async () => {
-    const f = await load();
-    const a = f.reference.encode(x);
-    expect(bytesEqual(a, f.reference.encode(x.slice()))).toBe(true);
-    expect(bytesEqual(a, f.reference.encode(x, { nPerRow: f.blockElements }))).toBe(true);
-    expect(a.length).toBe((n / f.blockElements) * f.blockBytes);
-  });
+  it(
+    needsImatrix
+      ? 'encodes deterministically, and with the uniform imatrix block by block (any whole-block row length agrees)'
+      : 'encodes deterministically, and without an imatrix block by block (any whole-block row length agrees)',
+    async () => {
+      const f = await load();
+      const a = f.reference.encode(x, propertyOptions(f, n));
+      expect(bytesEqual(a, f.reference.encode(x.slice(), propertyOptions(f, n)))).toBe(true);
+      const perBlock = propertyOptions(f, n, { nPerRow: f.blockElements });
+      expect(bytesEqual(a, f.reference.encode(x, perBlock))).toBe(true);
+      expect(a.length).toBe((n / f.blockElements) * f.blockBytes);
+    },
+  );
 
   it('is idempotent exactly when the spec says so', async () => {
     const f = await load();
-    const q = f.reference.encode(x);
+    const q = f.reference.encode(x, propertyOptions(f, n));
     const decoded = f.reference.decode(q, n);
-    const again = f.reference.encode(decoded);
+    const again = f.reference.encode(decoded, propertyOptions(f, n));
     if (f.spec.tolerance.roundTrip!.idempotent) {
       expect(bytesEqual(q, again)).toBe(true);
     } else {
@@ -57,28 +110,57 @@ export function itHasCodecProperties(id: string): void {
     }
   });
 
-  it('rejects lengths that are not whole blocks, naming the type, expected and got', async () => {
+  it.skipIf(blockOne)(
+    blockOne
+      ? 'rejects lengths that are not whole blocks: does not apply, the block is 1 element so every length is whole (decode still checks the byte count, below)'
+      : 'rejects lengths that are not whole blocks, naming the type, expected and got',
+    async () => {
+      const f = await load();
+      const be = f.blockElements;
+      const e1 = thrown(() => f.reference.encode(new Float32Array(be + 1), propertyOptions(f, be + 1)));
+      expect(e1.code).toBe('codec.length');
+      expect(e1.message).toContain(id);
+      expect(e1.message).toContain(`${be + 1}`);
+      expect(e1.message).toContain(`${be}`);
+    },
+  );
+
+  it('rejects byte counts that are not whole blocks on decode, naming the type, expected and got', async () => {
     const f = await load();
     const be = f.blockElements;
-    const e1 = thrown(() => f.reference.encode(new Float32Array(be + 1)));
-    expect(e1.code).toBe('codec.length');
-    expect(e1.message).toContain(id);
-    expect(e1.message).toContain(`${be + 1}`);
-    expect(e1.message).toContain(`${be}`);
     const e2 = thrown(() => f.reference.decode(new Uint8Array(f.blockBytes - 1), be));
     expect(e2.code).toBe('codec.bytes');
     expect(e2.details).toMatchObject({ format: id, expected: f.blockBytes, got: f.blockBytes - 1 });
   });
 
-  it('rejects NaN by default, naming the element', async () => {
-    const f = await load();
-    const bad = x.slice(0, f.blockElements);
-    bad[17] = Number.NaN;
-    const e = thrown(() => f.reference.encode(bad));
-    expect(e.code).toBe('codec.nonfinite');
-    expect(e.message).toContain(id);
-    expect(e.details).toMatchObject({ index: 17 });
-  });
+  it(
+    needsImatrix
+      ? 'rejects NaN by default, naming the element, before asking for the imatrix it requires'
+      : 'rejects NaN by default, naming the element',
+    async () => {
+      const f = await load();
+      // At least 18 elements (index 17), whole blocks: one block, or 32 elements of a 1-element block.
+      const len = Math.ceil(32 / f.blockElements) * f.blockElements;
+      const bad = x.slice(0, len);
+      bad[17] = Number.NaN;
+      for (const options of [propertyOptions(f, len), {}]) {
+        const e = thrown(() => f.reference.encode(bad, options));
+        expect(e.code).toBe('codec.nonfinite');
+        expect(e.message).toContain(id);
+        expect(e.details).toMatchObject({ index: 17 });
+      }
+    },
+  );
+
+  if (needsImatrix) {
+    it('refuses to encode without the importance matrix its spec requires (codec.imatrix-required)', async () => {
+      const f = await load();
+      const e = thrown(() => f.reference.encode(x));
+      expect(e.code).toBe('codec.imatrix-required');
+      expect(e.message).toContain(id);
+      expect(e.details).toMatchObject({ format: id });
+    });
+  }
 }
 
 /** The imatrix path taken exactly where ggml has one for type `id` (`readsImatrix`), and ignored elsewhere. */

@@ -2,7 +2,6 @@ export * from './bfloat16.ts';
 export * from './bits.ts';
 export * from './conform.ts';
 export * from './e8m0.ts';
-export * from './encode-options.ts';
 export * from './errors.ts';
 export * from './float-bits.ts';
 export * from './float16.ts';

@@ -98,6 +98,8 @@ export interface RoundTripTolerance {
   /** The same bound per other source; a source not listed is held to maxNmse. */
   maxNmseBySource?: Partial<Record<RoundTripSource, number>>;
   idempotent?: boolean;
+  /** decode(encode(x)) = x bit for bit for every finite x: the round-trip error is exactly 0. */
+  lossless?: boolean;
 }
 
 /** The NMSE bound a spec states for one round-trip source (maxNmse for N(0,1) and for unlisted sources). */

@@ -180,3 +180,58 @@ export interface GoldenHandler {
   claims(dir: string): boolean;
   conform(dir: string, options: { format?: string }): Promise<import('./conform.ts').ConformReport>;
 }
+
+/** Whether `format`'s spec says its encoder needs an importance matrix (params.requiresImatrix, as ggml's). */
+export function requiresImatrix(format: Pick<FormatTraits, 'spec'>): boolean {
+  return format.spec.params?.['requiresImatrix'] === true;
+}
+
+/** What the suites state in a record's details when they supplied the all-ones importance matrix. */
+export const UNIFORM_IMATRIX_NOTE = 'uniform (format requires one)';
+
+/** Activation statistics a suite has for a tensor: how to build its importance matrix, and what to call it. */
+export interface ActivationImatrix {
+  /** One positive weight per column (e.g. the mean squared input of the layer, what llama-imatrix collects). */
+  imatrix: () => Float32Array;
+  /** What the record's details say, e.g. 'mean squared activations (format requires one)'. */
+  note: string;
+}
+
+/**
+ * The one imatrix policy of the suites: the options to encode a tensor of `n` elements of `format` with. Options
+ * that carry an imatrix are used as they are, and a format whose spec does not require one gets the options
+ * unchanged. A format whose spec requires one (params.requiresImatrix) and got none gets the suite's activation
+ * statistics where it has them (`activations`), else a uniform (all-ones) importance matrix, one value per
+ * column of the row (`nPerRow`, else `n`); `details` then says which, for the record ({ imatrix: note }).
+ */
+export function encodeOptionsFor(
+  format: Pick<FormatTraits, 'spec'>,
+  n: number,
+  options: EncodeOptions = {},
+  activations?: ActivationImatrix,
+): { options: EncodeOptions; details: { imatrix?: string } } {
+  if (options.imatrix || !requiresImatrix(format)) return { options, details: {} };
+  if (activations)
+    return {
+      options: { ...options, imatrix: activations.imatrix() },
+      details: { imatrix: activations.note },
+    };
+  const columns = options.nPerRow ?? n;
+  return {
+    options: { ...options, imatrix: new Float32Array(columns).fill(1) },
+    details: { imatrix: UNIFORM_IMATRIX_NOTE },
+  };
+}
+
+/** What a record's details add under the imatrix policy for `format` ({ imatrix } where it supplies one). */
+export function imatrixDetails(
+  format: Pick<FormatTraits, 'spec'>,
+  options: EncodeOptions = {},
+): { imatrix?: string } {
+  return options.imatrix || !requiresImatrix(format) ? {} : { imatrix: UNIFORM_IMATRIX_NOTE };
+}
+
+/** format.reference.encode(x, options) under the suites' imatrix policy (encodeOptionsFor). */
+export function encodeForSuite(format: Format, x: Float32Array, options: EncodeOptions = {}): Uint8Array {
+  return format.reference.encode(x, encodeOptionsFor(format, x.length, options).options);
+}

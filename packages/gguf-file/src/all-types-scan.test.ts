@@ -4,7 +4,7 @@
  * encoders, which are bit-exact with ggml's): the verdict is clean and `inspect`'s reader sees every
  * tensor with its type and size. The ggml-written counterpart is ggml-writer.live.test.ts.
  */
-import { FORMAT_SPECS, generate, loadFormat, type ResolvedSpec, testEncodeOptions } from '@qbench/core';
+import { encodeForSuite, FORMAT_SPECS, generate, loadFormat, type ResolvedSpec } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { openGguf } from './read.ts';
 import { scanGguf } from './scan.ts';
@@ -25,7 +25,7 @@ describe('a qbench-written GGUF with every specified ggml type', () => {
         name: `t.${s.id}`,
         type: s.id,
         dims: [256, 2],
-        data: f.reference.encode(x, testEncodeOptions(s, 256)), // the uniform imatrix where ggml requires one
+        data: encodeForSuite(f, x, { nPerRow: 256 }), // the uniform imatrix where ggml requires one
       });
     }
     const bytes = await writeGguf({

@@ -27,6 +27,7 @@ import {
   compareF32,
   type DecodeKernel,
   type DotKernel,
+  encodeForSuite,
   type Format,
   type GoldenCase,
   generate,
@@ -39,7 +40,6 @@ import {
   QbenchError,
   readGoldenManifest,
   SplitMix64,
-  testEncodeOptions,
   ulpDistance,
 } from '@qbench/core';
 import { conformEncode } from './conformance-encode.ts';
@@ -227,7 +227,7 @@ async function conformDecode(
     const n = blocks * format.blockElements;
     let q: Uint8Array;
     try {
-      q = ref.encode(sampleInput(n, SEED + blocks), testEncodeOptions(format.spec, n));
+      q = encodeForSuite(format, sampleInput(n, SEED + blocks));
     } catch (e) {
       // e.g. a format whose tensors must span whole channel groups: the shape is not one it can encode
       cases.push(
@@ -262,7 +262,7 @@ async function conformDecode(
   if (header > 0 && cases.at(-1)?.checks[0]?.skipped !== undefined) {
     try {
       const q = random.slice();
-      q.set(ref.encode(sampleInput(rbN, SEED + rb), testEncodeOptions(format.spec, rbN)).subarray(0, header));
+      q.set(encodeForSuite(format, sampleInput(rbN, SEED + rb)).subarray(0, header));
       await one(`random blocks (${rb}) under reference-encoded side info`, q, rbN);
     } catch {
       // the reference cannot encode this shape: the random-bytes case above already says why
@@ -429,8 +429,7 @@ async function conformDot(
     }
     let q: Uint8Array;
     try {
-      // a type whose quantizer requires an importance matrix gets the uniform one (testEncodeOptions)
-      q = ref.encode(sampleInput(n * DOT_ROWS, SEED + blocks), testEncodeOptions(format.spec, n));
+      q = encodeForSuite(format, sampleInput(n * DOT_ROWS, SEED + blocks), { nPerRow: n });
     } catch (e) {
       cases.push(
         skippedCase(

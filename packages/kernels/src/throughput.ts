@@ -12,12 +12,12 @@ import {
   type DecodeKernel,
   type DotKernel,
   type EncodeKernel,
+  encodeForSuite,
   type Format,
   generate,
   type Kernel,
   type KernelOp,
   type PreparedRun,
-  testEncodeOptions,
 } from '@qbench/core';
 import type { CopyBandwidth, CopyYardstick } from './backends/backend.ts';
 import { gbps, type Timing, type TimingOptions, timeRuns } from './measure.ts';
@@ -85,13 +85,10 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
     }
   };
   if (op === 'dot') {
-    const tileQ = ref.encode(x, testEncodeOptions(format.spec, DOT_N));
+    const tileQ = encodeForSuite(format, x, { nPerRow: DOT_N });
     const q = tiled(tileQ)
       ? repeatTile(tileQ, times)
-      : ref.encode(
-          generate({ kind: 'gaussian', sigma: 0.02 }, total, 42),
-          testEncodeOptions(format.spec, DOT_N),
-        );
+      : encodeForSuite(format, generate({ kind: 'gaussian', sigma: 0.02 }, total, 42), { nPerRow: DOT_N });
     const rows = total / DOT_N;
     const y = generate({ kind: 'gaussian' }, DOT_N, 43);
     return {
@@ -105,13 +102,10 @@ export function makeCase(format: Format, op: KernelOp, elements: number): Throug
       bytesWritten: 4 * rows,
     };
   }
-  const tileQ = ref.encode(x, testEncodeOptions(format.spec, x.length));
+  const tileQ = encodeForSuite(format, x);
   const q = tiled(tileQ)
     ? repeatTile(tileQ, times)
-    : ref.encode(
-        generate({ kind: 'gaussian', sigma: 0.02 }, total, 42),
-        testEncodeOptions(format.spec, total),
-      );
+    : encodeForSuite(format, generate({ kind: 'gaussian', sigma: 0.02 }, total, 42));
   return { format, op, elements: total, q, bytesRead: q.byteLength, bytesWritten: 4 * total };
 }
 

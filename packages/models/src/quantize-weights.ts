@@ -10,7 +10,7 @@
  * Row length: the row when it is a multiple of the format's block; otherwise the flattened [out·in] tensor
  * when its size is (so a block may span rows); otherwise the tensor is skipped, and reported as skipped.
  */
-import { type Format, fp32ToBf16Bits, fp32ToFp16Bits } from '@qbench/core';
+import { encodeOptionsFor, type Format, fp32ToBf16Bits, fp32ToFp16Bits } from '@qbench/core';
 import { DataType, type TensorInit } from './onnx/model.ts';
 import {
   elementCount,
@@ -56,6 +56,11 @@ export interface QuantizedTensorReport {
   /** The rows did not fit the block, so the whole tensor was quantized as one run (blocks span rows). */
   flattened: boolean;
   encodedBytes: number;
+  /**
+   * The importance matrix core's encodeOptionsFor supplied (a uniform one, for a format whose spec requires
+   * one: no activation statistics are collected here); absent where none was needed.
+   */
+  imatrix?: string;
 }
 
 export interface WeightQuantization {
@@ -121,7 +126,8 @@ export function quantizeWeights(model: OnnxModel, format: Format): WeightQuantiz
     try {
       const stored = tensorToFloat32(t);
       const x = w.layout === 'transposed' ? transpose(stored, d0, d1) : stored;
-      const q = format.reference.encode(x, { nPerRow });
+      const { options, details } = encodeOptionsFor(format, x.length, { nPerRow });
+      const q = format.reference.encode(x, options);
       const y = format.reference.decode(q, x.length);
       const back = w.layout === 'transposed' ? transpose(y, rows, rowLen) : y;
       out.replacements.set(w.name, encodeLike(t, back));
@@ -132,6 +138,7 @@ export function quantizeWeights(model: OnnxModel, format: Format): WeightQuantiz
         nPerRow,
         flattened: nPerRow !== rowLen,
         encodedBytes: q.length,
+        ...details,
       });
       out.elements += total;
       bits += q.length * 8;

@@ -3,7 +3,7 @@
  * Reports the relative Frobenius error ‖Y − Ŷ‖/‖Y‖ over a batch of activations and the distribution of
  * per-output errors (each |y − ŷ| divided by the RMS of that activation's outputs).
  */
-import type { Format } from '@qbench/core';
+import { encodeOptionsFor, type Format } from '@qbench/core';
 
 export interface LayerAccuracy {
   relFrobenius: number;
@@ -12,6 +12,23 @@ export interface LayerAccuracy {
   outputErrorP90: number;
   outputErrorP99: number;
   outputErrorMax: number;
+  /** The importance matrix the suites' policy supplied (core's encodeOptionsFor), for the record's details. */
+  imatrix?: string;
+}
+
+/** What a layer's activation statistics are called in the record where they serve as the importance matrix. */
+export const LAYER_IMATRIX_NOTE = 'mean squared activations of the layer batch (format requires one)';
+
+/**
+ * Importance matrix from a batch of activations X (cols × batch, column b at b·cols): per column the mean
+ * squared input over the batch, plus 1e-6 so that no weight is 0 (what llama-imatrix collects; the adversarial
+ * suite's imatrixOf does the same).
+ */
+export function activationImatrix(x: Float32Array, cols: number, batch: number): Float32Array {
+  const out = new Float32Array(cols);
+  for (let b = 0; b < batch; b++) for (let c = 0; c < cols; c++) out[c] = out[c]! + x[b * cols + c]! ** 2;
+  for (let c = 0; c < cols; c++) out[c] = out[c]! / batch + 1e-6;
+  return out;
 }
 
 /** Y = W·X for W rows×cols (row-major) and X cols×batch (column j = activation j), in float64. */
@@ -49,7 +66,16 @@ export function measureLayer(
   activations: Float32Array,
   batch: number,
 ): LayerAccuracy {
-  const wq = format.reference.decode(format.reference.encode(w, { nPerRow: cols }), w.length);
+  const { options, details } = encodeOptionsFor(
+    format,
+    w.length,
+    { nPerRow: cols },
+    {
+      imatrix: () => activationImatrix(activations, cols, batch),
+      note: LAYER_IMATRIX_NOTE,
+    },
+  );
+  const wq = format.reference.decode(format.reference.encode(w, options), w.length);
   const y = matmul(w, rows, cols, activations, batch);
   const yq = matmul(wq, rows, cols, activations, batch);
   let num = 0;
@@ -73,5 +99,6 @@ export function measureLayer(
     outputErrorP90: percentile(errors, 0.9),
     outputErrorP99: percentile(errors, 0.99),
     outputErrorMax: errors.length > 0 ? errors[errors.length - 1]! : 0,
+    ...details,
   };
 }

@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { FORMAT_SPECS, imatrixDetails, type ResolvedSpec } from '@qbench/core';
 import {
   compareWithLlama,
   type EngineComparison,
@@ -34,6 +35,12 @@ type Rec = Omit<ResultRecord, 'suite' | 'format' | 'kernel' | 'backend'> & {
 };
 
 type Comparison = EngineComparison['comparison'];
+
+/** imatrixDetails for a registry format id; an id outside the registry (the engine's own types) adds nothing. */
+function imatrixDetailsOf(formatId: string): { imatrix?: string } {
+  const spec = (FORMAT_SPECS as Readonly<Record<string, ResolvedSpec | undefined>>)[formatId];
+  return spec ? imatrixDetails({ spec }) : {};
+}
 
 function records(
   dataset: string,
@@ -95,6 +102,8 @@ export async function llamaFixtureLevel(
     model: `qbench-tiny-llama-${r.key}`,
     eval_text: 'held-out slice of datasets/fixtures/tiny-lm/text.txt',
     windows: r.windows,
+    // The importance matrix the suites' policy supplied to qbench's encoder (uniform where the format requires one).
+    ...imatrixDetailsOf(formatId),
   };
   const ts = records('fixture-llama', refKernel, 'reference', r.ts, {
     ...common,

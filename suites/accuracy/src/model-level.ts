@@ -101,6 +101,8 @@ export async function modelLevel(
       tensors_quantized: w.quantized.length,
       tensors_flattened: w.quantized.filter((t) => t.flattened).map((t) => t.name),
       tensors_skipped: w.skipped,
+      // The importance matrix the suites' policy supplied (uniform where the format requires one).
+      ...(w.quantized.find((t) => t.imatrix) ? { imatrix: w.quantized.find((t) => t.imatrix)!.imatrix } : {}),
     };
     return [
       { dataset, metric: 'kl_divergence', value: c.meanKl, unit: 'nats', details },

@@ -30,8 +30,9 @@ export async function tensorLevel(formatId: string, sizes: Sizes): Promise<Rec[]
     const x = sample(source, sizes.tensorElements, sizes.cols, seedOf(source));
     try {
       const m = measureTensor(format, x, sizes.cols);
+      const details = m.imatrix ? { details: { imatrix: m.imatrix } } : {};
       const rec = (metric: string, value: number, unit: string) =>
-        out.push({ dataset: source, metric, value, unit });
+        out.push({ dataset: source, metric, value, unit, ...details });
       rec('bits_per_weight', m.bitsPerWeight, 'bit');
       rec('mse', m.mse, '');
       rec('sqnr_db', m.sqnrDb, 'dB');
@@ -80,13 +81,14 @@ export async function weightsLevel(
       }
       try {
         const m = measureTensor(format, await t.read(), t.cols);
+        const details = m.imatrix ? { details: { imatrix: m.imatrix } } : {};
         out.push(
-          { dataset, metric: 'bits_per_weight', value: m.bitsPerWeight, unit: 'bit' },
-          { dataset, metric: 'mse', value: m.mse, unit: '' },
-          { dataset, metric: 'sqnr_db', value: m.sqnrDb, unit: 'dB' },
-          { dataset, metric: 'max_abs_error', value: m.maxAbsError, unit: '' },
-          { dataset, metric: 'cosine_similarity', value: m.cosineSimilarity, unit: '' },
-          { dataset, metric: 'gap_to_bound_db', value: m.gapToBoundDb, unit: 'dB' },
+          { dataset, metric: 'bits_per_weight', value: m.bitsPerWeight, unit: 'bit', ...details },
+          { dataset, metric: 'mse', value: m.mse, unit: '', ...details },
+          { dataset, metric: 'sqnr_db', value: m.sqnrDb, unit: 'dB', ...details },
+          { dataset, metric: 'max_abs_error', value: m.maxAbsError, unit: '', ...details },
+          { dataset, metric: 'cosine_similarity', value: m.cosineSimilarity, unit: '', ...details },
+          { dataset, metric: 'gap_to_bound_db', value: m.gapToBoundDb, unit: 'dB', ...details },
         );
       } catch (e) {
         out.push({ dataset, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message });
@@ -108,8 +110,9 @@ export async function layerLevel(formatId: string, sizes: Sizes): Promise<Rec[]>
     const x = sample(source, cols * batch, cols, 200 + seedOf(source));
     try {
       const m = measureLayer(format, w, rows, cols, x, batch);
+      const details = m.imatrix ? { details: { imatrix: m.imatrix } } : {};
       const rec = (metric: string, value: number) =>
-        out.push({ dataset: `layer:${source}`, metric, value, unit: '' });
+        out.push({ dataset: `layer:${source}`, metric, value, unit: '', ...details });
       rec('layer_rel_frobenius', m.relFrobenius);
       rec('layer_output_error_p50', m.outputErrorP50);
       rec('layer_output_error_p90', m.outputErrorP90);

@@ -4,7 +4,7 @@
  * the Gaussian distortion-rate bound D(R) = σ²·2^(−2R) (6.02 dB per bit) and the Lloyd–Max scalar
  * quantizer at the same rate.
  */
-import { type Format, summarizeError } from '@qbench/core';
+import { encodeOptionsFor, type Format, summarizeError } from '@qbench/core';
 import { lloydMaxSqnrDb, shannonBoundDb } from './lloyd-max.ts';
 
 export interface TensorAccuracy {
@@ -27,10 +27,13 @@ export interface TensorAccuracy {
   /** Encoded bytes and elements, for the record. */
   encodedBytes: number;
   elements: number;
+  /** The importance matrix the suites' policy supplied (core's encodeOptionsFor), for the record's details. */
+  imatrix?: string;
 }
 
 export function measureTensor(format: Format, x: Float32Array, nPerRow: number): TensorAccuracy {
-  const q = format.reference.encode(x, { nPerRow });
+  const { options, details } = encodeOptionsFor(format, x.length, { nPerRow });
+  const q = format.reference.encode(x, options);
   const y = format.reference.decode(q, x.length);
   const err = summarizeError(x, y);
   const bitsPerWeight = (q.length * 8) / x.length;
@@ -45,6 +48,7 @@ export function measureTensor(format: Format, x: Float32Array, nPerRow: number):
     elementErrorQuantiles: elementErrorQuantiles(x, y),
     encodedBytes: q.length,
     elements: x.length,
+    ...details,
   };
 }
 

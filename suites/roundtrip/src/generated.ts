@@ -9,8 +9,10 @@ import {
   compareBytes,
   compareF32,
   describeMismatch,
+  encodeForSuite,
   type Format,
   generate,
+  imatrixDetails,
   isQbenchError,
 } from '@qbench/core';
 import type { ResultRecord } from '@qbench/spec';
@@ -36,11 +38,11 @@ export async function generatedRecords(
     const where = `${k} block${k === 1 ? '' : 's'}`;
     try {
       const x = generate({ kind: 'gaussian' }, n, 0x9e2 + k);
-      const q = format.reference.encode(x);
+      const q = encodeForSuite(format, x);
       const want = format.reference.encodedBytes(n);
       if (q.length !== want)
         problems.push(`${where}: encode gave ${q.length} bytes, encodedBytes says ${want}`);
-      const again = format.reference.encode(Float32Array.from(x));
+      const again = encodeForSuite(format, Float32Array.from(x));
       const em = compareBytes(q, again, format.blockBytes);
       if (em) problems.push(`${where}: encoding twice differs: ${describeMismatch(em)}`);
       const y = format.reference.decode(q, n);
@@ -52,7 +54,7 @@ export async function generatedRecords(
       if (dm) problems.push(`${where}: decode at byte offset 1 differs: ${describeMismatch(dm)}`);
       const xs = new Float32Array(n + 1);
       xs.set(x, 1);
-      const q3 = format.reference.encode(xs.subarray(1));
+      const q3 = encodeForSuite(format, xs.subarray(1));
       const um = compareBytes(q, q3, format.blockBytes);
       if (um)
         problems.push(`${where}: encode of an input at element offset 1 differs: ${describeMismatch(um)}`);
@@ -70,6 +72,7 @@ export async function generatedRecords(
     verdict(s, 'generated', 'generated', v, {
       blockCounts: [...counts],
       cases,
+      ...imatrixDetails(format),
       ...(unsupported.length > 0 ? { unsupported } : {}),
       ...(cases === 0 ? { reason: 'the codec refuses every generated shape' } : {}),
       ...(problems.length > 0 ? { firstFailure: problems[0], failures: problems.length } : {}),

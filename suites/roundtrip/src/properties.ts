@@ -7,8 +7,10 @@
  */
 import {
   compareBytes,
+  encodeForSuite,
   type Format,
   generate,
+  imatrixDetails,
   nmse,
   roundTripBound,
   ROUND_TRIP_TENSORS as SOURCES,
@@ -39,7 +41,7 @@ function fieldWidth(type: string): number {
 export async function sizeRecords(format: Format, s: Subject, n: number): Promise<ResultRecord[]> {
   try {
     const x = generate({ kind: 'gaussian' }, n, 0x512e);
-    const q = format.reference.encode(x);
+    const q = encodeForSuite(format, x);
     const declared = format.reference.encodedBytes(n);
     const predicted = layoutBytes(format, n);
     const bpwBytes =
@@ -59,10 +61,12 @@ export async function sizeRecords(format: Format, s: Subject, n: number): Promis
         layoutBytes: predicted,
         bitsPerWeightBytes: bpwBytes,
         bitsPerWeight: format.bitsPerWeight,
+        ...imatrixDetails(format),
       }),
       measure(s, 'gaussian', 'bits_per_weight', measuredBpw, 'bits', {
         derived: format.bitsPerWeight,
         elements: n,
+        ...imatrixDetails(format),
       }),
     ];
   } catch (e) {
@@ -82,10 +86,11 @@ export async function nmseRecords(
     await breathe(signal);
     try {
       const x = generate(source, n, seed);
-      const y = format.reference.decode(format.reference.encode(x), n);
+      const y = format.reference.decode(encodeForSuite(format, x), n);
       const e = nmse(x, y);
-      out.push(measure(s, name, 'nmse', e, 'ratio', { elements: n, seed }));
-      out.push(measure(s, name, 'sqnr_db', sqnrDb(x, y), 'dB', { elements: n, seed }));
+      const run = { elements: n, seed, ...imatrixDetails(format) };
+      out.push(measure(s, name, 'nmse', e, 'ratio', run));
+      out.push(measure(s, name, 'sqnr_db', sqnrDb(x, y), 'dB', run));
       if (maxNmse === undefined) {
         out.push(
           verdict(s, name, 'nmse_within_tolerance', 'skip', {
@@ -98,6 +103,7 @@ export async function nmseRecords(
             nmse: e,
             maxNmse,
             bound: boundKey(format, name),
+            ...imatrixDetails(format),
           }),
         );
       }
@@ -117,8 +123,8 @@ function boundKey(format: Format, source: string): string {
 export async function idempotenceRecords(format: Format, s: Subject, n: number): Promise<ResultRecord[]> {
   try {
     const x = generate({ kind: 'gaussian' }, n, 0x1de0);
-    const q1 = format.reference.encode(x);
-    const q2 = format.reference.encode(format.reference.decode(q1, n));
+    const q1 = encodeForSuite(format, x);
+    const q2 = encodeForSuite(format, format.reference.decode(q1, n));
     const blocks = Math.ceil(n / format.blockElements);
     // Formats with side info ahead of the blocks (per-tensor offsets) are compared bytewise from the end.
     const lead = q1.length - blocks * format.blockBytes;
@@ -142,6 +148,7 @@ export async function idempotenceRecords(format: Format, s: Subject, n: number):
       blocks,
       differingBlocks: differing,
       sideInfoDiffers: headerDiffers,
+      ...imatrixDetails(format),
       ...(mismatch ? { firstMismatch: mismatch } : {}),
     };
     const records = [measure(s, 'gaussian', 'reencode_differing_blocks', differing, 'blocks', details)];

@@ -6,7 +6,7 @@
  * and their decoded result is described. 'fail' means a crash (a non-QbenchError exception), a wrong output
  * length, or a broken expectation above.
  */
-import { type Format, isQbenchError, maxAbsError } from '@qbench/core';
+import { encodeOptionsFor, type Format, isQbenchError, maxAbsError } from '@qbench/core';
 import type { ResultRecord } from '@qbench/spec';
 import { errorText, type Subject, type Verdict, verdict } from './records.ts';
 
@@ -85,17 +85,18 @@ function runCase(format: Format, c: Case, n: number): { v: Verdict; details: Rec
   if (c.reject && x.every(Number.isFinite))
     throw new Error(`the '${c.name}' case planted no non-finite value in ${n} elements`);
   const expected = format.spec.specialValues[c.specKey];
-  const base = { elements: n, ...(expected ? { spec: expected } : {}) };
+  const { options, details: policy } = encodeOptionsFor(format, n);
+  const base = { elements: n, ...(expected ? { spec: expected } : {}), ...policy };
   let q: Uint8Array;
   try {
-    q = format.reference.encode(x);
+    q = format.reference.encode(x, options);
   } catch (e) {
     if (!isQbenchError(e))
       return { v: 'fail', details: { ...base, behaviour: `crashed in encode: ${errorText(e)}` } };
     if (c.reject) {
       let propagate = '';
       try {
-        const qp = format.reference.encode(x, { nonFinite: 'propagate' });
+        const qp = format.reference.encode(x, { ...options, nonFinite: 'propagate' });
         propagate = `; with nonFinite 'propagate' it ${describeOutput(x, format.reference.decode(qp, n)).text}`;
       } catch (pe) {
         propagate = `; with nonFinite 'propagate': ${errorText(pe)}`;

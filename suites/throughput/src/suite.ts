@@ -9,7 +9,7 @@
  * `native_ratio`: its GB/s over the baseline's, both timed in this process on the same tensor (the
  * baseline's timing is shared with its own item, measured once).
  */
-import { type Format, type Kernel, type KernelTraits, loadFormat } from '@qbench/core';
+import { type Format, imatrixDetails, type Kernel, type KernelTraits, loadFormat } from '@qbench/core';
 import {
   againstOwnCopy,
   BACKENDS,
@@ -270,6 +270,8 @@ export const throughputSuite: Suite = {
       timedBy: own.clock,
       ...(own.clock === 'wall clock' ? {} : { wallGBps: m.throughputGBps }),
       conformanceCases: conf.cases.length,
+      // The reference encoded the timed tensor (decode, dot) under the suites' imatrix policy.
+      ...(c.op === 'encode' ? {} : imatrixDetails(f)),
     };
     const records: ResultRecord[] = [
       {

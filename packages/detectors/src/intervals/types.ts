@@ -2,7 +2,7 @@
  * Shared shapes of the box ("interval") constructions: per-weight [lo, hi] such that every tensor inside
  * all boxes encodes to exactly the bytes of the tensor the boxes were built from.
  */
-import type { Format } from '@qbench/core';
+import { encodeOptionsFor, type Format } from '@qbench/core';
 
 export type BoxMethod = 'cell' | 'error-box' | 'grid-box';
 
@@ -42,12 +42,14 @@ export interface BoxOptions {
 
 export type BoxBuilder = (format: Format, w: Float32Array, options: BoxOptions) => Boxes;
 
-/** Encode with the options the boxes were built for. */
+/**
+ * Encode with the options the boxes were built for, under the suites' imatrix policy (core's
+ * encodeOptionsFor): a format whose spec requires an importance matrix and got none is encoded with the
+ * uniform one, the same every time, so boxes, attacks and detectors agree on the bytes.
+ */
 export function encodeWith(format: Format, x: Float32Array, options: BoxOptions): Uint8Array {
-  return format.reference.encode(x, {
-    nPerRow: options.nPerRow,
-    ...(options.imatrix ? { imatrix: options.imatrix } : {}),
-  });
+  const base = { nPerRow: options.nPerRow, ...(options.imatrix ? { imatrix: options.imatrix } : {}) };
+  return format.reference.encode(x, encodeOptionsFor(format, x.length, base).options);
 }
 
 /** Mean box width relative to the weight scale of the tensor: the attacker's room to move. */

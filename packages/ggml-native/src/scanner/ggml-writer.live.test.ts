@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORMAT_SPECS, generate, loadFormat, type ResolvedSpec, testEncodeOptions } from '@qbench/core';
+import { encodeForSuite, FORMAT_SPECS, generate, loadFormat, type ResolvedSpec } from '@qbench/core';
 import { bytesSource, scanGguf } from '@qbench/gguf-file';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeGgml } from '../index.ts';
@@ -33,7 +33,7 @@ async function tensors() {
       name: `t.${s.id}`,
       type: s.params!['ggmlTypeId'] as number,
       dims: [256, 2],
-      data: f.reference.encode(x, testEncodeOptions(s, 256)), // the uniform imatrix where ggml requires one
+      data: encodeForSuite(f, x, { nPerRow: 256 }), // the uniform imatrix where ggml requires one
     });
   }
   return out;

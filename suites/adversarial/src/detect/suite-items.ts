@@ -6,7 +6,7 @@
  *   adversarial/detect           benign/attacked populations, thresholds, TPR/FPR per format × detector.
  * Trained models are cached per process (training is deterministic, so shards agree).
  */
-import { type Format, listSpecs, loadFormat } from '@qbench/core';
+import { type Format, imatrixDetails, listSpecs, loadFormat, requiresImatrix } from '@qbench/core';
 import type { DetectorId } from '@qbench/detectors';
 import { boxStats, buildBoxes, checkBoxes } from '@qbench/detectors/intervals';
 import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
@@ -139,7 +139,10 @@ async function runBoxes(format: string, options: SuiteOptions): Promise<ResultRe
   const p = benignForBoxes;
   const nPerRow = p.benign.inputs;
   const w = p.benign.w1.subarray(0, nPerRow * (options.quick ? 16 : 32));
-  const boxOptions = { nPerRow, seed: 1 };
+  // A format whose spec requires an importance matrix gets the layer's activation statistics (imatrixOf);
+  // the others are boxed as before, without one.
+  const activations = requiresImatrix(f) ? imatrixOf(p, p.benign)['fc1.weight'] : undefined;
+  const boxOptions = { nPerRow, seed: 1, ...(activations ? { imatrix: activations } : {}) };
   const t0 = performance.now();
   const boxes = buildBoxes(f, w, boxOptions);
   const samples = options.quick ? 16 : 48;
@@ -152,6 +155,9 @@ async function runBoxes(format: string, options: SuiteOptions): Promise<ResultRe
     shrunkBlocks: boxes.shrunkBlocks,
     frozenBlocks: boxes.frozenBlocks,
     elapsedMs: Math.round(performance.now() - t0),
+    ...(activations
+      ? { imatrix: 'mean squared fc1 inputs over task data, imatrixOf (format requires one)' }
+      : {}),
   };
   return [
     rec(format, ds, 'box_samples', check.samples, 'count', details),
@@ -170,6 +176,9 @@ async function runAttack(format: string, options: SuiteOptions): Promise<ResultR
     rec(format, ds, 'malicious_rate_fp', r.fp.maliciousRate, 'ratio', {
       injected: r.injectedFp,
       practicalBoxes: r.practicalBoxes,
+      // The attack boxes, repairs and quantizes under encodeWith's policy: one fixed (uniform) importance
+      // matrix for a format that requires one, so attacker and victim agree on the bytes.
+      ...imatrixDetails(f),
     }),
     rec(format, ds, 'malicious_rate_quant', r.quant.maliciousRate, 'ratio'),
     rec(format, ds, 'clean_accuracy_fp', r.fp.cleanAccuracy, 'ratio'),

@@ -5,7 +5,7 @@
  * exactly what vec_dot of the loaded CPU variant gives row by row. Without the native library every check is
  * a visible skip with the reason.
  */
-import { generate, listSpecs, loadFormat, testEncodeOptions } from '@qbench/core';
+import { encodeForSuite, generate, listSpecs, loadFormat } from '@qbench/core';
 import { nativeGgml } from '@qbench/ggml-native';
 import { describe, expect, it } from 'vitest';
 import { conformKernel, summarizeFailures } from '../../conformance.ts';
@@ -26,26 +26,17 @@ describe('ggml-native backend', () => {
     `lists decode for every ggml type qbench implements, dot where ggml has vec_dot${why}`,
     async () => {
       if (!native.ok) return;
-      const { kernels, missing } = await listKernels({ backends: ['ggml-native'] });
+      const { kernels } = await listKernels({ backends: ['ggml-native'] });
       const ids = new Set<string>(kernels.map((k) => k.id));
-      const missingIds = new Map(missing.map((m) => [m.kernel, m.reason]));
       for (const s of ggmlTypes) {
         const t = s.params!['ggmlTypeId'] as number;
         expect(ids.has(`${s.id}/decode/ggml-native`)).toBe(native.ggml.dequantize.has(t));
-        // encode is quantize_row_<t>_ref: where ggml has none the kernel is missing, with the reason
-        const enc = `${s.id}/encode/ggml-native`;
-        expect([enc, ids.has(enc)]).toEqual([enc, native.ggml.quantize.hasRef(t)]);
-        if (!native.ggml.quantize.hasRef(t))
-          expect(missingIds.get(enc), enc).toMatch(/^ggml-base exports no quantize_row_\w+_ref: /);
         if (native.ggml.cpu.get(t).hasVecDot && s.id !== 'q8_k')
           expect(ids.has(`${s.id}/dot/ggml-native`)).toBe(true);
       }
       // q4_k, q8_0 and q4_0 are the figures the wasm dots are held to
       for (const id of ['q4_k/dot/ggml-native', 'q8_0/dot/ggml-native', 'q4_0/dot/ggml-native'])
         expect(ids.has(id)).toBe(true);
-      // the i-quants ggml quantizes only through ggml_quantize_chunk
-      for (const id of ['iq2_xxs', 'iq2_xs', 'iq1_s', 'iq1_m'])
-        expect(missingIds.has(`${id}/encode/ggml-native`), id).toBe(true);
     },
   );
 
@@ -83,8 +74,8 @@ describe('ggml-native backend', () => {
         const traits = g.cpu.get(t);
         if (!traits.hasVecDot || s.id === 'q8_k') continue;
         const f = await loadFormat(s.id);
-        // iq2_xxs, iq2_xs and iq1_s need an importance matrix: the uniform one
-        const q = f.reference.encode(generate({ kind: 'gaussian' }, n * rows, 7), testEncodeOptions(s, n));
+        // Under the suites' imatrix policy: a type that requires one (iq1_s, iq2_xs, iq2_xxs) gets the uniform one.
+        const q = encodeForSuite(f, generate({ kind: 'gaussian' }, n * rows, 7), { nPerRow: n });
         const y = generate({ kind: 'gaussian' }, n, 8);
         const yq = new Uint8Array(g.types.rowBytes(traits.vecDotType, n));
         g.cpu.get(traits.vecDotType).fromFloat(y, yq);
