@@ -428,7 +428,10 @@ async function conformDot(
     }
     let q: Uint8Array;
     try {
-      q = ref.encode(sampleInput(n * DOT_ROWS, SEED + blocks), { nPerRow: n });
+      // a format whose quantizer requires an importance matrix (ggml_quantize_requires_imatrix: iq2_xxs,
+      // iq2_xs, iq1_s) gets the all-ones one its spec measures round trips with
+      const imatrix = format.spec.params?.['requiresImatrix'] === true ? new Float32Array(n).fill(1) : undefined;
+      q = ref.encode(sampleInput(n * DOT_ROWS, SEED + blocks), imatrix ? { nPerRow: n, imatrix } : { nPerRow: n });
     } catch (e) {
       cases.push(
         skippedCase(
