@@ -430,8 +430,12 @@ async function conformDot(
     try {
       // a format whose quantizer requires an importance matrix (ggml_quantize_requires_imatrix: iq2_xxs,
       // iq2_xs, iq1_s) gets the all-ones one its spec measures round trips with
-      const imatrix = format.spec.params?.['requiresImatrix'] === true ? new Float32Array(n).fill(1) : undefined;
-      q = ref.encode(sampleInput(n * DOT_ROWS, SEED + blocks), imatrix ? { nPerRow: n, imatrix } : { nPerRow: n });
+      const imatrix =
+        format.spec.params?.['requiresImatrix'] === true ? new Float32Array(n).fill(1) : undefined;
+      q = ref.encode(
+        sampleInput(n * DOT_ROWS, SEED + blocks),
+        imatrix ? { nPerRow: n, imatrix } : { nPerRow: n },
+      );
     } catch (e) {
       cases.push(
         skippedCase(
