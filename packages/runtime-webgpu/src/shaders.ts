@@ -189,7 +189,7 @@ export function assembleElementShader(
 
 /**
  * Formats a family deliberately has no WebGPU kernel for, with the reason: formats/<family>/wgsl/
- * unsupported.json maps a format id to why (gguf lists iq1_s and iq1_m). The tests show them as visible
+ * unsupported.json maps a format id to why (no family has one at present). The tests show them as visible
  * skips and fail on a format that has neither a decode kernel nor a reason.
  */
 export function unsupportedFormats(): Map<string, string> {
