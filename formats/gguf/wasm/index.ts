@@ -14,6 +14,16 @@ export {
   q8_0_decode,
   q8_1_decode,
 } from './decode-legacy';
+export {
+  iq1_m_decode,
+  iq1_s_decode,
+  iq2_s_decode,
+  iq2_xs_decode,
+  iq2_xxs_decode,
+  iq3_s_decode,
+  iq3_xxs_decode,
+} from './decode-iquants';
+export { iq1_m_dot, iq1_s_dot, iq2_s_dot, iq2_xs_dot, iq2_xxs_dot, iq3_s_dot, iq3_xxs_dot } from './dot-iquants';
 export { iq4_nl_dot, mxfp4_dot, q4_0_dot, q5_0_dot, q8_0_dot } from './dot-q8_0-partner';
 export { q4_1_dot, q5_1_dot } from './dot-q8_1-partner';
 export { iq4_xs_dot, q2_k_dot, q3_k_dot, q4_k_dot, q5_k_dot, q6_k_dot } from './dot-q8_k-partner';

@@ -308,8 +308,9 @@ export const throughputSuite: Suite = {
 
 /**
  * The figure over the baseline backend's (native ggml) for the same format and op, both timed in this
- * process on the same tensor. None for the baseline itself; a record with the reason where the baseline
- * has no such kernel here or was not timed.
+ * process on the same tensor. None for the baseline itself or a format it does not cover; a record with the
+ * reason where it covers the format but has no such kernel here (or none at all on this platform) or was not
+ * timed.
  */
 async function nativeRatio(
   traits: KernelTraits,
@@ -322,6 +323,8 @@ async function nativeRatio(
 ): Promise<ResultRecord[]> {
   const baseline = BACKENDS.find((b) => b.baseline);
   if (!baseline || backendById(traits.backend).baseline) return [];
+  // a format the baseline is not meant to implement (not a ggml type) has no ratio at all, not a skipped one
+  if (baseline.covers && !baseline.covers(f)) return [];
   const record = { ...base, backend: traits.backend, metric: 'native_ratio', unit: 'ratio' };
   const other = kernels.find(
     (k) => k.backend === baseline.id && k.format === traits.format && k.op === traits.op,

@@ -87,6 +87,11 @@ export interface KernelBackend {
    * ratio to (native ggml: the home implementation), measured in the same run on the same tensor.
    */
   readonly baseline?: boolean;
+  /**
+   * Whether this backend is meant to have kernels for the format at all, answerable without loading anything
+   * (a baseline uses it: a format it does not cover has no ratio, not a skipped one).
+   */
+  covers?(format: Format): boolean;
   /** Relative cost of timing one of its kernels, for sharding (reference kernels are ~10× slower). */
   readonly timingWeight: number;
   /** Its kernels for these formats (listing never compiles a shader or loads a GPU; `load()` does). */

@@ -200,10 +200,44 @@ export function emitWgsl(family: string, specs: ResolvedSpec[]): string {
       lines.push(
         `const ${constName(s.id, name)} = array<${type}, ${t.values.length}>(${values.join(', ')});`,
       );
+      const packed = ternaryPacked(t);
+      if (packed) {
+        lines.push(
+          `// the same grid, 2 bits per value (code = value + 1), 16 bits per 8-value entry, entry i in half i % 2 of word i / 2:`,
+        );
+        lines.push(
+          `// a quarter of the size, so a shader can index it at run time (the 8-bit table is too large for that)`,
+        );
+        lines.push(
+          `const ${constName(s.id, `${name}Ternary2`)} = array<u32, ${packed.length}>(${packed.map((v) => `${v}u`).join(', ')});`,
+        );
+      }
     }
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/**
+ * A u32 table of 8-byte entries (two words, low first) whose bytes are all int8 −1, 0 or 1 (ggml's iq1s_grid),
+ * repacked at 2 bits per value (value + 1), 16 bits per entry, two entries per word; undefined for any other table.
+ */
+export function ternaryPacked(t: { type: string; values: number[] }): number[] | undefined {
+  if (t.type !== 'u32' || t.values.length % 4 !== 0) return undefined;
+  const bytes: number[] = [];
+  for (const w of t.values) for (let k = 0; k < 4; k++) bytes.push((w >>> (8 * k)) & 0xff);
+  if (!bytes.every((b) => b === 0 || b === 1 || b === 0xff) || !bytes.includes(0xff)) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length / 8; i += 2) {
+    let word = 0;
+    for (let h = 0; h < 2; h++)
+      for (let j = 0; j < 8; j++) {
+        const b = bytes[8 * (i + h) + j]!;
+        word |= (b === 0xff ? 0 : b + 1) << (16 * h + 2 * j);
+      }
+    out.push(word >>> 0);
+  }
+  return out;
 }
 
 /** The family emitter: AS constants when formats/<family>/wasm exists, WGSL constants when wgsl/ exists. */

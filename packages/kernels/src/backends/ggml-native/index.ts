@@ -189,6 +189,8 @@ export const ggmlNativeBackend: KernelBackend = {
     "ggml's own CPU kernels (pinned @node-llama-cpp prebuilt, best CPU variant, one thread) through koffi",
   oracle: false,
   baseline: true,
+  // ggml's own types: the specs that name a ggml type id
+  covers: (format) => format.spec.params?.['ggmlTypeId'] !== undefined,
   timingWeight: 1,
   async list(formats) {
     const s = nativeGgml();
