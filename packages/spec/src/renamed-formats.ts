@@ -15,7 +15,7 @@ export interface FormatRename {
 }
 
 export const RENAMED_FORMATS: readonly FormatRename[] = [
-  { from: 'nvfp4', to: 'nvfp4_torchao', before: '2026-12-08T00:00:00Z' },
+  { from: 'nvfp4', to: 'nvfp4_torchao', before: '2026-12-07T10:20:00Z' },
 ];
 
 /** `id` or, when it is a renamed id's first segment, the new id (kernel ids are `format/op/backend`). */
