@@ -223,6 +223,21 @@ export function detectionPlan(options: SuiteOptions): DetectionPlan {
   };
 }
 
+/** Detector scores of the benign pairs (with `fineTunes` fine-tuned variants) of each prepared seed. */
+async function benignScores(
+  options: SuiteOptions,
+  f: Format,
+  seeds: readonly number[],
+  fineTunes: number,
+): Promise<ModelScores[]> {
+  const out: ModelScores[] = [];
+  for (const seed of seeds) {
+    const p = prepared(options, seed, f);
+    for (const pair of benignPairs(p, f, fineTunes)) out.push(await scorePair(pair, p.sets.clean));
+  }
+  return out;
+}
+
 function outlierFormats(options: SuiteOptions): string[] {
   if (options.quick) return [];
   const known = new Set(listSpecs().map((x) => x.id));
@@ -241,12 +256,7 @@ async function runOutlier(
 ): Promise<ResultRecord[]> {
   const plan = detectionPlan(options);
   const f = await loadFormat(format);
-  const calibration: ModelScores[] = [];
-  for (const seed of plan.calibrationSeeds) {
-    const p = prepared(options, seed, f);
-    for (const pair of benignPairs(p, f, plan.calibrationFineTunes))
-      calibration.push(await scorePair(pair, p.sets.clean));
-  }
+  const calibration = await benignScores(options, f, plan.calibrationSeeds, plan.calibrationFineTunes);
   const thresholds = thresholdsFrom(calibration);
   const benign: ModelScores[] = [];
   const attacked: ModelScores[] = [];
@@ -260,8 +270,7 @@ async function runOutlier(
   }[] = [];
   for (const seed of plan.heldOutSeeds) {
     const p = prepared(options, seed, f);
-    for (const pair of benignPairs(p, f, plan.heldOutFineTunes))
-      benign.push(await scorePair(pair, p.sets.clean));
+    benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes)));
     const plain = attackFormat(f, p, seed);
     const o = outlierAttack(f, p, imatrixOf(p, p.benign), OUTLIER_FACTOR, 100, seed);
     const r = o.result;
@@ -317,15 +326,10 @@ async function runDetect(
   const plan = detectionPlan(options);
   const out: ResultRecord[] = [];
   const f = await loadFormat(format);
-  const calibration: ModelScores[] = [];
+  const calibration = await benignScores(options, f, plan.calibrationSeeds, plan.calibrationFineTunes);
   const benign: ModelScores[] = [];
   const attacked: ModelScores[] = [];
   let attackWorked = 0;
-  for (const seed of plan.calibrationSeeds) {
-    const p = prepared(options, seed, f);
-    for (const pair of benignPairs(p, f, plan.calibrationFineTunes))
-      calibration.push(await scorePair(pair, p.sets.clean));
-  }
   const thresholds = thresholdsFrom(calibration);
   // The adaptive attacker (../attack/adaptive.ts) knows residual-spike's threshold and spreads each attacked
   // pair's repaired weights until it is under it: one adaptive pair per attacked pair, same bytes.
@@ -334,8 +338,7 @@ async function runDetect(
   const spikeLimit = thresholds['residual-spike'] ?? 0;
   for (const seed of plan.heldOutSeeds) {
     const p = prepared(options, seed, f);
-    for (const pair of benignPairs(p, f, plan.heldOutFineTunes))
-      benign.push(await scorePair(pair, p.sets.clean));
+    benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes)));
     for (let r = 0; r < plan.repairsPerSeed; r++) {
       const pair = attackedPair(p, f, seed + 100 * r);
       if (pair.attack && attackWorks(pair.attack)) attackWorked++;
