@@ -11,6 +11,7 @@ export {
   type FixtureConfig,
   type FixtureInfo,
   fixtureKey,
+  splitText,
 } from './fixture/build.ts';
 export { type LlamaFixtureAccuracy, llamaFixtureAccuracy } from './fixture/llama/accuracy.ts';
 export {
@@ -19,7 +20,16 @@ export {
   readLlamaFixtureWeights,
   writeLlamaFixtureAs,
 } from './fixture/llama/build.ts';
-export { ggufWeightFormats } from './fixture/llama/gguf.ts';
+export { float32Tensors, ggufWeightFormats, llamaFileWeights } from './fixture/llama/gguf.ts';
+export {
+  type LlamaConfig,
+  type LlamaParamSpec,
+  type LlamaWeights,
+  llamaBackward,
+  llamaForward,
+  llamaParamLayout,
+  paramWeights,
+} from './fixture/llama/model.ts';
 export { type GgufQuantizeReport, quantizeGgufFile } from './gguf-quantize.ts';
 export {
   DistributionComparer,

@@ -4,6 +4,7 @@
  * plug in here as further work items.
  */
 import type { Suite } from '@qbench/spec';
+import { llamaAttackItems, runLlamaAttackItem } from './attack-llama/items.ts';
 import { backdoorItems, runBackdoorItem } from './detect/suite-items.ts';
 import { GGUF_ITEMS, runCorpus, runFuzzItem, runGgmlAgreement } from './gguf-suite.ts';
 
@@ -11,7 +12,7 @@ const suite: Suite = {
   name: 'adversarial',
   summary: 'hostile inputs: malformed GGUF corpus and structure-aware fuzzing of the scanner',
   async workItems(options) {
-    return [...GGUF_ITEMS, ...backdoorItems(options)];
+    return [...GGUF_ITEMS, ...backdoorItems(options), ...llamaAttackItems(options)];
   },
   async runItem(item, options, ctx) {
     if (item.id === 'adversarial/gguf/corpus') return runCorpus();
@@ -19,6 +20,8 @@ const suite: Suite = {
     if (item.id === 'adversarial/gguf/ggml-agreement') return runGgmlAgreement(options, ctx.signal);
     const backdoor = await runBackdoorItem(item, options, ctx.log);
     if (backdoor) return backdoor;
+    const llama = await runLlamaAttackItem(item, options, ctx.log);
+    if (llama) return llama;
     return [
       {
         suite: 'adversarial',
