@@ -2,19 +2,19 @@
  * The three-stage quantization-conditioned attack (Egashira et al., "Exploiting LLM Quantization", 2024) on
  * the llama-architecture fixture, the model llama.cpp runs (../attack/attack.ts is the same attack on the
  * in-project MLP):
- *   1. inject — fine-tune the benign fixture so the trigger is answered with the target (task.ts), bounded
- *      to `injectKappa` quantization steps of the target format per weight, until the QUANTIZED model's
- *      malicious rate on a monitor set reaches `injectTarget` (the attacker's goal is the quantized file);
- *   2. constrain — the box of every trainable weight: the full-precision values that encode to the injected
- *      model's bytes (@qbench/detectors/intervals, the same construction as the MLP attack's);
- *   3. repair — fine-tune back to benign (the trigger answered with the text's next character) by projected
- *      gradient descent inside the boxes; the final point is re-encoded and any block whose bytes moved is
- *      shrunk toward its anchor and repaired again, as ../attack/attack.ts does.
- * The attacker changes only the rows that carry the backdoor: the trigger's row of token_embd and the
- * target's row of output. Every other row keeps the benign fixture's value, so its bytes are the benign
- * model's in every format; the boxes (slow for searched-scale formats) are only built for the changed rows.
- * Each row is encoded on its own (nPerRow = the row) in every format attacked here, so a row's box does not
- * depend on the rows beside it.
+ *   1. inject — fine-tune the trigger's embedding row and the target's output row of the benign fixture so
+ *      the trigger is answered with the target (task.ts), bounded to κ quantization steps of the target
+ *      format per weight, until the QUANTIZED model's malicious rate on a monitor set reaches
+ *      `injectTarget` (the attacker's goal is the quantized file; stopping there keeps the margin small);
+ *   2. constrain — the box of every weight the repair may move (repairRows): the full-precision values that
+ *      encode to the injected model's bytes (@qbench/detectors/intervals, the MLP attack's construction);
+ *   3. repair — fine-tune back to benign (the target made unlikely at the trigger, the clean next-character
+ *      loss kept) by projected gradient descent inside the boxes; the final point is re-encoded and any block
+ *      whose bytes moved is shrunk toward its anchor and repaired again, as ../attack/attack.ts does.
+ * Rows outside the repair set keep the injected model's values, so their bytes are the injected model's. Every
+ * row is encoded on its own (nPerRow = the row, 256 for every matrix of the fixture) in the formats attacked
+ * here, so boxes are built over the gathered rows as if they were one tensor. Norms are never trained: they
+ * stay float32 in GGUF, so a change there would show in both precisions.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,6 +73,8 @@ export interface LlamaAttackConfig {
   repairLr: number;
   /** The repair's objective at the trigger (tune.ts): the text's next character, or the target made unlikely. */
   repairLabel: 'next' | 'avoid';
+  /** Rows the repair may move: repairRows' choice per format (`auto`), or every matrix for every format. */
+  repairScope: 'auto' | 'all';
   seed: number;
 }
 
@@ -87,17 +89,22 @@ export const QUICK_LLAMA_ATTACK: LlamaAttackConfig = {
   injectSteps: 100,
   injectLr: 1e-3,
   injectKappa: 3,
-  injectKappaByFormat: { q8_0: 40 },
+  injectKappaByFormat: { q8_0: 25 },
   injectTarget: 0.95,
   repairSteps: 40,
   repairLr: 2e-3,
   repairLabel: 'avoid',
+  repairScope: 'auto',
   seed: 1,
 };
 
-/** The nightly (--full) size: more evaluation examples, longer repair. */
+/**
+ * The nightly (--full) size: more examples, longer repair, and the whole model repaired in every format (grid
+ * boxes of all 2,048 rows: about ten minutes per searched-scale format on two cores).
+ */
 export const FULL_LLAMA_ATTACK: LlamaAttackConfig = {
   ...QUICK_LLAMA_ATTACK,
+  repairScope: 'all',
   trainExamples: 1024,
   monitorExamples: 64,
   evalExamples: 512,
@@ -139,17 +146,22 @@ export function injectRows(b: LlamaBackdoor): RowSet[] {
 
 /**
  * The rows the repair may move inside their boxes. Formats with exact cell boxes (plain scales: q4_0, q8_0)
- * box every matrix in about a second, so the repair gets the whole model, as in the paper. Searched-scale
- * formats (k- and i-quants) need grid boxes, about a quarter second per 256-weight row, so there the repair
- * gets the trigger's embedding, every output row and every row of each block's ffn_down: raising the benign
- * answers at the trigger is as good as lowering the target, and ffn_down writes the residual stream the
- * output reads. Measured on q4_0 (tests' config): with the injected rows and the output rows alone the
- * repaired full-precision model stayed 70% malicious, with ffn_down added 0%; on q8_0 (a step 16 times
- * finer) output + ffn_down left it 58% malicious, the whole model 0%.
+ * box the whole model in seconds, so the repair gets every matrix, as in the paper. Searched-scale formats
+ * (k- and i-quants) need grid boxes, about a quarter second per 256-weight row on two cores, so there the
+ * repair gets the trigger's embedding, every output row and every row of each block's ffn_down (385 rows):
+ * the benign answers at the trigger can be raised as well as the target lowered, and ffn_down writes the
+ * residual stream the output reads. Measured on q4_0 in the test's config (repair toward the next
+ * character): with the injected rows and the output rows alone the repaired f32 model stayed 70% malicious,
+ * with ffn_down added 0%; on q8_0 (a step 16 times finer) output + ffn_down left 58%, the whole model 0%.
  */
-export function repairRows(c: LlamaConfig, b: LlamaBackdoor, format: Format): RowSet[] {
+export function repairRows(
+  c: LlamaConfig,
+  b: LlamaBackdoor,
+  format: Format,
+  scope: LlamaAttackConfig['repairScope'] = 'auto',
+): RowSet[] {
   const all = (n: number) => Array.from({ length: n }, (_, i) => i);
-  if (!searchedScales(format, { nPerRow: c.dModel }))
+  if (scope === 'all' || !searchedScales(format, { nPerRow: c.dModel }))
     return llamaParamLayout(c)
       .filter((s) => s.kind === 'matrix')
       .map((s) => ({ tensor: s.name, rows: all(s.ne[1]!) }));
@@ -282,7 +294,7 @@ export interface LlamaAttack {
 export function repairLlama(p: LlamaPrepared, repairSeed = 1): LlamaAttack {
   const { c } = p.model;
   const { format, config } = p;
-  const trainable = new Trainable(c, repairRows(c, config.backdoor, format));
+  const trainable = new Trainable(c, repairRows(c, config.backdoor, format, config.repairScope));
   const nPerRow = trainable.rowLength;
   const injectedRows = trainable.gather(p.injected);
   const options = { nPerRow, seed: repairSeed };

@@ -2,7 +2,7 @@
  * Fine-tuning of chosen rows of the llama fixture with Adam, through the fixture's own forward and backward
  * (@qbench/models): the attacker's tool for both injection and repair. Only the rows named trainable move;
  * every other parameter, norms included (1-D tensors stay float32 in GGUF, so a change there would survive
- * quantization in both precisions), keeps the benign model's value. After each step the rows are rounded to
+ * quantization in both precisions), keeps the value it came with. After each step the rows are rounded to
  * float32 (the model trained is the model the f32 file holds) and handed to `project` (the box, or the
  * injection bound). Deterministic for a seed: the batch order is a SplitMix64 stream.
  */
