@@ -9,7 +9,7 @@
 import { llamaAvailability } from '@qbench/ggml-native';
 import { describe, expect, it } from 'vitest';
 import { QUICK_LLAMA_ATTACK, tsBehaviour } from './attack.ts';
-import { llamaAttackRecords, runLlamaAttack } from './items.ts';
+import { type LlamaAttackRun, llamaAttackRecords, runLlamaAttack } from './items.ts';
 import type { Behaviour } from './task.ts';
 
 const avail = llamaAvailability();
@@ -22,6 +22,43 @@ const llamaOf = (b: Behaviour | { ok: false; reason: string }): Behaviour => {
 };
 
 describe(`quantization-conditioned attack on the llama fixture, judged by llama.cpp${why}`, () => {
+  it('without llama.cpp, the item keeps its TypeScript records and a null llama.cpp record with the reason', () => {
+    const ts: Behaviour = { maliciousRate: 0.9, cleanAccuracy: 0.3, atTrigger: new Int32Array(0) };
+    const unavailable = {
+      ok: false,
+      outcome: 'unavailable',
+      reason: 'no native package',
+      logTail: '',
+    } as const;
+    // Only the fields the records read: the attack itself is what the test below runs.
+    const run = {
+      attack: {
+        prepared: {
+          config: QUICK_LLAMA_ATTACK,
+          format: { id: 'q4_0', spec: {} },
+          model: { dir: 'tiny-llama-0123456789abcdef' },
+          evalSet: [],
+          injectSteps: 1,
+        },
+        boxes: { method: 'cell' },
+        repairTrainable: { ranges: [] },
+        bytesPreserved: true,
+      },
+      engines: {
+        fp: { ts: { ...ts, maliciousRate: 0 }, llama: unavailable },
+        quant: { ts, llama: unavailable },
+        fileIdentical: true,
+      },
+      elapsedMs: 0,
+    } as unknown as LlamaAttackRun;
+    const recs = llamaAttackRecords('q4_0', run);
+    expect(recs.find((x) => x.backend === 'reference' && x.metric === 'attack_works')!.value).toBe(true);
+    const ext = recs.filter((x) => x.backend === 'external');
+    expect(ext).toHaveLength(1);
+    expect(ext[0]!.value).toBeNull();
+    expect(ext[0]!.error).toBe('skipped: llama.cpp is unavailable (no native package)');
+  });
+
   it.skipIf(!avail.ok)(
     'q4_0: the quantized file is malicious in llama.cpp, the f32 file benign, both engines agree',
     async () => {
