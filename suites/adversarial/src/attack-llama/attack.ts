@@ -64,7 +64,7 @@ export interface LlamaAttackConfig {
   injectKappa: number;
   /**
    * Per-format bounds: the injection needs about the same absolute weight change in every format (≈0.015 on
-   * the two rows), which is 1–2 steps of a 4-bit format and about 20 of q8_0's.
+   * the two rows), which is 1–2 steps of a 4-bit format and 20–25 of q8_0's.
    */
   injectKappaByFormat: Readonly<Record<string, number>>;
   /** Quantized malicious rate on the monitor set at which injection stops. */
@@ -78,7 +78,10 @@ export interface LlamaAttackConfig {
   seed: number;
 }
 
-/** The test's (and --quick's) size: a few seconds of fine-tuning per format on two cores. */
+/**
+ * The test's size (and the default run's): q4_0 takes about 45 s end to end on two busy cores, llama.cpp
+ * included; the searched-scale formats 2–4 min, most of it their grid boxes.
+ */
 export const QUICK_LLAMA_ATTACK: LlamaAttackConfig = {
   backdoor: LLAMA_BACKDOOR,
   trainExamples: 256,
