@@ -38,9 +38,17 @@ export function llamaAttackConfig(options: SuiteOptions): LlamaAttackConfig {
 
 export function llamaAttackItems(options: SuiteOptions): WorkItem[] {
   const base: readonly string[] = options.quick ? QUICK_FORMATS : LLAMA_ATTACK_FORMATS;
-  return base
-    .filter((f) => !options.formats || options.formats.includes(f))
-    .map((f) => ({ id: `${PREFIX}${f}`, label: `attack on llama.cpp ${f}`, format: f, weight: 8 }));
+  return (
+    base
+      .filter((f) => !options.formats || options.formats.includes(f))
+      // --full repairs the whole model in every format: grid boxes of all 2,048 rows for q4_k/iq4_xs.
+      .map((f) => ({
+        id: `${PREFIX}${f}`,
+        label: `attack on llama.cpp ${f}`,
+        format: f,
+        weight: options.full ? 24 : 8,
+      }))
+  );
 }
 
 export interface LlamaAttackRun {
