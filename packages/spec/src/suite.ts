@@ -13,8 +13,11 @@
  *   rest of the item's measurements survive.
  * - Within one item, (suite, format, kernel, backend, dataset, metric) must be unique: it is the record's
  *   key for merging. An item that repeats a key is stored as an error record instead.
- * - Metric names the leaderboard reads are listed in packages/site/README.md.
+ * - Metric names are the enum of results.schema.json (`$defs.metric`); METRIC and MetricName are generated
+ *   from it, so a suite writes `METRIC.sqnrDb`, never a free string. The leaderboard's are listed in
+ *   packages/site/README.md.
  */
+import type { MetricName } from './generated/metrics.ts';
 
 /** One measurement. Run metadata (machine, commit, time) is attached by the runner, not by suites. */
 export interface ResultRecord {
@@ -24,7 +27,7 @@ export interface ResultRecord {
   kernel: string;
   backend: string;
   dataset: string;
-  metric: string;
+  metric: MetricName;
   /** null only together with `error` (a failed measurement is a record, never a crash of the run). */
   value: number | string | boolean | null;
   unit: string;

@@ -4,7 +4,7 @@
  * available, the model level (KL divergence of next-token distributions).
  */
 import { listSpecs } from '@qbench/core';
-import type { ResultRecord, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import { METRIC, type ResultRecord, type Suite, type SuiteOptions, type WorkItem } from '@qbench/spec';
 import { llamaCompareLevel, llamaFixtureLevel, llamaSweepLevel, runsOnLlama } from './model-engine.ts';
 import { modelLevel } from './model-level.ts';
 import { FULL_SIZES, layerLevel, QUICK_SIZES, tensorLevel, weightsLevel } from './tensor-suite.ts';
@@ -82,7 +82,14 @@ const suite: Suite = {
       return recs.map((r): ResultRecord => ({ ...base, ...r }));
     } catch (e) {
       return [
-        { ...base, dataset: level, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message },
+        {
+          ...base,
+          dataset: level,
+          metric: METRIC.sqnrDb,
+          value: null,
+          unit: 'dB',
+          error: (e as Error).message,
+        },
       ];
     }
   },

@@ -3,7 +3,7 @@
  * run against @qbench/gguf-file's scanner. The quantization-conditioned backdoor detectors (issue #9)
  * plug in here as further work items.
  */
-import type { Suite } from '@qbench/spec';
+import { METRIC, type Suite } from '@qbench/spec';
 import { backdoorItems, runBackdoorItem } from './detect/suite-items.ts';
 import { GGUF_ITEMS, runCorpus, runFuzzItem, runGgmlAgreement } from './gguf-suite.ts';
 
@@ -26,7 +26,7 @@ const suite: Suite = {
         kernel: '-',
         backend: '-',
         dataset: item.id,
-        metric: 'run',
+        metric: METRIC.run,
         value: null,
         unit: '-',
         error: `unknown work item '${item.id}'`,

@@ -17,7 +17,14 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listSpecs, loadFormat } from '@qbench/core';
-import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import {
+  METRIC,
+  type ResultRecord,
+  type RunContext,
+  type Suite,
+  type SuiteOptions,
+  type WorkItem,
+} from '@qbench/spec';
 import { generatedRecords } from './generated.ts';
 import { goldenRecords } from './golden.ts';
 import { kernelRecords, listCheckedKernels } from './kernels.ts';
@@ -49,7 +56,7 @@ async function runFormatItem(
   try {
     f = await loadFormat(format);
   } catch (e) {
-    return [failed(s, '-', 'load', e)];
+    return [failed(s, '-', METRIC.load, e)];
   }
   if (part === 'golden') {
     const goldenRoot = options.inputs?.['golden'] ?? GOLDEN_ROOT;
@@ -101,15 +108,21 @@ const suite: Suite = {
     if (item.id === UNAVAILABLE) {
       const { unavailable } = await listCheckedKernels(options);
       return unavailable.map((u) =>
-        verdict({ format: '-', kernel: '-', backend: u.backend }, 'kernels', 'kernel_conformance', 'skip', {
-          reason: u.reason,
-        }),
+        verdict(
+          { format: '-', kernel: '-', backend: u.backend },
+          'kernels',
+          METRIC.kernelConformance,
+          'skip',
+          {
+            reason: u.reason,
+          },
+        ),
       );
     }
     const parsed = parseItem(item.id);
     if (!parsed)
       return [
-        failed(reference(item.format ?? '-'), '-', 'item', new Error(`unknown work item '${item.id}'`)),
+        failed(reference(item.format ?? '-'), '-', METRIC.item, new Error(`unknown work item '${item.id}'`)),
       ];
     return runFormatItem(parsed.format, parsed.part, options, ctx);
   },

@@ -6,7 +6,7 @@
  */
 import { type ConformCase, caseOk, describeMismatch, type KernelTraits, loadFormat } from '@qbench/core';
 import { BACKENDS, backendById, listKernels, runConformance } from '@qbench/kernels';
-import type { ResultRecord, SuiteOptions } from '@qbench/spec';
+import { METRIC, type ResultRecord, type SuiteOptions } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
 /** Backends whose kernels this suite checks: all but the oracle (the reference codec: the format items). */
@@ -74,15 +74,17 @@ export async function kernelRecords(
     if (!traits) {
       const why =
         unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ') || 'the kernel is not available here';
-      return [verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: why })];
+      return [verdict(s, 'generated', METRIC.kernelConformance, 'skip', { reason: why })];
     }
     const f = await loadFormat(format);
     const conf = await runConformance(traits, f, { quick: options.quick === true });
     if (conf.error !== undefined)
-      return [failed(s, 'generated', 'kernel_conformance', new Error(conf.error))];
+      return [failed(s, 'generated', METRIC.kernelConformance, new Error(conf.error))];
     if (conf.cases.length === 0) {
       return [
-        verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: conf.skipped ?? 'no case applies' }),
+        verdict(s, 'generated', METRIC.kernelConformance, 'skip', {
+          reason: conf.skipped ?? 'no case applies',
+        }),
       ];
     }
     const groups = new Map<string, ConformCase[]>();
@@ -100,7 +102,7 @@ export async function kernelRecords(
           cases.flatMap((c) => c.checks.map((k) => k.skipped)).filter((x): x is string => x !== undefined),
         ),
       ];
-      return verdict(s, dataset, 'kernel_conformance', v, {
+      return verdict(s, dataset, METRIC.kernelConformance, v, {
         op: traits.op,
         cases: ran.length,
         passed,
@@ -111,6 +113,6 @@ export async function kernelRecords(
       });
     });
   } catch (e) {
-    return [failed(s, 'generated', 'kernel_conformance', e)];
+    return [failed(s, 'generated', METRIC.kernelConformance, e)];
   }
 }

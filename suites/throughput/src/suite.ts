@@ -29,7 +29,14 @@ import {
   type ThroughputCase,
   timeRuns,
 } from '@qbench/kernels';
-import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import {
+  METRIC,
+  type ResultRecord,
+  type RunContext,
+  type Suite,
+  type SuiteOptions,
+  type WorkItem,
+} from '@qbench/spec';
 
 const SUITE = 'throughput';
 const MEMCPY_ITEM = 'memcpy';
@@ -45,7 +52,7 @@ async function loadFailure(format: string): Promise<ResultRecord[]> {
       kernel: '-',
       backend: '-',
       dataset: '-',
-      metric: 'load',
+      metric: METRIC.load,
       value: null,
       unit: '-',
       ...(why === undefined ? { details: { note: 'loads now' } } : { error: why }),
@@ -66,7 +73,13 @@ async function memcpyRecords(options: SuiteOptions): Promise<ResultRecord[]> {
     if (seen.has(y.kernel)) continue;
     seen.add(y.kernel);
     const copy = await y.measure({ quick: options.quick === true });
-    const base = { suite: SUITE, format: '-', kernel: y.kernel, backend: backend.id, metric: 'memcpy_gbps' };
+    const base = {
+      suite: SUITE,
+      format: '-',
+      kernel: y.kernel,
+      backend: backend.id,
+      metric: METRIC.memcpyGbps,
+    };
     out.push(
       typeof copy === 'string'
         ? { ...base, dataset: '-', value: null, unit: 'GB/s', error: `skipped: ${copy}` }
@@ -94,7 +107,7 @@ async function noteDevice(backend: KernelBackend, ctx: RunContext): Promise<void
 
 /** A dot's activation quantization, timed on its own where the kernel does it apart from the product. */
 interface ActivationRecord {
-  metric: 'activation_quantize_ns';
+  metric: typeof METRIC.activationQuantizeNs;
   value: number;
   unit: 'ns';
   details: Record<string, unknown>;
@@ -183,7 +196,7 @@ async function timeActivation(kernel: Kernel, c: ThroughputCase): Promise<Activa
   try {
     const t = await timeRuns(() => a.run(), {});
     return {
-      metric: 'activation_quantize_ns',
+      metric: METRIC.activationQuantizeNs,
       value: t.medianNs,
       unit: 'ns',
       details: {
@@ -234,7 +247,7 @@ export const throughputSuite: Suite = {
         {
           ...base,
           backend: item.id.split('/')[2] ?? '-',
-          metric: 'throughput_gbps',
+          metric: METRIC.throughputGbps,
           value: null,
           unit: 'GB/s',
           error: `skipped: ${why}`,
@@ -249,7 +262,7 @@ export const throughputSuite: Suite = {
         {
           ...base,
           backend: traits.backend,
-          metric: 'throughput_gbps',
+          metric: METRIC.throughputGbps,
           value: null,
           unit: 'GB/s',
           error: t.error,
@@ -277,7 +290,7 @@ export const throughputSuite: Suite = {
       {
         ...base,
         backend: traits.backend,
-        metric: 'throughput_gbps',
+        metric: METRIC.throughputGbps,
         value: own.gbps,
         unit: 'GB/s',
         details,
@@ -285,7 +298,7 @@ export const throughputSuite: Suite = {
       {
         ...base,
         backend: traits.backend,
-        metric: 'elements_per_s',
+        metric: METRIC.elementsPerS,
         value: own.elementsPerSecond,
         unit: 'elements/s',
       },
@@ -294,7 +307,7 @@ export const throughputSuite: Suite = {
       records.push({
         ...base,
         backend: traits.backend,
-        metric: 'fraction_of_memcpy',
+        metric: METRIC.fractionOfMemcpy,
         value: own.gbps / own.copyGBps,
         unit: 'ratio',
         details: { memcpyGBps: own.copyGBps, of: own.against },
@@ -325,7 +338,7 @@ async function nativeRatio(
   if (!baseline || backendById(traits.backend).baseline) return [];
   // a format the baseline is not meant to implement (not a ggml type) has no ratio at all, not a skipped one
   if (baseline.covers && !baseline.covers(f)) return [];
-  const record = { ...base, backend: traits.backend, metric: 'native_ratio', unit: 'ratio' };
+  const record = { ...base, backend: traits.backend, metric: METRIC.nativeRatio, unit: 'ratio' };
   const other = kernels.find(
     (k) => k.backend === baseline.id && k.format === traits.format && k.op === traits.op,
   );

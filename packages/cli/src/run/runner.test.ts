@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ResultRecord, readResultsFile, type Suite } from '@qbench/spec';
+import { type MetricName, type ResultRecord, readResultsFile, type Suite } from '@qbench/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Io } from '../io.ts';
 import { Journal } from './journal.ts';
@@ -25,7 +25,7 @@ function tmp(): string {
 
 const quietIo: Io = { out: () => {}, err: () => {}, interactive: false };
 
-function rec(format: string, metric: string, value: ResultRecord['value']): ResultRecord {
+function rec(format: string, metric: MetricName, value: ResultRecord['value']): ResultRecord {
   return {
     suite: 'fake',
     format,
@@ -53,10 +53,10 @@ function fakeSuite(calls: string[], onItem?: (id: string) => void): Suite {
       if (item.id === 'b') ctx.setGpuAdapter('Test GPU (fake)');
       onItem?.(item.id);
       if (item.id === 'c') throw new Error('kaboom');
-      if (item.id === 'd') return [{ ...rec('fd', 'm', 1), value: undefined } as unknown as ResultRecord];
-      if (item.id === 'e') return [rec('fe', 'm', 1), rec('fe', 'm', 2)];
+      if (item.id === 'd') return [{ ...rec('fd', 'nmse', 1), value: undefined } as unknown as ResultRecord];
+      if (item.id === 'e') return [rec('fe', 'nmse', 1), rec('fe', 'nmse', 2)];
       if (item.id === 'f') return [rec('ff', 'sqnr_db', Number.POSITIVE_INFINITY)];
-      return [rec(`f${item.id}`, 'm', item.id.charCodeAt(0))];
+      return [rec(`f${item.id}`, 'nmse', item.id.charCodeAt(0))];
     },
   };
 }
