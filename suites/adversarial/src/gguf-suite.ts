@@ -23,10 +23,21 @@ import {
 // the per-format leaderboard rows; the dataset names the container.
 const BASE = { suite: 'adversarial', format: '-', kernel: '-', backend: 'reference' } as const;
 
-export const GGUF_ITEMS: readonly WorkItem[] = [
-  { id: 'adversarial/gguf/corpus', label: 'gguf corpus' },
-  { id: 'adversarial/gguf/fuzz', label: 'gguf fuzz', weight: 10 },
-  { id: 'adversarial/gguf/ggml-agreement', label: 'gguf scan vs ggml loader', weight: 10 },
+/** What a GGUF item does: the malformed-file corpus, the fuzzer, or the scan's agreement with ggml's loader. */
+export interface GgufPlan {
+  kind: 'gguf';
+  part: 'corpus' | 'fuzz' | 'ggml-agreement';
+}
+
+export const GGUF_ITEMS: readonly WorkItem<GgufPlan>[] = [
+  { id: 'adversarial/gguf/corpus', label: 'gguf corpus', plan: { kind: 'gguf', part: 'corpus' } },
+  { id: 'adversarial/gguf/fuzz', label: 'gguf fuzz', weight: 10, plan: { kind: 'gguf', part: 'fuzz' } },
+  {
+    id: 'adversarial/gguf/ggml-agreement',
+    label: 'gguf scan vs ggml loader',
+    weight: 10,
+    plan: { kind: 'gguf', part: 'ggml-agreement' },
+  },
 ];
 
 export async function runCorpus(): Promise<ResultRecord[]> {

@@ -27,7 +27,7 @@ import {
 } from '@qbench/spec';
 import { generatedRecords } from './generated.ts';
 import { goldenRecords } from './golden.ts';
-import { kernelRecords, listCheckedKernels } from './kernels.ts';
+import { type KernelPlan, kernelPlan, kernelRecords, listCheckedKernels } from './kernels.ts';
 import { idempotenceRecords, nmseRecords, sizeRecords, TENSOR_ELEMENTS, tensorSize } from './properties.ts';
 import { breathe, failed, reference, verdict } from './records.ts';
 import { specialRecords } from './special.ts';
@@ -40,10 +40,11 @@ type Part = 'golden' | 'properties';
 
 const UNAVAILABLE = 'kernels:unavailable';
 
-function parseItem(id: string): { format: string; part: Part } | undefined {
-  const m = /^(.+)\/(golden|properties)$/.exec(id);
-  return m ? { format: m[1]!, part: m[2] as Part } : undefined;
-}
+/** What an item does: one part of a format's reference checks, one kernel's conformance, or why none ran. */
+export type RoundtripPlan =
+  | { kind: 'format'; format: string; part: Part }
+  | KernelPlan
+  | { kind: 'kernels-unavailable' };
 
 async function runFormatItem(
   format: string,
@@ -74,12 +75,12 @@ async function runFormatItem(
   return records;
 }
 
-const suite: Suite = {
+const suite: Suite<RoundtripPlan> = {
   name: 'roundtrip',
   summary:
     'conformance: golden vectors, generated cases, size vs bits/weight, round-trip NMSE, idempotence, special values',
   async workItems(options) {
-    const items: WorkItem[] = [];
+    const items: WorkItem<RoundtripPlan>[] = [];
     for (const spec of listSpecs()) {
       if (options.formats && !options.formats.includes(spec.id)) continue;
       items.push({
@@ -87,25 +88,36 @@ const suite: Suite = {
         label: `roundtrip ${spec.id} golden`,
         format: spec.id,
         weight: 1,
+        plan: { kind: 'format', format: spec.id, part: 'golden' },
       });
       items.push({
         id: `${spec.id}/properties`,
         label: `roundtrip ${spec.id} properties`,
         format: spec.id,
         weight: 2,
+        plan: { kind: 'format', format: spec.id, part: 'properties' },
       });
     }
     const listing = await listCheckedKernels(options);
     for (const k of listing.kernels)
-      items.push({ id: `kernel:${k.id}`, label: `roundtrip ${k.id}`, format: k.format, weight: 1 });
+      items.push({
+        id: `kernel:${k.id}`,
+        label: `roundtrip ${k.id}`,
+        format: k.format,
+        weight: 1,
+        plan: kernelPlan(k),
+      });
     if (listing.unavailable.length > 0)
-      items.push({ id: UNAVAILABLE, label: 'roundtrip kernels unavailable here' });
+      items.push({
+        id: UNAVAILABLE,
+        label: 'roundtrip kernels unavailable here',
+        plan: { kind: 'kernels-unavailable' },
+      });
     return items;
   },
-  async runItem(item, options, ctx) {
-    if (item.id.startsWith('kernel:'))
-      return kernelRecords(item.id.slice('kernel:'.length), options, ctx.setGpuAdapter);
-    if (item.id === UNAVAILABLE) {
+  async runItem({ plan }, options, ctx) {
+    if (plan.kind === 'kernel') return kernelRecords(plan, options, ctx.setGpuAdapter);
+    if (plan.kind === 'kernels-unavailable') {
       const { unavailable } = await listCheckedKernels(options);
       return unavailable.map((u) =>
         verdict(
@@ -119,12 +131,7 @@ const suite: Suite = {
         ),
       );
     }
-    const parsed = parseItem(item.id);
-    if (!parsed)
-      return [
-        failed(reference(item.format ?? '-'), '-', METRIC.item, new Error(`unknown work item '${item.id}'`)),
-      ];
-    return runFormatItem(parsed.format, parsed.part, options, ctx);
+    return runFormatItem(plan.format, plan.part, options, ctx);
   },
 };
 

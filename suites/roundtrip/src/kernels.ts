@@ -58,19 +58,32 @@ async function backendDevice(id: string): Promise<string | undefined> {
   }
 }
 
+/** The plan of a `kernel:<id>` item: which kernel, of which format, on which backend. */
+export interface KernelPlan {
+  kind: 'kernel';
+  kernel: KernelTraits['id'];
+  format: string;
+  backend: string;
+}
+
+export function kernelPlan(k: Pick<KernelTraits, 'id' | 'format' | 'backend'>): KernelPlan {
+  return { kind: 'kernel', kernel: k.id, format: k.format, backend: k.backend };
+}
+
 /** Records of one kernel: one verdict per dataset (generated, each golden folder). */
 export async function kernelRecords(
-  kernelId: string,
+  plan: KernelPlan,
   options: SuiteOptions,
   setGpuAdapter: (d: string) => void = () => {},
 ): Promise<ResultRecord[]> {
-  const [format = '-', , backend = '-'] = kernelId.split('/');
+  const { format, backend } = plan;
   const device = await backendDevice(backend);
   if (device) setGpuAdapter(device);
-  const s: Subject = { format, kernel: kernelId, backend };
+  const s: Subject = { format, kernel: plan.kernel, backend };
   try {
+    // the kernel's traits (its loader) are not data: this process's listing of the format has them
     const { kernels, unavailable } = await listKernels({ formats: [format], backends: CHECKED });
-    const traits = kernels.find((k) => k.id === kernelId);
+    const traits = kernels.find((k) => k.id === plan.kernel);
     if (!traits) {
       const why =
         unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ') || 'the kernel is not available here';

@@ -9,7 +9,14 @@
  * `native_ratio`: its GB/s over the baseline's, both timed in this process on the same tensor (the
  * baseline's timing is shared with its own item, measured once).
  */
-import { type Format, imatrixDetails, type Kernel, type KernelTraits, loadFormat } from '@qbench/core';
+import {
+  type Format,
+  imatrixDetails,
+  type Kernel,
+  type KernelOp,
+  type KernelTraits,
+  loadFormat,
+} from '@qbench/core';
 import {
   againstOwnCopy,
   BACKENDS,
@@ -41,6 +48,12 @@ import {
 const SUITE = 'throughput';
 const MEMCPY_ITEM = 'memcpy';
 const LOAD_ITEM = 'load:';
+
+/** What an item does: the copy yardstick, a format whose family fails to load, or one kernel. */
+export type ThroughputPlan =
+  | { kind: 'memcpy' }
+  | { kind: 'load'; format: string }
+  | { kind: 'kernel'; kernel: KernelTraits['id']; format: string; op: KernelOp; backend: string };
 
 async function loadFailure(format: string): Promise<ResultRecord[]> {
   const { unloadable } = await loadableFormats([format]);
@@ -213,31 +226,43 @@ async function timeActivation(kernel: Kernel, c: ThroughputCase): Promise<Activa
   }
 }
 
-export const throughputSuite: Suite = {
+export const throughputSuite: Suite<ThroughputPlan> = {
   name: SUITE,
   summary:
     'kernel throughput (GB/s, elements/s, fraction of memory-copy bandwidth, ratio to native ggml) of every conforming kernel',
   async workItems(options) {
     const { kernels, unloadable } = await listKernels(options.formats ? { formats: options.formats } : {});
-    const items: WorkItem[] = [{ id: MEMCPY_ITEM, label: 'memory copy bandwidth' }];
+    const items: WorkItem<ThroughputPlan>[] = [
+      { id: MEMCPY_ITEM, label: 'memory copy bandwidth', plan: { kind: 'memcpy' } },
+    ];
     // a format whose family fails to load has no kernels to time: one record says so, with the error
     for (const u of unloadable)
-      items.push({ id: `${LOAD_ITEM}${u.format}`, label: `load ${u.format}`, format: u.format });
+      items.push({
+        id: `${LOAD_ITEM}${u.format}`,
+        label: `load ${u.format}`,
+        format: u.format,
+        plan: { kind: 'load', format: u.format },
+      });
     for (const k of kernels)
-      items.push({ id: k.id, label: k.id, weight: backendById(k.backend).timingWeight });
+      items.push({
+        id: k.id,
+        label: k.id,
+        weight: backendById(k.backend).timingWeight,
+        plan: { kind: 'kernel', kernel: k.id, format: k.format, op: k.op, backend: k.backend },
+      });
     return items;
   },
-  async runItem(item, options, ctx: RunContext) {
-    if (item.id === MEMCPY_ITEM) return memcpyRecords(options);
-    if (item.id.startsWith(LOAD_ITEM)) return loadFailure(item.id.slice(LOAD_ITEM.length));
-    const [format] = item.id.split('/');
-    const { kernels, unavailable } = await listKernels({ formats: [format!] });
-    const traits = kernels.find((k) => k.id === item.id);
+  async runItem({ plan }, options, ctx: RunContext) {
+    if (plan.kind === 'memcpy') return memcpyRecords(options);
+    if (plan.kind === 'load') return loadFailure(plan.format);
+    // the kernel's traits (its loader) are not data: this process's listing of the format has them
+    const { kernels, unavailable } = await listKernels({ formats: [plan.format] });
+    const traits = kernels.find((k) => k.id === plan.kernel);
     const elements = elementsFor(options);
     const base = {
       suite: SUITE,
-      format: format!,
-      kernel: item.id,
+      format: plan.format,
+      kernel: plan.kernel,
       dataset: `gaussian σ=0.02, ${elements} elements`,
     };
     if (!traits) {
@@ -246,7 +271,7 @@ export const throughputSuite: Suite = {
       return [
         {
           ...base,
-          backend: item.id.split('/')[2] ?? '-',
+          backend: plan.backend,
           metric: METRIC.throughputGbps,
           value: null,
           unit: 'GB/s',

@@ -39,17 +39,22 @@ function rec(format: string, metric: MetricName, value: ResultRecord['value']): 
 }
 
 /** Items a..j; item 'c' throws, 'd' returns a malformed record, 'e' repeats a key, 'f' measures Infinity. */
-function fakeSuite(calls: string[], onItem?: (id: string) => void): Suite {
+function fakeSuite(calls: string[], onItem?: (id: string) => void): Suite<{ letter: string }> {
   return {
     name: 'fake',
     summary: 'test suite',
     async workItems() {
-      return 'abcdefghij'
-        .split('')
-        .map((id, i) => ({ id, label: `item ${id}`, format: `f${id}`, weight: 1 + (i % 3) }));
+      return 'abcdefghij'.split('').map((id, i) => ({
+        id,
+        label: `item ${id}`,
+        format: `f${id}`,
+        weight: 1 + (i % 3),
+        plan: { letter: id },
+      }));
     },
     async runItem(item, _options, ctx) {
-      calls.push(item.id);
+      // the plan workItems gave, handed back by the runner
+      calls.push(item.plan.letter);
       if (item.id === 'b') ctx.setGpuAdapter('Test GPU (fake)');
       onItem?.(item.id);
       if (item.id === 'c') throw new Error('kaboom');

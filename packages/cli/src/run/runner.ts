@@ -110,7 +110,7 @@ export async function planItems(
     } catch (e) {
       const error = message(e);
       log(`suite ${suite.name}: workItems() failed: ${error}`);
-      const item: WorkItem = { id: 'workItems', label: `${suite.name}: list work items` };
+      const item: WorkItem = { id: 'workItems', label: `${suite.name}: list work items`, plan: null };
       planned.push({
         suite: suite.name,
         item,

@@ -4,7 +4,6 @@
 export const METRIC = {
   item: "item",
   load: "load",
-  run: "run",
   golden: "golden",
   generated: "generated",
   size: "size",

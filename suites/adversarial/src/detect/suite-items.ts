@@ -81,29 +81,44 @@ function attackFormats(options: SuiteOptions): string[] {
   return options.formats ? base.filter((f) => options.formats!.includes(f)) : [...base];
 }
 
-export function backdoorItems(options: SuiteOptions): WorkItem[] {
+/** What a backdoor item does, on which format. */
+export interface BackdoorPlan {
+  kind: 'boxes' | 'attack' | 'detect' | 'outlier';
+  format: string;
+}
+
+export function backdoorItems(options: SuiteOptions): WorkItem<BackdoorPlan>[] {
   const boxFormats = listSpecs()
     .map((s) => s.id)
     .filter((id) => !options.formats || options.formats.includes(id));
   return [
-    ...boxFormats.map((f) => ({ id: `adversarial/boxes/${f}`, label: `boxes ${f}`, format: f, weight: 1 })),
+    ...boxFormats.map((f) => ({
+      id: `adversarial/boxes/${f}`,
+      label: `boxes ${f}`,
+      format: f,
+      weight: 1,
+      plan: { kind: 'boxes' as const, format: f },
+    })),
     ...attackFormats(options).map((f) => ({
       id: `adversarial/attack/${f}`,
       label: `attack ${f}`,
       format: f,
       weight: 4,
+      plan: { kind: 'attack' as const, format: f },
     })),
     ...detectFormats(options).map((f) => ({
       id: `adversarial/detect/${f}`,
       label: `backdoor detectors ${f}: TPR/FPR`,
       format: f,
       weight: 12,
+      plan: { kind: 'detect' as const, format: f },
     })),
     ...outlierFormats(options).map((f) => ({
       id: `adversarial/outlier/${f}`,
       label: `outlier injection ${f}: attack and detectors`,
       format: f,
       weight: 12,
+      plan: { kind: 'outlier' as const, format: f },
     })),
   ];
 }
@@ -418,17 +433,18 @@ function adaptiveRecords(
 }
 
 export async function runBackdoorItem(
-  item: WorkItem,
+  plan: BackdoorPlan,
   options: SuiteOptions,
   log: (m: string) => void,
-): Promise<ResultRecord[] | undefined> {
-  if (item.id.startsWith('adversarial/boxes/'))
-    return runBoxes(item.id.slice('adversarial/boxes/'.length), options);
-  if (item.id.startsWith('adversarial/attack/'))
-    return runAttack(item.id.slice('adversarial/attack/'.length), options);
-  if (item.id.startsWith('adversarial/detect/'))
-    return runDetect(item.id.slice('adversarial/detect/'.length), options, log);
-  if (item.id.startsWith('adversarial/outlier/'))
-    return runOutlier(item.id.slice('adversarial/outlier/'.length), options, log);
-  return undefined;
+): Promise<ResultRecord[]> {
+  switch (plan.kind) {
+    case 'boxes':
+      return runBoxes(plan.format, options);
+    case 'attack':
+      return runAttack(plan.format, options);
+    case 'detect':
+      return runDetect(plan.format, options, log);
+    case 'outlier':
+      return runOutlier(plan.format, options, log);
+  }
 }
