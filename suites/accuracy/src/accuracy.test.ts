@@ -109,6 +109,10 @@ describe('the suite', () => {
     for (const level of ['tensor', 'layer']) {
       expect(items.filter((i) => i.id.startsWith(`accuracy/${level}/`)).length).toBe(listSpecs().length);
     }
+    // plans are plain data (sharding and --resume recompute items from the options), named as the ids are
+    expect(JSON.parse(JSON.stringify(items))).toEqual(items);
+    for (const i of items)
+      if (i.plan.kind !== 'compare') expect(i.id).toBe(`accuracy/${i.plan.kind}/${i.plan.format}`);
     const ctx = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
     const recs = await suite.runItem(
       { id: 'accuracy/tensor/q4_k', label: '', plan: { kind: 'tensor', format: 'q4_k' } },

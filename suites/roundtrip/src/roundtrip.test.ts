@@ -23,6 +23,17 @@ describe('work items', () => {
     const some = (await suite.workItems({ formats: ['q8_0'] })).filter((i) => !i.id.startsWith('kernel'));
     expect(some.map((i) => i.id)).toEqual(['q8_0/golden', 'q8_0/properties']);
     expect(some.every((i) => i.format === 'q8_0')).toBe(true);
+    expect(some.map((i) => i.plan)).toEqual([
+      { kind: 'format', format: 'q8_0', part: 'golden' },
+      { kind: 'format', format: 'q8_0', part: 'properties' },
+    ]);
+  });
+
+  it('plans are plain data (sharding and --resume recompute items from the options)', async () => {
+    const items = await suite.workItems({ formats: ['q8_0', 'q4_k'] });
+    expect(JSON.parse(JSON.stringify(items))).toEqual(items);
+    for (const i of items.filter((x) => x.plan.kind === 'kernel'))
+      expect(i.plan).toMatchObject({ kernel: i.id.slice('kernel:'.length), format: i.format });
   });
 });
 

@@ -37,6 +37,10 @@ describe('throughput suite', () => {
     );
     expect(ids.every((id) => id === 'memcpy' || id.startsWith('q8_0/'))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+    // plans are plain data (sharding and --resume recompute items from the options) and name their kernel
+    expect(JSON.parse(JSON.stringify(items))).toEqual(items);
+    for (const i of items)
+      if (i.plan.kind === 'kernel') expect(`${i.plan.format}/${i.plan.op}/${i.plan.backend}`).toBe(i.id);
   });
 
   it('memcpy yields one record per distinct backend yardstick: typed-array, wasm, GPU and native copy bandwidth', async () => {
