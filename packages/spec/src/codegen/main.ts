@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverSpecs } from '../discover.ts';
 import { formatProblem } from '../validate-spec.ts';
+import { emitMetrics, METRICS_FILE, schemaMetricNames } from './emit-metrics.ts';
 import { emitFamilySpecs, emitRegistry } from './emit-ts.ts';
 import { familyEmitters } from './family-emitters.ts';
 import { emitReadmeFormats } from './readme.ts';
@@ -20,6 +21,7 @@ export function generatedFiles(repoRoot: string): Map<string, string> {
   }
   const out = new Map<string, string>();
   out.set('packages/core/src/generated/registry.ts', emitRegistry(specs, families));
+  out.set(METRICS_FILE, emitMetrics(schemaMetricNames(repoRoot)));
   for (const family of families) {
     const own = specs.filter((s) => s.family === family).map((s) => s.spec);
     out.set(`formats/${family}/src/generated/specs.ts`, emitFamilySpecs(family, own));
