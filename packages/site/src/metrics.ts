@@ -29,6 +29,10 @@ export const METRIC = {
   // throughput
   throughputGbps: 'throughput_gbps',
   memcpyGbps: 'memcpy_gbps',
+  /** A backend's figure over native ggml's for the same format and op, timed in one process. */
+  nativeRatio: 'native_ratio',
+  // roundtrip (kernels): a per-kernel verdict; with format '-' a backend that has no kernel here
+  kernelConformance: 'kernel_conformance',
   // adversarial
   tpr: 'tpr',
   fpr: 'fpr',
@@ -77,6 +81,12 @@ export const SUITE = {
 } as const;
 
 export const REFERENCE_BACKEND = 'reference';
+
+/** The wasm backend every other wasm variant is measured beside: its native_ratio is the index's wasm/native. */
+export const WASM_BACKEND = 'wasm-simd128';
+
+/** The ops whose native ratio the index shows, in preference order (a decode is every format's first op). */
+export const RATIO_OPS = ['decode', 'dot', 'encode'] as const;
 
 /**
  * A backend that runs ggml's own native code (e.g. 'native-ggml', 'ggml-cpu'): the throughput plots draw it
