@@ -17,7 +17,7 @@ import {
   SOURCE_ORDER,
   SUITE,
 } from './metrics.ts';
-import { DB_PER_BIT, type FormatRow, num, type SiteModel } from './model.ts';
+import { DB_PER_BIT, type FormatRow, num, preferredKlRecord, type SiteModel } from './model.ts';
 
 export interface SourceValue {
   source: string;
@@ -175,12 +175,8 @@ export function wilsonInterval(p: number, n: number): { lo: number; hi: number }
 }
 
 function modelLevel(records: StoredRecord[]): ModelLevel | undefined {
-  const kls = records.filter((r) => r.metric === METRIC.klDivergence && r.error === undefined);
-  // A user's model (dataset 'model:<name>') wins over the project's fixture, as on the index.
-  const klRec =
-    kls.find((r) => r.dataset.startsWith(`${DATASET.userModelPrefix}:`)) ??
-    kls.find((r) => r.dataset === DATASET.fixture) ??
-    kls[0];
+  // A user's model (dataset 'model:<name>') wins over the project's fixture: the index's rule (model.ts).
+  const klRec = preferredKlRecord(records);
   if (!klRec) return undefined;
   const same = (metric: MetricName) =>
     num(records.find((r) => r.metric === metric && r.dataset === klRec.dataset && r.error === undefined));

@@ -52,6 +52,12 @@ export const SUITE = {
 
 export const REFERENCE_BACKEND = 'reference';
 
+/** The wasm backend every other wasm variant is measured beside: its native_ratio is the index's wasm/native. */
+export const WASM_BACKEND = 'wasm-simd128';
+
+/** The ops whose native ratio the index shows, in preference order (a decode is every format's first op). */
+export const RATIO_OPS = ['decode', 'dot', 'encode'] as const;
+
 /**
  * A backend that runs ggml's own native code (e.g. 'native-ggml', 'ggml-cpu'): the throughput plots draw it
  * like any other backend and also give every other backend's figure as a ratio to it. Any backend found in
