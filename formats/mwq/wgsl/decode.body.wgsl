@@ -1,4 +1,4 @@
-// MWQ decode (whole shader), shared by the family's mwq_<r>.decode.wgsl and dround_8[_<l>].decode.wgsl, which
+// MWQ decode (whole shader), shared by the family's generated wgsl/generated/<id>.decode.wgsl (mwq and dround_8[_<l>]), which
 // declare BITS, MASTER_BITS and GROUP_SIZE from their generated params, and ZERO_BYTES: 1 where a uint8 zero
 // point per group follows the scales (mwq), 0 where the zero is the fixed 2^(MASTER_BITS − 1) of Double
 // Rounding's offset-binary codes (no zero bytes in the stream). Invocation i takes byte position i of every plane, i.e. the

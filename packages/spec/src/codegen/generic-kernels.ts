@@ -1,0 +1,231 @@
+/**
+ * The shared kernels a spec can be served by without code of its own. Each rule names one generic kernel (a
+ * hand-written AssemblyScript function and WGSL decode of a family) and the spec kinds it serves, read from
+ * the spec itself: `encoding.kind`, `scale.kind`, its layout fields and params. For every spec a rule matches,
+ * codegen writes the wasm entry points `<id>_decode` / `<id>_dot` (emit-entries.ts) and the WGSL include
+ * that binds the kernel to the spec's generated constants, so a new variant of such a kind is its spec alone.
+ * A spec no rule matches keeps its hand-written kernel (gguf's k-quants, nvfp4_torchao's two-level scale…).
+ *
+ * The bodies below are the call of the shared kernel with the spec's constants; their upper-case
+ * identifiers are the generated constants (formats/<family>/wasm|wgsl/generated/constants.*), imported by
+ * name in AssemblyScript.
+ */
+import type { ResolvedSpec } from '@qbench/core/spec';
+import { constName } from './emit-kernels.ts';
+import { elementTableOf } from './minifloat-tables.ts';
+
+/** A WGSL include kind the webgpu loader discovers by file name (runtime-webgpu/src/shaders.ts). */
+export type WgslInclude = 'element' | 'tensor' | 'decode';
+
+export interface GenericKernel {
+  /** The family whose wasm/ and wgsl/ hold the shared kernel. */
+  family: string;
+  /** One line on what the kernel computes, for the generated files. */
+  summary: string;
+  /** Whether the kernel serves this spec (from its kinds, fields and params; never its id). */
+  matches(spec: ResolvedSpec, familySpecs: ResolvedSpec[]): boolean;
+  wasm: {
+    /** Named imports by module, paths relative to formats/<family>/wasm/. */
+    imports: Record<string, string[]>;
+    /** Body of `<id>_decode(src: usize, n: i32, dst: usize): void`. */
+    decode(spec: ResolvedSpec): string;
+    /** Body of `<id>_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void`. */
+    dot(spec: ResolvedSpec): string;
+  };
+  /** WGSL include text per file kind, `<id>.<kind>.wgsl`. */
+  wgsl: Partial<Record<WgslInclude, (spec: ResolvedSpec) => string>>;
+}
+
+const FLOATDOT = '../../../packages/runtime-wasm/assembly/floatdot';
+const STREAM = '../../../packages/runtime-wasm/assembly/stream';
+
+/** The name of a layout field, checked: a rule that matched a spec without it would emit broken code. */
+function field(spec: ResolvedSpec, name: string): string {
+  if (!spec.layout.fields.some((f) => f.name === name))
+    throw new Error(`${spec.id}: the shared kernel it matches reads a layout field '${name}', which it lacks`);
+  return constName(spec.id, name, 'OFFSET');
+}
+
+function param(spec: ResolvedSpec, name: string): string {
+  if (typeof spec.params?.[name] !== 'number')
+    throw new Error(`${spec.id}: the shared kernel it matches reads params.${name}, which it lacks`);
+  return constName(spec.id, 'PARAM', name);
+}
+
+/** Side info stored once per tensor: a layout the per-block kernels below cannot read. */
+function hasTensorSideInfo(spec: ResolvedSpec): boolean {
+  return (spec.layout.sideInfo ?? []).some((s) => s.per === 'tensor');
+}
+
+/** A dot that decodes each row with the format's decode, then sums in float64 (no vec_dot in the source). */
+function decodeRowsDot(spec: ResolvedSpec): string {
+  const c = (s: string) => constName(spec.id, s);
+  return `decodeDotRows(${spec.id}_decode, w, y, rows, n, dst, <usize>(n / ${c('BLOCK_ELEMENTS')}) * ${c('BLOCK_BYTES')});`;
+}
+
+/** The WGSL idiom of a table indexed at run time: a private copy, made once per invocation. */
+function privateTable(spec: ResolvedSpec, table: string): string {
+  return [
+    '// the table as a private variable, copied once per invocation (not once per element) for run-time indexing',
+    `var<private> ${spec.id}_${table.toLowerCase()}_p = ${constName(spec.id, table)};`,
+  ].join('\n');
+}
+
+function elementCode(spec: ResolvedSpec, codesField: string): string {
+  const table = `${spec.id}_element_table_p`;
+  return `bitcast<f32>(${table}[read_code(base + ${field(spec, codesField)}, e, ${constName(spec.id, 'ELEMENT_BITS')})])`;
+}
+
+/** Codes whose float32 values the spec's parameters define (minifloat-tables.ts). */
+const hasElementTable = (spec: ResolvedSpec, specs: ResolvedSpec[]) => !!elementTableOf(spec, specs);
+
+export const GENERIC_KERNELS: readonly GenericKernel[] = [
+  {
+    family: 'minifloat',
+    summary: 'plain element stream (scale.kind none): y = element_table[code]',
+    matches: (s, specs) =>
+      s.scale.kind === 'none' && !hasTensorSideInfo(s) && s.layout.fields.length === 1 && hasElementTable(s, specs),
+    wasm: {
+      imports: { [STREAM]: ['decodeStream'], [FLOATDOT]: ['decodeDotRows'] },
+      // scale 1: an exact multiply (NaN and −0 included)
+      decode: (s) =>
+        `decodeStream(src, n, dst, ${constName(s.id, 'ELEMENT_TABLE')}, ${constName(s.id, 'ELEMENT_BITS')}, 1);`,
+      dot: decodeRowsDot,
+    },
+    wgsl: {
+      element: (s) =>
+        [
+          `// ${s.id} element (generic decode and matvec): a packed stream of`,
+          `// ${constName(s.id, 'ELEMENT_BITS')}-bit codes (LSB first), y = element_table[code] (the table's f32 bit pattern, so NaN,`,
+          '// inf and −0 decode exactly).',
+          '',
+          privateTable(s, 'ELEMENT_TABLE'),
+          '',
+          'fn decode_element(base: u32, e: u32) -> f32 {',
+          `  return ${elementCode(s, s.layout.fields[0]!.name)};`,
+          '}',
+        ].join('\n'),
+    },
+  },
+  {
+    family: 'minifloat',
+    summary: 'OCP MX block (scale.kind e8m0-floor): y = 2^(s − 127)·element_table[code]',
+    matches: (s, specs) => s.scale.kind === 'e8m0-floor' && !hasTensorSideInfo(s) && hasElementTable(s, specs),
+    wasm: {
+      imports: { './decode-minifloat': ['decodeMx'], [FLOATDOT]: ['decodeDotRows'] },
+      decode: (s) => {
+        const c = (x: string) => constName(s.id, x);
+        return `decodeMx(src, n, dst, ${c('ELEMENT_TABLE')}, ${c('ELEMENT_BITS')}, ${c('BLOCK_ELEMENTS')}, ${c('BLOCK_BYTES')}, ${field(s, 'scale')}, ${field(s, 'elements')});`;
+      },
+      dot: decodeRowsDot,
+    },
+    wgsl: {
+      element: (s) =>
+        [
+          `// ${s.id} element (OCP MX; generic decode and matvec):`,
+          '// y = 2^(s − 127)·element_table[code], one f32 multiply (scale byte 0xFF: NaN block); codes packed LSB first.',
+          '',
+          privateTable(s, 'ELEMENT_TABLE'),
+          '',
+          'fn decode_element(base: u32, e: u32) -> f32 {',
+          `  let x = e8m0_scale(read_u8(base + ${field(s, 'scale')}));`,
+          `  return x * ${elementCode(s, 'elements')};`,
+          '}',
+        ].join('\n'),
+    },
+  },
+  {
+    family: 'bfp',
+    summary: 'block floating point (shared exponent per block): y = element_table[code]·2^(E − 127 − mbits + 1)',
+    matches: (s, specs) =>
+      s.encoding.kind === 'block-float' &&
+      s.scale.kind === 'shared-exponent' &&
+      !hasTensorSideInfo(s) &&
+      hasElementTable(s, specs),
+    wasm: {
+      imports: { './decode-bfp': ['decodeBfp'], [FLOATDOT]: ['decodeDotRows'] },
+      decode: (s) => {
+        const c = (x: string) => constName(s.id, x);
+        return `decodeBfp(src, n, dst, ${c('ELEMENT_TABLE')}, ${c('ELEMENT_BITS')}, ${c('BLOCK_ELEMENTS')}, ${c('BLOCK_BYTES')}, ${field(s, 'exponent')}, ${field(s, 'elements')});`;
+      },
+      dot: decodeRowsDot,
+    },
+    wgsl: {
+      element: (s) => {
+        const bits = constName(s.id, 'ELEMENT_BITS');
+        return [
+          `// ${s.id} element (block floating point; generic decode and matvec): y = element_table[code]·2^(E − 127 − mbits + 1),`,
+          '// one exact f32 multiply (mbits = ELEMENT_BITS − 1; the scale, as small as 2^−133, is built from bits as an',
+          '// f32 subnormal); exponent byte 0xFF marks a NaN block. Codes packed LSB first.',
+          '',
+          privateTable(s, 'ELEMENT_TABLE'),
+          '',
+          `fn ${s.id}_block_scale(e: u32) -> f32 {`,
+          '  if (e == 255u) {',
+          '    // built from e so that it is not a constant expression (a NaN constant does not compile)',
+          '    return bitcast<f32>(0x7fc00000u | (e & 0u));',
+          '  }',
+          `  let expo = i32(e) - 126 - i32(${bits} - 1u);`,
+          '  return bitcast<f32>(select(1u << u32(expo + 149), u32(expo + 127) << 23u, expo >= -126));',
+          '}',
+          '',
+          'fn decode_element(base: u32, e: u32) -> f32 {',
+          `  let scale = ${s.id}_block_scale(read_u8(base + ${field(s, 'exponent')}));`,
+          `  return ${elementCode(s, 'elements')} * scale;`,
+          '}',
+        ].join('\n');
+      },
+    },
+  },
+  ...(['per-group-asymmetric-minmax', 'per-group-symmetric-absmax'] as const).map((scaleKind): GenericKernel => {
+    // asymmetric: a uint8 zero point per group follows the scales (MWQ); symmetric: the zero is the fixed
+    // 2^(masterBits − 1) of Double Rounding's offset-binary codes, and no zero bytes are stored
+    const stored = scaleKind === 'per-group-asymmetric-minmax';
+    const params = (s: ResolvedSpec) =>
+      `${param(s, 'bits')}, ${param(s, 'masterBits')}, ${param(s, 'groupSize')}${stored ? '' : ', false'}`;
+    return {
+      family: 'mwq',
+      summary: stored
+        ? 'MWQ bit planes (scale.kind per-group-asymmetric-minmax): ŵ = α_g·(S·2^(masterBits − r) − z_g)'
+        : 'Double Rounding bit planes (scale.kind per-group-symmetric-absmax): ŵ = α_g·(S·2^(masterBits − r) − 2^(masterBits − 1))',
+      matches: (s) => s.encoding.kind === 'nested-integer' && s.scale.kind === scaleKind,
+      wasm: {
+        imports: { './decode-mwq': ['decodeMwq', 'dotMwq'] },
+        decode: (s) => `decodeMwq(src, n, dst, ${params(s)});`,
+        dot: (s) => `dotMwq(w, y, rows, n, dst, ${params(s)});`,
+      },
+      wgsl: {
+        decode: (s) =>
+          [
+            `// ${s.id} decode: the constant aliases of the family's whole-shader decode, which the loader appends`,
+            `// (decode.body.wgsl says what it does). The matvec uses the tensor include (${s.id}.tensor.wgsl).`,
+            '',
+            `const BITS = ${param(s, 'bits')};`,
+            `const MASTER_BITS = ${param(s, 'masterBits')};`,
+            `const GROUP_SIZE = ${param(s, 'groupSize')};`,
+            stored
+              ? '// one uint8 zero point per group after the scales'
+              : '// no zero-point bytes: the zero is 2^(MASTER_BITS − 1), the offset of the offset-binary codes',
+            `const ZERO_BYTES = ${stored ? 1 : 0}u;`,
+            '',
+            '// @append decode.body.wgsl',
+          ].join('\n'),
+        tensor: (s) =>
+          [
+            `// ${s.id} tensor include (generic decode and matvec): the family's ${stored ? 'MWQ' : 'Double Rounding'} decode (common.wgsl), its params.`,
+            'fn element_at(j: u32) -> f32 {',
+            `  return ${stored ? 'mwq' : 'dround'}_element(j, tensor_elements(), ${param(s, 'bits')}, ${param(s, 'masterBits')}, ${param(s, 'groupSize')});`,
+            '}',
+          ].join('\n'),
+      },
+    };
+  }),
+];
+
+/** The generic kernel serving a spec, if any; two rules matching one spec is an error in the rules. */
+export function genericKernelOf(spec: ResolvedSpec, familySpecs: ResolvedSpec[]): GenericKernel | undefined {
+  const hits = GENERIC_KERNELS.filter((k) => k.family === spec.family && k.matches(spec, familySpecs));
+  if (hits.length > 1)
+    throw new Error(`${spec.id}: ${hits.length} shared kernels match it (${hits.map((k) => k.summary).join('; ')})`);
+  return hits[0];
+}
