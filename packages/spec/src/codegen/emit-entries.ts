@@ -53,7 +53,11 @@ export function emitWasmEntries(family: string, specs: ResolvedSpec[]): string |
     for (const [module, names] of Object.entries(kernel.wasm.imports)) use(posix.join('..', module), names);
     use('./constants', constantsIn(decode + (dot ?? '')));
     bodies.push(`// ${spec.id}: ${kernel.summary}`);
-    bodies.push(`export function ${spec.id}_decode(src: usize, n: i32, dst: usize): void {`, `  ${decode}`, '}');
+    bodies.push(
+      `export function ${spec.id}_decode(src: usize, n: i32, dst: usize): void {`,
+      `  ${decode}`,
+      '}',
+    );
     if (dot)
       bodies.push(
         `export function ${spec.id}_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {`,
@@ -63,7 +67,13 @@ export function emitWasmEntries(family: string, specs: ResolvedSpec[]): string |
   }
   const importLines = [...imports.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([module, names]) => `import {\n${[...names].sort().map((n) => `  ${n},\n`).join('')}} from '${module}';`);
+    .map(
+      ([module, names]) =>
+        `import {\n${[...names]
+          .sort()
+          .map((n) => `  ${n},\n`)
+          .join('')}} from '${module}';`,
+    );
   return [
     `// ${HEADER}`,
     `// The ${family} family's kernel entry points served by a shared kernel (packages/spec/src/codegen/generic-kernels.ts`,

@@ -42,7 +42,9 @@ const STREAM = '../../../packages/runtime-wasm/assembly/stream';
 /** The name of a layout field, checked: a rule that matched a spec without it would emit broken code. */
 function field(spec: ResolvedSpec, name: string): string {
   if (!spec.layout.fields.some((f) => f.name === name))
-    throw new Error(`${spec.id}: the shared kernel it matches reads a layout field '${name}', which it lacks`);
+    throw new Error(
+      `${spec.id}: the shared kernel it matches reads a layout field '${name}', which it lacks`,
+    );
   return constName(spec.id, name, 'OFFSET');
 }
 
@@ -84,7 +86,10 @@ export const GENERIC_KERNELS: readonly GenericKernel[] = [
     family: 'minifloat',
     summary: 'plain element stream (scale.kind none): y = element_table[code]',
     matches: (s, specs) =>
-      s.scale.kind === 'none' && !hasTensorSideInfo(s) && s.layout.fields.length === 1 && hasElementTable(s, specs),
+      s.scale.kind === 'none' &&
+      !hasTensorSideInfo(s) &&
+      s.layout.fields.length === 1 &&
+      hasElementTable(s, specs),
     wasm: {
       imports: { [STREAM]: ['decodeStream'], [FLOATDOT]: ['decodeDotRows'] },
       // scale 1: an exact multiply (NaN and −0 included)
@@ -110,7 +115,8 @@ export const GENERIC_KERNELS: readonly GenericKernel[] = [
   {
     family: 'minifloat',
     summary: 'OCP MX block (scale.kind e8m0-floor): y = 2^(s − 127)·element_table[code]',
-    matches: (s, specs) => s.scale.kind === 'e8m0-floor' && !hasTensorSideInfo(s) && hasElementTable(s, specs),
+    matches: (s, specs) =>
+      s.scale.kind === 'e8m0-floor' && !hasTensorSideInfo(s) && hasElementTable(s, specs),
     wasm: {
       imports: { './decode-minifloat': ['decodeMx'], [FLOATDOT]: ['decodeDotRows'] },
       decode: (s) => {
@@ -136,7 +142,8 @@ export const GENERIC_KERNELS: readonly GenericKernel[] = [
   },
   {
     family: 'bfp',
-    summary: 'block floating point (shared exponent per block): y = element_table[code]·2^(E − 127 − mbits + 1)',
+    summary:
+      'block floating point (shared exponent per block): y = element_table[code]·2^(E − 127 − mbits + 1)',
     matches: (s, specs) =>
       s.encoding.kind === 'block-float' &&
       s.scale.kind === 'shared-exponent' &&
@@ -177,55 +184,59 @@ export const GENERIC_KERNELS: readonly GenericKernel[] = [
       },
     },
   },
-  ...(['per-group-asymmetric-minmax', 'per-group-symmetric-absmax'] as const).map((scaleKind): GenericKernel => {
-    // asymmetric: a uint8 zero point per group follows the scales (MWQ); symmetric: the zero is the fixed
-    // 2^(masterBits − 1) of Double Rounding's offset-binary codes, and no zero bytes are stored
-    const stored = scaleKind === 'per-group-asymmetric-minmax';
-    const params = (s: ResolvedSpec) =>
-      `${param(s, 'bits')}, ${param(s, 'masterBits')}, ${param(s, 'groupSize')}${stored ? '' : ', false'}`;
-    return {
-      family: 'mwq',
-      summary: stored
-        ? 'MWQ bit planes (scale.kind per-group-asymmetric-minmax): ŵ = α_g·(S·2^(masterBits − r) − z_g)'
-        : 'Double Rounding bit planes (scale.kind per-group-symmetric-absmax): ŵ = α_g·(S·2^(masterBits − r) − 2^(masterBits − 1))',
-      matches: (s) => s.encoding.kind === 'nested-integer' && s.scale.kind === scaleKind,
-      wasm: {
-        imports: { './decode-mwq': ['decodeMwq', 'dotMwq'] },
-        decode: (s) => `decodeMwq(src, n, dst, ${params(s)});`,
-        dot: (s) => `dotMwq(w, y, rows, n, dst, ${params(s)});`,
-      },
-      wgsl: {
-        decode: (s) =>
-          [
-            `// ${s.id} decode: the constant aliases of the family's whole-shader decode, which the loader appends`,
-            `// (decode.body.wgsl says what it does). The matvec uses the tensor include (${s.id}.tensor.wgsl).`,
-            '',
-            `const BITS = ${param(s, 'bits')};`,
-            `const MASTER_BITS = ${param(s, 'masterBits')};`,
-            `const GROUP_SIZE = ${param(s, 'groupSize')};`,
-            stored
-              ? '// one uint8 zero point per group after the scales'
-              : '// no zero-point bytes: the zero is 2^(MASTER_BITS − 1), the offset of the offset-binary codes',
-            `const ZERO_BYTES = ${stored ? 1 : 0}u;`,
-            '',
-            '// @append decode.body.wgsl',
-          ].join('\n'),
-        tensor: (s) =>
-          [
-            `// ${s.id} tensor include (generic decode and matvec): the family's ${stored ? 'MWQ' : 'Double Rounding'} decode (common.wgsl), its params.`,
-            'fn element_at(j: u32) -> f32 {',
-            `  return ${stored ? 'mwq' : 'dround'}_element(j, tensor_elements(), ${param(s, 'bits')}, ${param(s, 'masterBits')}, ${param(s, 'groupSize')});`,
-            '}',
-          ].join('\n'),
-      },
-    };
-  }),
+  ...(['per-group-asymmetric-minmax', 'per-group-symmetric-absmax'] as const).map(
+    (scaleKind): GenericKernel => {
+      // asymmetric: a uint8 zero point per group follows the scales (MWQ); symmetric: the zero is the fixed
+      // 2^(masterBits − 1) of Double Rounding's offset-binary codes, and no zero bytes are stored
+      const stored = scaleKind === 'per-group-asymmetric-minmax';
+      const params = (s: ResolvedSpec) =>
+        `${param(s, 'bits')}, ${param(s, 'masterBits')}, ${param(s, 'groupSize')}${stored ? '' : ', false'}`;
+      return {
+        family: 'mwq',
+        summary: stored
+          ? 'MWQ bit planes (scale.kind per-group-asymmetric-minmax): ŵ = α_g·(S·2^(masterBits − r) − z_g)'
+          : 'Double Rounding bit planes (scale.kind per-group-symmetric-absmax): ŵ = α_g·(S·2^(masterBits − r) − 2^(masterBits − 1))',
+        matches: (s) => s.encoding.kind === 'nested-integer' && s.scale.kind === scaleKind,
+        wasm: {
+          imports: { './decode-mwq': ['decodeMwq', 'dotMwq'] },
+          decode: (s) => `decodeMwq(src, n, dst, ${params(s)});`,
+          dot: (s) => `dotMwq(w, y, rows, n, dst, ${params(s)});`,
+        },
+        wgsl: {
+          decode: (s) =>
+            [
+              `// ${s.id} decode: the constant aliases of the family's whole-shader decode, which the loader appends`,
+              `// (decode.body.wgsl says what it does). The matvec uses the tensor include (${s.id}.tensor.wgsl).`,
+              '',
+              `const BITS = ${param(s, 'bits')};`,
+              `const MASTER_BITS = ${param(s, 'masterBits')};`,
+              `const GROUP_SIZE = ${param(s, 'groupSize')};`,
+              stored
+                ? '// one uint8 zero point per group after the scales'
+                : '// no zero-point bytes: the zero is 2^(MASTER_BITS − 1), the offset of the offset-binary codes',
+              `const ZERO_BYTES = ${stored ? 1 : 0}u;`,
+              '',
+              '// @append decode.body.wgsl',
+            ].join('\n'),
+          tensor: (s) =>
+            [
+              `// ${s.id} tensor include (generic decode and matvec): the family's ${stored ? 'MWQ' : 'Double Rounding'} decode (common.wgsl), its params.`,
+              'fn element_at(j: u32) -> f32 {',
+              `  return ${stored ? 'mwq' : 'dround'}_element(j, tensor_elements(), ${param(s, 'bits')}, ${param(s, 'masterBits')}, ${param(s, 'groupSize')});`,
+              '}',
+            ].join('\n'),
+        },
+      };
+    },
+  ),
 ];
 
 /** The generic kernel serving a spec, if any; two rules matching one spec is an error in the rules. */
 export function genericKernelOf(spec: ResolvedSpec, familySpecs: ResolvedSpec[]): GenericKernel | undefined {
   const hits = GENERIC_KERNELS.filter((k) => k.family === spec.family && k.matches(spec, familySpecs));
   if (hits.length > 1)
-    throw new Error(`${spec.id}: ${hits.length} shared kernels match it (${hits.map((k) => k.summary).join('; ')})`);
+    throw new Error(
+      `${spec.id}: ${hits.length} shared kernels match it (${hits.map((k) => k.summary).join('; ')})`,
+    );
   return hits[0];
 }
