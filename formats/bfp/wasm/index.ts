@@ -1,8 +1,8 @@
 /**
  * The bfp family's wasm-simd128 module: every export named `<format>_decode` or `<format>_dot` is a kernel
- * (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md. The plain BFP formats get their
- * entry points from codegen (wasm/generated/entries.ts); bfp12_ksort's permuted rows have a decode of their own.
+ * (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md. The kernels come from
+ * codegen's wasm/generated/entries.ts: the hand-written ones re-exported from the modules that define them,
+ * and the entry points of the specs a shared kernel serves.
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
 export * from './generated/entries';
-export { bfp12_ksort_decode } from './decode-bfp';

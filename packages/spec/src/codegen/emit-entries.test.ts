@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FORMAT_IDS, FORMAT_SPECS } from '@qbench/core';
 import type { ResolvedSpec } from '@qbench/core/spec';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emitWasmEntries, emitWgslEntries, kernelEntries } from './emit-entries.ts';
+import { emitWasmEntries, emitWgslEntries, handKernels, kernelEntries } from './emit-entries.ts';
 import { genericKernelOf } from './generic-kernels.ts';
 import { orphanedFiles } from './main.ts';
 
@@ -81,6 +81,25 @@ describe('the generated folders', () => {
     ]);
     writeFileSync(join(root, 'formats', 'bfp', 'wgsl', 'bfp16.element.wgsl'), '');
     expect(() => kernelEntries('bfp', family('bfp'), root)).toThrow(/bfp16\.element\.wgsl is hand-written/);
+  });
+
+  it('hand-written kernels are re-exported from the modules that define them; a served spec may not have one', () => {
+    const wasm = join(root, 'formats', 'minifloat', 'wasm');
+    mkdirSync(wasm, { recursive: true });
+    writeFileSync(
+      join(wasm, 'own.ts'),
+      'export function llmfp4_decode(src: usize, n: i32, dst: usize): void {}\n' +
+        'export function helper_decode(src: usize, n: i32, dst: usize): void {}\n', // not a spec id: not a kernel
+    );
+    const hand = handKernels('minifloat', family('minifloat'), root);
+    expect([...hand]).toEqual([['own', ['llmfp4_decode']]]);
+    expect(emitWasmEntries('minifloat', family('minifloat'), hand)).toContain(
+      "export {\n  llmfp4_decode,\n} from '../own';",
+    );
+    writeFileSync(join(wasm, 'twice.ts'), 'export function e5m2_dot(w: usize): void {}\n');
+    expect(() => handKernels('minifloat', family('minifloat'), root)).toThrow(
+      /twice\.ts defines e5m2_dot, but a shared kernel serves e5m2/,
+    );
   });
 
   it('a file in a generated folder that nothing generates is reported (a removed spec’s entry points)', () => {

@@ -2,13 +2,15 @@
  * Kernel entry points of the specs a shared kernel serves (generic-kernels.ts), so that adding such a
  * variant is adding its spec:
  *  - formats/<family>/wasm/generated/entries.ts: `<id>_decode` and (where the spec states a tolerance.dot)
- *    `<id>_dot`, each one call of the shared kernel with the spec's generated constants; the family's
- *    wasm/index.ts re-exports the file whole, and runtime-wasm finds the kernels by export name;
+ *    `<id>_dot`, each one call of the shared kernel with the spec's generated constants, and the re-export
+ *    of every hand-written kernel (a top-level `export function <id>_decode|_dot` in wasm/*.ts, <id> a spec
+ *    of the family), so no list of kernels is kept by hand; the family's wasm/index.ts re-exports the file
+ *    whole, and runtime-wasm finds the kernels by export name;
  *  - formats/<family>/wgsl/generated/<id>.<element|tensor|decode>.wgsl: the include binding the family's WGSL
  *    decode to the spec's constants, found by file name by the runtime-webgpu loader (shaders.ts).
  * Opt-in by folder, as the constants: a family without wasm/ (wgsl/) gets no AS (WGSL) entry points.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedSpec } from '@qbench/core/spec';
@@ -36,9 +38,41 @@ function constantsIn(body: string): string[] {
   return [...body.matchAll(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]);
 }
 
-export function emitWasmEntries(family: string, specs: ResolvedSpec[]): string | undefined {
+const HAND_KERNEL = /^export function ([a-z0-9_]+)_(decode|dot)\(/gm;
+
+/**
+ * The hand-written kernels of a family by module (wasm/<module>.ts, index.ts aside): the exported functions
+ * named after one of its specs. A spec a shared kernel serves must not have one too (two kernels, one name).
+ */
+export function handKernels(family: string, specs: ResolvedSpec[], root = repoRoot): Map<string, string[]> {
+  const dir = join(root, 'formats', family, 'wasm');
+  const ids = new Set(specs.map((s) => s.id));
+  const generic = new Set(served(specs).map((x) => x.spec.id));
+  const out = new Map<string, string[]>();
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.ts') || f === 'index.ts') continue;
+    const names: string[] = [];
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(HAND_KERNEL)) {
+      if (!ids.has(m[1]!)) continue;
+      if (generic.has(m[1]!))
+        throw new Error(
+          `formats/${family}/wasm/${f} defines ${m[1]}_${m[2]}, but a shared kernel serves ${m[1]}: delete it (codegen writes it into wasm/generated/entries.ts)`,
+        );
+      names.push(`${m[1]}_${m[2]}`);
+    }
+    if (names.length > 0) out.set(f.replace(/\.ts$/, ''), names.sort());
+  }
+  return out;
+}
+
+export function emitWasmEntries(
+  family: string,
+  specs: ResolvedSpec[],
+  hand: ReadonlyMap<string, string[]> = new Map(),
+): string | undefined {
   const list = served(specs);
-  if (list.length === 0) return undefined;
+  if (list.length === 0 && hand.size === 0) return undefined;
   const imports = new Map<string, Set<string>>();
   const use = (module: string, names: Iterable<string>) => {
     const set = imports.get(module) ?? new Set<string>();
@@ -74,10 +108,15 @@ export function emitWasmEntries(family: string, specs: ResolvedSpec[]): string |
           .map((n) => `  ${n},\n`)
           .join('')}} from '${module}';`,
     );
+  const reexports = [...hand.entries()].map(
+    ([module, names]) => `export {\n${names.map((n) => `  ${n},\n`).join('')}} from '../${module}';`,
+  );
   return [
     `// ${HEADER}`,
-    `// The ${family} family's kernel entry points served by a shared kernel (packages/spec/src/codegen/generic-kernels.ts`,
-    "// picks it from each spec's kinds); wasm/index.ts re-exports them, runtime-wasm finds them by name.",
+    `// The ${family} family's kernel entry points: the hand-written kernels re-exported from their modules, and`,
+    '// those of the specs a shared kernel serves (packages/spec/src/codegen/generic-kernels.ts picks it from each',
+    "// spec's kinds). wasm/index.ts re-exports this file; runtime-wasm finds the kernels by name.",
+    ...reexports,
     ...importLines,
     '',
     ...bodies,
@@ -98,7 +137,7 @@ export function emitWgslEntries(specs: ResolvedSpec[]): [string, string][] {
 export function kernelEntries(family: string, specs: ResolvedSpec[], root = repoRoot): [string, string][] {
   const out: [string, string][] = [];
   if (existsSync(join(root, 'formats', family, 'wasm'))) {
-    const text = emitWasmEntries(family, specs);
+    const text = emitWasmEntries(family, specs, handKernels(family, specs, root));
     if (text !== undefined) out.push([`formats/${family}/wasm/generated/entries.ts`, text]);
   }
   if (existsSync(join(root, 'formats', family, 'wgsl'))) {
