@@ -5,15 +5,57 @@
 export {
   fp4_decode,
   fp4_dq_decode,
-  nf4_bs128_decode,
-  nf4_decode,
-  nf4_dq_decode,
 } from '../decode-4bit';
 export {
   fp4_dot,
   fp4_dq_dot,
-  nf4_bs128_dot,
-  nf4_dot,
-  nf4_dq_dot,
 } from '../dot-float';
+import {
+  decodeDotRows,
+} from '../../../../packages/runtime-wasm/assembly/floatdot';
+import {
+  decodeLut4,
+  decodeLut4DqBlocks,
+} from '../decode-4bit';
+import {
+  dotLut4Dq,
+} from '../dot-float';
+import {
+  NF4_ABSMAX_OFFSET,
+  NF4_BLOCK_BYTES,
+  NF4_BLOCK_ELEMENTS,
+  NF4_BS128_ABSMAX_OFFSET,
+  NF4_BS128_BLOCK_BYTES,
+  NF4_BS128_BLOCK_ELEMENTS,
+  NF4_BS128_QS_OFFSET,
+  NF4_DQ_ABSMAX2_PER,
+  NF4_DQ_ABSMAX_CODE_OFFSET,
+  NF4_DQ_BLOCK_BYTES,
+  NF4_DQ_BLOCK_ELEMENTS,
+  NF4_DQ_OFFSET_HEADER_OFFSET,
+  NF4_DQ_QS_OFFSET,
+  NF4_LUT,
+  NF4_QS_OFFSET,
+} from './constants';
 
+// nf4: bitsandbytes 4-bit codebook × float32 block absmax (scale.kind absmax): y = lut[code]·absmax
+export function nf4_decode(src: usize, n: i32, dst: usize): void {
+  decodeLut4(src, n, dst, NF4_LUT, NF4_BLOCK_ELEMENTS, NF4_BLOCK_BYTES, NF4_ABSMAX_OFFSET, NF4_QS_OFFSET);
+}
+export function nf4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  decodeDotRows(nf4_decode, w, y, rows, n, dst, <usize>(n / NF4_BLOCK_ELEMENTS) * NF4_BLOCK_BYTES);
+}
+// nf4_bs128: bitsandbytes 4-bit codebook × float32 block absmax (scale.kind absmax): y = lut[code]·absmax
+export function nf4_bs128_decode(src: usize, n: i32, dst: usize): void {
+  decodeLut4(src, n, dst, NF4_LUT, NF4_BS128_BLOCK_ELEMENTS, NF4_BS128_BLOCK_BYTES, NF4_BS128_ABSMAX_OFFSET, NF4_BS128_QS_OFFSET);
+}
+export function nf4_bs128_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  decodeDotRows(nf4_bs128_decode, w, y, rows, n, dst, <usize>(n / NF4_BS128_BLOCK_ELEMENTS) * NF4_BS128_BLOCK_BYTES);
+}
+// nf4_dq: bitsandbytes 4-bit codebook, double-quantized absmax (scale.kind double-quantized-absmax): y = lut[code]·fl(fl(map[c]·absmax2) + offset)
+export function nf4_dq_decode(src: usize, n: i32, dst: usize): void {
+  decodeLut4DqBlocks(src, n, 0, n / NF4_DQ_BLOCK_ELEMENTS, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS, NF4_DQ_BLOCK_BYTES, NF4_DQ_ABSMAX_CODE_OFFSET, NF4_DQ_QS_OFFSET, NF4_DQ_ABSMAX2_PER, NF4_DQ_OFFSET_HEADER_OFFSET);
+}
+export function nf4_dq_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
+  dotLut4Dq(w, y, rows, n, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS, NF4_DQ_BLOCK_BYTES, NF4_DQ_ABSMAX_CODE_OFFSET, NF4_DQ_QS_OFFSET, NF4_DQ_ABSMAX2_PER, NF4_DQ_OFFSET_HEADER_OFFSET);
+}

@@ -29,6 +29,17 @@ describe('shared kernels, chosen by the spec', () => {
     expect(served('mwq').length).toBe(family('mwq').length);
   });
 
+  it('serve the bnb formats with a full codebook (NF4, plain and double-quantized), not FP4 (magnitudes and a sign)', () => {
+    expect(
+      served('bnb')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['nf4', 'nf4_bs128', 'nf4_dq']);
+    const as = emitWasmEntries('bnb', family('bnb'))!;
+    expect(as).toContain('decodeLut4(src, n, dst, NF4_LUT, NF4_BS128_BLOCK_ELEMENTS,'); // nf4's table (params.codeTables)
+    expect(as).toContain('dotLut4Dq(w, y, rows, n, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS,');
+  });
+
   it('follow the spec, not its id: a renamed MX spec is still served by the MX kernel', () => {
     const mx = { ...FORMAT_SPECS.mxfp6_e2m3, id: 'mxfp6_new' } as ResolvedSpec;
     const as = emitWasmEntries('minifloat', [...family('minifloat'), mx])!;

@@ -54,6 +54,33 @@ function param(spec: ResolvedSpec, name: string): string {
   return constName(spec.id, 'PARAM', name);
 }
 
+/**
+ * The spec holding a bnb spec's 16-entry code table (params.codeTables), where that table is a full
+ * codebook (`lut`); FP4's table is stored as 8 magnitudes and a sign bit, which its own kernel expands.
+ */
+function codebookOf(spec: ResolvedSpec, specs: ResolvedSpec[]): ResolvedSpec | undefined {
+  const id = spec.params?.['codeTables'];
+  const holder = specs.find((x) => x.id === id);
+  return holder?.tables?.['lut'] ? holder : undefined;
+}
+
+function codeTable(spec: ResolvedSpec): string {
+  return constName(String(spec.params!['codeTables']), 'lut');
+}
+
+/** A side-info constant (layout.sideInfo entry `name`), checked like a field. */
+function sideInfo(spec: ResolvedSpec, name: string, suffix: 'PER' | 'HEADER_OFFSET'): string {
+  if (!(spec.layout.sideInfo ?? []).some((x) => x.name === name))
+    throw new Error(`${spec.id}: the shared kernel it matches reads side info '${name}', which it lacks`);
+  return constName(spec.id, name, suffix);
+}
+
+/** The double-quantized kernels' arguments after dst: table, block shape, field offsets, group, header. */
+function dqArgs(s: ResolvedSpec): string {
+  const c = (x: string) => constName(s.id, x);
+  return `${codeTable(s)}, ${c('BLOCK_ELEMENTS')}, ${c('BLOCK_BYTES')}, ${field(s, 'absmaxCode')}, ${field(s, 'qs')}, ${sideInfo(s, 'absmax2', 'PER')}, ${sideInfo(s, 'offset', 'HEADER_OFFSET')}`;
+}
+
 /** Side info stored once per tensor: a layout the per-block kernels below cannot read. */
 function hasTensorSideInfo(spec: ResolvedSpec): boolean {
   return (spec.layout.sideInfo ?? []).some((s) => s.per === 'tensor');
@@ -182,6 +209,77 @@ export const GENERIC_KERNELS: readonly GenericKernel[] = [
           '}',
         ].join('\n');
       },
+    },
+  },
+  {
+    family: 'bnb',
+    summary: 'bitsandbytes 4-bit codebook × float32 block absmax (scale.kind absmax): y = lut[code]·absmax',
+    matches: (s, specs) =>
+      s.scale.kind === 'absmax' && s.params?.['doubleQuant'] === false && !!codebookOf(s, specs),
+    wasm: {
+      imports: { './decode-4bit': ['decodeLut4'], [FLOATDOT]: ['decodeDotRows'] },
+      decode: (s) =>
+        `decodeLut4(src, n, dst, ${codeTable(s)}, ${constName(s.id, 'BLOCK_ELEMENTS')}, ${constName(s.id, 'BLOCK_BYTES')}, ${field(s, 'absmax')}, ${field(s, 'qs')});`,
+      dot: decodeRowsDot,
+    },
+    wgsl: {
+      element: (s) =>
+        [
+          `// ${s.id} element (generic decode and matvec): y = lut[code]·absmax, the ${String(s.params!['codeTables'])} code table;`,
+          '// element 2i is the HIGH nibble of code byte i, 2i + 1 the LOW nibble.',
+          '',
+          '// the table as a private variable, copied once per invocation (not once per element) for run-time indexing',
+          `var<private> ${s.id}_lut_p = ${codeTable(s)};`,
+          '',
+          'fn decode_element(base: u32, e: u32) -> f32 {',
+          `  let absmax = bitcast<f32>(read_u32(base + ${field(s, 'absmax')}));`,
+          `  let code = (read_u8(base + ${field(s, 'qs')} + e / 2u) >> select(4u, 0u, (e & 1u) == 1u)) & 0xfu;`,
+          `  return ${s.id}_lut_p[code] * absmax;`,
+          '}',
+        ].join('\n'),
+    },
+  },
+  {
+    family: 'bnb',
+    summary:
+      'bitsandbytes 4-bit codebook, double-quantized absmax (scale.kind double-quantized-absmax): y = lut[code]·fl(fl(map[c]·absmax2) + offset)',
+    matches: (s, specs) =>
+      s.scale.kind === 'double-quantized-absmax' &&
+      s.params?.['doubleQuant'] === true &&
+      !!codebookOf(s, specs),
+    wasm: {
+      imports: { './decode-4bit': ['decodeLut4DqBlocks'], './dot-float': ['dotLut4Dq'] },
+      decode: (s) =>
+        `decodeLut4DqBlocks(src, n, 0, n / ${constName(s.id, 'BLOCK_ELEMENTS')}, dst, ${dqArgs(s)});`,
+      dot: (s) => `dotLut4Dq(w, y, rows, n, dst, ${dqArgs(s)});`,
+    },
+    wgsl: {
+      tensor: (s) =>
+        [
+          `// ${s.id} tensor include (generic decode and matvec): ${String(s.params!['codeTables'])} codes whose block absmax is double-quantized;`,
+          "// the block and its absmax come from the family's dq_block (common.wgsl), then x = lut[code]·absmax.",
+          '// Element 2i is the HIGH nibble of code byte i, 2i + 1 the LOW nibble. The layout depends on the element',
+          '// count of the whole tensor (tensor_elements(): the absmax2 count), hence a tensor include.',
+          '',
+          '// the table as a private variable, copied once per invocation (not once per element) for run-time indexing',
+          `var<private> ${s.id}_lut_p = ${codeTable(s)};`,
+          '',
+          'fn element_at(j: u32) -> f32 {',
+          '  let blk = dq_block(',
+          '    j,',
+          '    tensor_elements(),',
+          `    ${constName(s.id, 'BLOCK_ELEMENTS')},`,
+          `    ${constName(s.id, 'BLOCK_BYTES')},`,
+          `    ${sideInfo(s, 'absmax2', 'PER')},`,
+          `    ${sideInfo(s, 'offset', 'HEADER_OFFSET')},`,
+          `    ${field(s, 'absmaxCode')},`,
+          '    rounding_guard(),',
+          '  );',
+          `  let e = j % ${constName(s.id, 'BLOCK_ELEMENTS')};`,
+          `  let code = (read_u8(blk.base + ${field(s, 'qs')} + e / 2u) >> select(4u, 0u, (e & 1u) == 1u)) & 0xfu;`,
+          `  return ${s.id}_lut_p[code] * blk.absmax;`,
+          '}',
+        ].join('\n'),
     },
   },
   ...(['per-group-asymmetric-minmax', 'per-group-symmetric-absmax'] as const).map(
