@@ -2,10 +2,80 @@
 // The pvq family's kernel entry points: the hand-written kernels re-exported from their modules, and
 // those of the specs a shared kernel serves (packages/spec/src/codegen/generic-kernels.ts picks it from each
 // spec's kinds). wasm/index.ts re-exports this file; runtime-wasm finds the kernels by name.
-export {
-  pvq_d32_k17_decode,
-  pvq_d32_k41_decode,
-  pvq_d32_k41_rht_decode,
-  pvq_d32_k87_decode,
+import {
+  decodePvq,
 } from '../decode-pvq';
+import {
+  PVQ_D32_K17_BLOCK_BYTES,
+  PVQ_D32_K17_BLOCK_ELEMENTS,
+  PVQ_D32_K17_GAIN_MAX_HEADER_OFFSET,
+  PVQ_D32_K17_GAIN_OFFSET,
+  PVQ_D32_K17_INDEX_OFFSET,
+  PVQ_D32_K17_PARAM_GAIN_BITS,
+  PVQ_D32_K17_PARAM_GROUPS_PER_BLOCK,
+  PVQ_D32_K17_PARAM_GROUP_SIZE,
+  PVQ_D32_K17_PARAM_INDEX_BITS,
+  PVQ_D32_K17_PARAM_PULSES,
+  PVQ_D32_K41_BLOCK_BYTES,
+  PVQ_D32_K41_BLOCK_ELEMENTS,
+  PVQ_D32_K41_GAIN_MAX_HEADER_OFFSET,
+  PVQ_D32_K41_GAIN_OFFSET,
+  PVQ_D32_K41_INDEX_OFFSET,
+  PVQ_D32_K41_PARAM_GAIN_BITS,
+  PVQ_D32_K41_PARAM_GROUPS_PER_BLOCK,
+  PVQ_D32_K41_PARAM_GROUP_SIZE,
+  PVQ_D32_K41_PARAM_INDEX_BITS,
+  PVQ_D32_K41_PARAM_PULSES,
+  PVQ_D32_K41_RHT_BLOCK_BYTES,
+  PVQ_D32_K41_RHT_BLOCK_ELEMENTS,
+  PVQ_D32_K41_RHT_GAIN_MAX_HEADER_OFFSET,
+  PVQ_D32_K41_RHT_GAIN_OFFSET,
+  PVQ_D32_K41_RHT_INDEX_OFFSET,
+  PVQ_D32_K41_RHT_PARAM_GAIN_BITS,
+  PVQ_D32_K41_RHT_PARAM_GROUPS_PER_BLOCK,
+  PVQ_D32_K41_RHT_PARAM_GROUP_SIZE,
+  PVQ_D32_K41_RHT_PARAM_INDEX_BITS,
+  PVQ_D32_K41_RHT_PARAM_PULSES,
+  PVQ_D32_K41_RHT_PARAM_ROTATION_SEED,
+  PVQ_D32_K87_BLOCK_BYTES,
+  PVQ_D32_K87_BLOCK_ELEMENTS,
+  PVQ_D32_K87_GAIN_MAX_HEADER_OFFSET,
+  PVQ_D32_K87_GAIN_OFFSET,
+  PVQ_D32_K87_INDEX_OFFSET,
+  PVQ_D32_K87_PARAM_GAIN_BITS,
+  PVQ_D32_K87_PARAM_GROUPS_PER_BLOCK,
+  PVQ_D32_K87_PARAM_GROUP_SIZE,
+  PVQ_D32_K87_PARAM_INDEX_BITS,
+  PVQ_D32_K87_PARAM_PULSES,
+} from './constants';
 
+// the U table (N + 1)·(K + 2) two-limb entries of the largest (N, K), and one pulse vector: shared by the
+// formats, rebuilt when a call needs another (N, K) (one region per format would not fit one page)
+const PVQ_TABLE: usize = memory.data(46992, 16);
+const PVQ_PULSES: usize = memory.data(128, 16);
+const PVQ_D32_K41_RHT_SIGNS: usize = memory.data(PVQ_D32_K41_RHT_BLOCK_ELEMENTS * 4, 16);
+
+// pvq_d32_k17: PVQ groups, CWRS index (scale.kind per-group-gain): ŵ = y·s, optionally the inverse Hadamard rotation
+export function pvq_d32_k17_decode(src: usize, n: i32, dst: usize): void {
+  if (PVQ_D32_K17_PARAM_INDEX_BITS > 128 || PVQ_D32_K17_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K17_BLOCK_ELEMENTS != PVQ_D32_K17_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K17_PARAM_GROUP_SIZE)
+    ERROR('pvq_d32_k17: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
+  decodePvq(PVQ_TABLE, PVQ_PULSES, src, n, dst, 0, 0, PVQ_D32_K17_PARAM_GROUP_SIZE, PVQ_D32_K17_PARAM_PULSES, PVQ_D32_K17_PARAM_GAIN_BITS, PVQ_D32_K17_PARAM_INDEX_BITS, PVQ_D32_K17_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K17_BLOCK_BYTES, PVQ_D32_K17_GAIN_OFFSET, PVQ_D32_K17_INDEX_OFFSET, PVQ_D32_K17_GAIN_MAX_HEADER_OFFSET);
+}
+// pvq_d32_k41: PVQ groups, CWRS index (scale.kind per-group-gain): ŵ = y·s, optionally the inverse Hadamard rotation
+export function pvq_d32_k41_decode(src: usize, n: i32, dst: usize): void {
+  if (PVQ_D32_K41_PARAM_INDEX_BITS > 128 || PVQ_D32_K41_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K41_BLOCK_ELEMENTS != PVQ_D32_K41_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K41_PARAM_GROUP_SIZE)
+    ERROR('pvq_d32_k41: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
+  decodePvq(PVQ_TABLE, PVQ_PULSES, src, n, dst, 0, 0, PVQ_D32_K41_PARAM_GROUP_SIZE, PVQ_D32_K41_PARAM_PULSES, PVQ_D32_K41_PARAM_GAIN_BITS, PVQ_D32_K41_PARAM_INDEX_BITS, PVQ_D32_K41_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K41_BLOCK_BYTES, PVQ_D32_K41_GAIN_OFFSET, PVQ_D32_K41_INDEX_OFFSET, PVQ_D32_K41_GAIN_MAX_HEADER_OFFSET);
+}
+// pvq_d32_k41_rht: PVQ groups, CWRS index (scale.kind per-group-gain): ŵ = y·s, optionally the inverse Hadamard rotation
+export function pvq_d32_k41_rht_decode(src: usize, n: i32, dst: usize): void {
+  if (PVQ_D32_K41_RHT_PARAM_INDEX_BITS > 128 || PVQ_D32_K41_RHT_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K41_RHT_BLOCK_ELEMENTS != PVQ_D32_K41_RHT_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K41_RHT_PARAM_GROUP_SIZE)
+    ERROR('pvq_d32_k41_rht: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
+  decodePvq(PVQ_TABLE, PVQ_PULSES, src, n, dst, PVQ_D32_K41_RHT_SIGNS, <u64><u32>PVQ_D32_K41_RHT_PARAM_ROTATION_SEED, PVQ_D32_K41_RHT_PARAM_GROUP_SIZE, PVQ_D32_K41_RHT_PARAM_PULSES, PVQ_D32_K41_RHT_PARAM_GAIN_BITS, PVQ_D32_K41_RHT_PARAM_INDEX_BITS, PVQ_D32_K41_RHT_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K41_RHT_BLOCK_BYTES, PVQ_D32_K41_RHT_GAIN_OFFSET, PVQ_D32_K41_RHT_INDEX_OFFSET, PVQ_D32_K41_RHT_GAIN_MAX_HEADER_OFFSET);
+}
+// pvq_d32_k87: PVQ groups, CWRS index (scale.kind per-group-gain): ŵ = y·s, optionally the inverse Hadamard rotation
+export function pvq_d32_k87_decode(src: usize, n: i32, dst: usize): void {
+  if (PVQ_D32_K87_PARAM_INDEX_BITS > 128 || PVQ_D32_K87_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K87_BLOCK_ELEMENTS != PVQ_D32_K87_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K87_PARAM_GROUP_SIZE)
+    ERROR('pvq_d32_k87: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
+  decodePvq(PVQ_TABLE, PVQ_PULSES, src, n, dst, 0, 0, PVQ_D32_K87_PARAM_GROUP_SIZE, PVQ_D32_K87_PARAM_PULSES, PVQ_D32_K87_PARAM_GAIN_BITS, PVQ_D32_K87_PARAM_INDEX_BITS, PVQ_D32_K87_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K87_BLOCK_BYTES, PVQ_D32_K87_GAIN_OFFSET, PVQ_D32_K87_INDEX_OFFSET, PVQ_D32_K87_GAIN_MAX_HEADER_OFFSET);
+}

@@ -40,6 +40,22 @@ describe('shared kernels, chosen by the spec', () => {
     expect(as).toContain('dotLut4Dq(w, y, rows, n, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS,');
   });
 
+  it('serve every PVQ spec in wasm, with scratch sized for the largest (N, K); in WGSL those past 64-bit indices', () => {
+    expect(served('pvq').length).toBe(family('pvq').length);
+    const as = emitWasmEntries('pvq', family('pvq'))!;
+    const largest = Math.max(
+      ...family('pvq').map(
+        (s) => ((s.params!['groupSize'] as number) + 1) * ((s.params!['pulses'] as number) + 2) * 16,
+      ),
+    );
+    expect(as).toContain(`const PVQ_TABLE: usize = memory.data(${largest}, 16);`);
+    expect(as).toContain('PVQ_D32_K41_RHT_SIGNS, <u64><u32>PVQ_D32_K41_RHT_PARAM_ROTATION_SEED');
+    const wgsl = [...new Map(emitWgslEntries(family('pvq'))).keys()];
+    // pvq_d32_k17's 55-bit indices have a decode of their own (two-limb arithmetic, the table in workgroup memory)
+    expect(wgsl).not.toContain('pvq_d32_k17.decode.wgsl');
+    expect(wgsl).toContain('pvq_d32_k87.decode.wgsl');
+  });
+
   it('follow the spec, not its id: a renamed MX spec is still served by the MX kernel', () => {
     const mx = { ...FORMAT_SPECS.mxfp6_e2m3, id: 'mxfp6_new' } as ResolvedSpec;
     const as = emitWasmEntries('minifloat', [...family('minifloat'), mx])!;

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedSpec } from '@qbench/core/spec';
-import { HEADER } from './emit-kernels.ts';
+import { emitAssemblyScript, HEADER } from './emit-kernels.ts';
 import { type GenericKernel, genericKernelOf, type WgslInclude } from './generic-kernels.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -33,9 +33,9 @@ function served(specs: ResolvedSpec[]): Served[] {
   return out;
 }
 
-/** The generated constants an AS body names (upper-case identifiers), to import them by name. */
-function constantsIn(body: string): string[] {
-  return [...body.matchAll(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]);
+/** The generated constants an AS text names (of `generated`, the family's), to import them by name. */
+function constantsIn(text: string, generated: ReadonlySet<string>): string[] {
+  return [...text.matchAll(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]).filter((n) => generated.has(n));
 }
 
 const HAND_KERNEL = /^export function ([a-z0-9_]+)_(decode|dot)\(/gm;
@@ -73,6 +73,9 @@ export function emitWasmEntries(
 ): string | undefined {
   const list = served(specs);
   if (list.length === 0 && hand.size === 0) return undefined;
+  const generated = new Set(
+    [...emitAssemblyScript(family, specs).matchAll(/^export const ([A-Z0-9_]+)/gm)].map((m) => m[1]!),
+  );
   const imports = new Map<string, Set<string>>();
   const use = (module: string, names: Iterable<string>) => {
     const set = imports.get(module) ?? new Set<string>();
@@ -80,12 +83,20 @@ export function emitWasmEntries(
     imports.set(module, set);
   };
   const bodies: string[] = [];
+  const shared = new Set<GenericKernel>();
+  for (const { kernel } of list) {
+    if (!kernel.wasm.shared || shared.has(kernel)) continue;
+    shared.add(kernel);
+    const lines = kernel.wasm.shared(list.filter((x) => x.kernel === kernel).map((x) => x.spec));
+    use('./constants', constantsIn(lines.join('\n'), generated));
+    bodies.push(...lines, '');
+  }
   for (const { spec, kernel } of list) {
     const decode = kernel.wasm.decode(spec);
     const dot = spec.tolerance.dot ? kernel.wasm.dot(spec) : undefined;
     // the kernel's modules are named from wasm/; this file is one folder down
     for (const [module, names] of Object.entries(kernel.wasm.imports)) use(posix.join('..', module), names);
-    use('./constants', constantsIn(decode + (dot ?? '')));
+    use('./constants', constantsIn(decode + (dot ?? ''), generated));
     bodies.push(`// ${spec.id}: ${kernel.summary}`);
     bodies.push(
       `export function ${spec.id}_decode(src: usize, n: i32, dst: usize): void {`,
@@ -127,8 +138,11 @@ export function emitWasmEntries(
 export function emitWgslEntries(specs: ResolvedSpec[]): [string, string][] {
   const out: [string, string][] = [];
   for (const { spec, kernel } of served(specs)) {
-    for (const [kind, emit] of Object.entries(kernel.wgsl) as [WgslInclude, (s: ResolvedSpec) => string][])
-      out.push([`${spec.id}.${kind}.wgsl`, `// ${HEADER}\n${emit(spec)}\n`]);
+    for (const [kind, emit] of Object.entries(kernel.wgsl) as [WgslInclude, (s: ResolvedSpec) => string][]) {
+      const text = emit(spec);
+      // '' where the family's WGSL decode does not serve this spec (it keeps a hand-written kernel)
+      if (text !== '') out.push([`${spec.id}.${kind}.wgsl`, `// ${HEADER}\n${text}\n`]);
+    }
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface GenericKernel {
     decode(spec: ResolvedSpec): string;
     /** Body of `<id>_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void`. */
     dot(spec: ResolvedSpec): string;
+    /** Module-level declarations the bodies share (static scratch sized for every spec served), once. */
+    shared?(served: ResolvedSpec[]): string[];
   };
   /** WGSL include text per file kind, `<id>.<kind>.wgsl`. */
   wgsl: Partial<Record<WgslInclude, (spec: ResolvedSpec) => string>>;
@@ -79,6 +81,16 @@ function sideInfo(spec: ResolvedSpec, name: string, suffix: 'PER' | 'HEADER_OFFS
 function dqArgs(s: ResolvedSpec): string {
   const c = (x: string) => constName(s.id, x);
   return `${codeTable(s)}, ${c('BLOCK_ELEMENTS')}, ${c('BLOCK_BYTES')}, ${field(s, 'absmaxCode')}, ${field(s, 'qs')}, ${sideInfo(s, 'absmax2', 'PER')}, ${sideInfo(s, 'offset', 'HEADER_OFFSET')}`;
+}
+
+/** PVQ with libopus's CWRS index order and no rotation or the randomized Hadamard one (decode-pvq.ts). */
+function isPvq(s: ResolvedSpec): boolean {
+  return (
+    s.encoding.kind === 'lattice' &&
+    s.scale.kind === 'per-group-gain' &&
+    s.params?.['order'] === 'cwrs' &&
+    (s.params['rotation'] === 'none' || s.params['rotation'] === 'hadamard')
+  );
 }
 
 /** Side info stored once per tensor: a layout the per-block kernels below cannot read. */
@@ -280,6 +292,78 @@ export const GENERIC_KERNELS: readonly GenericKernel[] = [
           `  return ${s.id}_lut_p[code] * blk.absmax;`,
           '}',
         ].join('\n'),
+    },
+  },
+  {
+    family: 'pvq',
+    summary:
+      'PVQ groups, CWRS index (scale.kind per-group-gain): ŵ = y·s, optionally the inverse Hadamard rotation',
+    matches: (s) => isPvq(s),
+    wasm: {
+      imports: { './decode-pvq': ['decodePvq'] },
+      decode: (s) => {
+        const c = (x: string) => constName(s.id, x);
+        const p = (x: string) => param(s, x);
+        const rotated = s.params!['rotation'] === 'hadamard';
+        return [
+          // the two-limb arithmetic and the SIMD loops' limits, checked when the module is compiled
+          `if (${p('indexBits')} > 128 || ${p('groupSize')} % 4 != 0 || ${c('BLOCK_ELEMENTS')} != ${p('groupsPerBlock')} * ${p('groupSize')})`,
+          `  ERROR('${s.id}: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');`,
+          `decodePvq(PVQ_TABLE, PVQ_PULSES, src, n, dst, ${rotated ? `${c('SIGNS')}, <u64><u32>${p('rotationSeed')}` : '0, 0'}, ${p('groupSize')}, ${p('pulses')}, ${p('gainBits')}, ${p('indexBits')}, ${p('groupsPerBlock')}, ${c('BLOCK_BYTES')}, ${field(s, 'gain')}, ${field(s, 'index')}, ${sideInfo(s, 'gainMax', 'HEADER_OFFSET')});`,
+        ].join('\n  ');
+      },
+      dot: () => {
+        // a dot would be a new kernel (the matrix's gainMax header shared by its rows), not a call of this one
+        throw new Error('pvq: the shared kernel has no dot; a spec stating tolerance.dot needs one written');
+      },
+      shared: (specs) => {
+        // One U table region for every format, sized for the largest (N, K) and rebuilt when a call needs
+        // another (a few thousand additions); one region per format would not fit the module's one page of
+        // initial memory. Likewise one pulse vector; rotation signs per rotated format (built on first use).
+        const n = (s: ResolvedSpec, k: string) => s.params![k] as number;
+        const table = Math.max(...specs.map((s) => (n(s, 'groupSize') + 1) * (n(s, 'pulses') + 2) * 16));
+        const pulses = Math.max(...specs.map((s) => n(s, 'groupSize') * 4));
+        return [
+          '// the U table (N + 1)·(K + 2) two-limb entries of the largest (N, K), and one pulse vector: shared by the',
+          '// formats, rebuilt when a call needs another (N, K) (one region per format would not fit one page)',
+          `const PVQ_TABLE: usize = memory.data(${table}, 16);`,
+          `const PVQ_PULSES: usize = memory.data(${pulses}, 16);`,
+          ...specs
+            .filter((s) => s.params!['rotation'] === 'hadamard')
+            .map(
+              (s) =>
+                `const ${constName(s.id, 'SIGNS')}: usize = memory.data(${constName(s.id, 'BLOCK_ELEMENTS')} * 4, 16);`,
+            ),
+        ];
+      },
+    },
+    wgsl: {
+      decode: (s) => {
+        // the shared body unranks in vec4<u32> limbs; a spec whose indices fit two limbs keeps its own decode
+        if ((s.params!['indexBits'] as number) <= 64) return '';
+        const c = (x: string) => constName(s.id, x);
+        const rotated = s.params!['rotation'] === 'hadamard';
+        return [
+          `// ${s.id} decode (${rotated ? 'with the inverse randomized Hadamard rotation' : 'no rotation'}): the constant aliases of the shared wide-index PVQ decode`,
+          '// body, which the loader appends (wide-index.body.wgsl says what it does and what it reads).',
+          '',
+          `const N = ${param(s, 'groupSize')};`,
+          `const K = ${param(s, 'pulses')};`,
+          `const GAIN_BITS = ${param(s, 'gainBits')};`,
+          `const INDEX_BITS = ${param(s, 'indexBits')};`,
+          `const BLOCK_ELEMENTS = ${c('BLOCK_ELEMENTS')};`,
+          `const BLOCK_BYTES = ${c('BLOCK_BYTES')};`,
+          `const GAIN_OFFSET = ${field(s, 'gain')};`,
+          `const INDEX_OFFSET = ${field(s, 'index')};`,
+          `const HEADER = ${sideInfo(s, 'gainMax', 'HEADER_OFFSET')};`,
+          rotated
+            ? 'const ROTATE = true;'
+            : "const ROTATE = false; // no rotation: the shared body's rotation branch is left out at compile time",
+          rotated ? `const SEED = ${param(s, 'rotationSeed')};` : 'const SEED = 0u; // unused without ROTATE',
+          '',
+          '// @append wide-index.body.wgsl',
+        ].join('\n');
+      },
     },
   },
   ...(['per-group-asymmetric-minmax', 'per-group-symmetric-absmax'] as const).map(
