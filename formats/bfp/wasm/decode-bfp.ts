@@ -6,7 +6,9 @@
  * mbits is the element width minus the sign bit (ELEMENT_BITS − 1).
  *
  * Memory map of `<id>_decode(src, n, dst)`: src n/BLOCK_ELEMENTS blocks of BLOCK_BYTES (exponent byte at
- * EXPONENT_OFFSET, codes packed LSB first at ELEMENTS_OFFSET), dst n float32.
+ * EXPONENT_OFFSET, codes packed LSB first at ELEMENTS_OFFSET), dst n float32. Those formats' `<id>_decode` and
+ * `<id>_dot` (each row through the decode, summed in float64: the sources define no vec_dot) are generated
+ * from their specs (wasm/generated/entries.ts); this file keeps the kernel they call.
  *
  * K-sorted BFP (bfp12_ksort, formats/bfp/src/ksort.ts): src starts with the channel permutation, CHANNELS
  * entries of ⌈log2 CHANNELS⌉ bits, LSB first (PERMUTATION_HEADER_OFFSET), then the blocks of rows of CHANNELS
@@ -18,30 +20,12 @@ import { decodeStream } from '../../../packages/runtime-wasm/assembly/stream';
 import {
   BFP12_KSORT_BLOCK_BYTES,
   BFP12_KSORT_BLOCK_ELEMENTS,
+  BFP12_KSORT_ELEMENTS_OFFSET,
   BFP12_KSORT_ELEMENT_BITS,
   BFP12_KSORT_ELEMENT_TABLE,
-  BFP12_KSORT_ELEMENTS_OFFSET,
   BFP12_KSORT_EXPONENT_OFFSET,
   BFP12_KSORT_PARAM_CHANNELS,
   BFP12_KSORT_PERMUTATION_HEADER_OFFSET,
-  BFP16_BLOCK_BYTES,
-  BFP16_BLOCK_ELEMENTS,
-  BFP16_ELEMENT_BITS,
-  BFP16_ELEMENT_TABLE,
-  BFP16_ELEMENTS_OFFSET,
-  BFP16_EXPONENT_OFFSET,
-  MSFP12_BLOCK_BYTES,
-  MSFP12_BLOCK_ELEMENTS,
-  MSFP12_ELEMENT_BITS,
-  MSFP12_ELEMENT_TABLE,
-  MSFP12_ELEMENTS_OFFSET,
-  MSFP12_EXPONENT_OFFSET,
-  MSFP16_BLOCK_BYTES,
-  MSFP16_BLOCK_ELEMENTS,
-  MSFP16_ELEMENT_BITS,
-  MSFP16_ELEMENT_TABLE,
-  MSFP16_ELEMENTS_OFFSET,
-  MSFP16_EXPONENT_OFFSET,
 } from './generated/constants';
 
 /** 2^(e − 127 − mbits + 1) from bits (a subnormal below 2^−126), NaN for the 0xFF exponent byte. */
@@ -51,23 +35,14 @@ import {
   return reinterpret<f32>(expo >= -126 ? <u32>(expo + 127) << 23 : <u32>1 << (expo + 149));
 }
 
-@inline function decodeBfp(src: usize, n: i32, dst: usize, table: usize, bits: i32, blockElements: i32, blockBytes: i32, expOffset: i32, elemOffset: i32): void {
+/** The block decode every plain BFP spec's generated `<id>_decode` calls (wasm/generated/entries.ts). */
+@inline export function decodeBfp(src: usize, n: i32, dst: usize, table: usize, bits: i32, blockElements: i32, blockBytes: i32, expOffset: i32, elemOffset: i32): void {
   const blocks = n / blockElements;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * blockBytes;
     const scale = blockScale(<i32>load<u8>(block + expOffset), bits - 1);
     decodeStream(block + elemOffset, blockElements, dst + ((<usize>b * blockElements) << 2), table, bits, scale);
   }
-}
-
-export function bfp16_decode(src: usize, n: i32, dst: usize): void {
-  decodeBfp(src, n, dst, BFP16_ELEMENT_TABLE, BFP16_ELEMENT_BITS, BFP16_BLOCK_ELEMENTS, BFP16_BLOCK_BYTES, BFP16_EXPONENT_OFFSET, BFP16_ELEMENTS_OFFSET);
-}
-export function msfp16_decode(src: usize, n: i32, dst: usize): void {
-  decodeBfp(src, n, dst, MSFP16_ELEMENT_TABLE, MSFP16_ELEMENT_BITS, MSFP16_BLOCK_ELEMENTS, MSFP16_BLOCK_BYTES, MSFP16_EXPONENT_OFFSET, MSFP16_ELEMENTS_OFFSET);
-}
-export function msfp12_decode(src: usize, n: i32, dst: usize): void {
-  decodeBfp(src, n, dst, MSFP12_ELEMENT_TABLE, MSFP12_ELEMENT_BITS, MSFP12_BLOCK_ELEMENTS, MSFP12_BLOCK_BYTES, MSFP12_EXPONENT_OFFSET, MSFP12_ELEMENTS_OFFSET);
 }
 
 /** Bits per permutation entry: ⌈log2 channels⌉, at least 1 (ksort.ts permutationEntryBits). */

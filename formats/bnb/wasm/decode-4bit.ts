@@ -13,36 +13,24 @@
  * reference does, fl(fl(dynamicMap[code]·absmax2[group]) + offset), then decoded as above.
  * FP4's table is stored as 8 magnitudes; the sign is code bit 3 (code 8 is −0), so the signed 16-entry
  * table is built once from them (negation is exact, so ±mag·absmax = ±(mag·absmax) bit for bit).
+ * The formats with a full 16-entry codebook (NF4 and its block-size and double-quantized variants) get their
+ * `<id>_decode`/`<id>_dot` from codegen (wasm/generated/entries.ts), one call of the kernels here; FP4's are
+ * written below.
  */
 import { lutPlane, storeLut16Scaled } from '../../../packages/runtime-wasm/assembly/simd';
 import {
-  FP4_DQ_ABSMAX_CODE_OFFSET,
+  FP4_ABSMAX_OFFSET,
+  FP4_BLOCK_BYTES,
+  FP4_BLOCK_ELEMENTS,
   FP4_DQ_ABSMAX2_PER,
+  FP4_DQ_ABSMAX_CODE_OFFSET,
   FP4_DQ_BLOCK_BYTES,
   FP4_DQ_BLOCK_ELEMENTS,
   FP4_DQ_OFFSET_HEADER_OFFSET,
   FP4_DQ_QS_OFFSET,
-  NF4_DQ_ABSMAX_CODE_OFFSET,
-  NF4_DQ_ABSMAX2_PER,
-  NF4_DQ_BLOCK_BYTES,
-  NF4_DQ_BLOCK_ELEMENTS,
-  NF4_DQ_DYNAMIC_MAP,
-  NF4_DQ_OFFSET_HEADER_OFFSET,
-  NF4_DQ_QS_OFFSET,
-  FP4_ABSMAX_OFFSET,
-  FP4_BLOCK_BYTES,
-  FP4_BLOCK_ELEMENTS,
   FP4_LUT_MAGNITUDE,
   FP4_QS_OFFSET,
-  NF4_ABSMAX_OFFSET,
-  NF4_BLOCK_BYTES,
-  NF4_BLOCK_ELEMENTS,
-  NF4_BS128_ABSMAX_OFFSET,
-  NF4_BS128_BLOCK_BYTES,
-  NF4_BS128_BLOCK_ELEMENTS,
-  NF4_BS128_QS_OFFSET,
-  NF4_LUT,
-  NF4_QS_OFFSET,
+  NF4_DQ_DYNAMIC_MAP,
 } from './generated/constants';
 
 const FP4_SIGNED_LUT: usize = memory.data(64);
@@ -75,7 +63,7 @@ export function fp4Lut(): usize {
 }
 
 /** Decode every block of a {f32 absmax, codes} format with a 16-entry f32 table. */
-@inline function decodeLut4(src: usize, n: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, absmaxOffset: i32, qsOffset: i32): void {
+@inline export function decodeLut4(src: usize, n: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, absmaxOffset: i32, qsOffset: i32): void {
   const p0 = lutPlane(table, 0);
   const p1 = lutPlane(table, 1);
   const p2 = lutPlane(table, 2);
@@ -110,23 +98,9 @@ export function fp4Lut(): usize {
   }
 }
 
-/** nf4 with double-quantized absmax (spec params.dynamicMapTable = nf4_dq: the map is nf4_dq's table). */
-export function nf4_dq_decode(src: usize, n: i32, dst: usize): void {
-  decodeLut4DqBlocks(src, n, 0, n / NF4_DQ_BLOCK_ELEMENTS, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS, NF4_DQ_BLOCK_BYTES, NF4_DQ_ABSMAX_CODE_OFFSET, NF4_DQ_QS_OFFSET, NF4_DQ_ABSMAX2_PER, NF4_DQ_OFFSET_HEADER_OFFSET);
-}
-
 /** fp4 with double-quantized absmax (the same dynamic map, spec params.dynamicMapTable = nf4_dq). */
 export function fp4_dq_decode(src: usize, n: i32, dst: usize): void {
   decodeLut4DqBlocks(src, n, 0, n / FP4_DQ_BLOCK_ELEMENTS, dst, fp4Lut(), FP4_DQ_BLOCK_ELEMENTS, FP4_DQ_BLOCK_BYTES, FP4_DQ_ABSMAX_CODE_OFFSET, FP4_DQ_QS_OFFSET, FP4_DQ_ABSMAX2_PER, FP4_DQ_OFFSET_HEADER_OFFSET);
-}
-
-export function nf4_decode(src: usize, n: i32, dst: usize): void {
-  decodeLut4(src, n, dst, NF4_LUT, NF4_BLOCK_ELEMENTS, NF4_BLOCK_BYTES, NF4_ABSMAX_OFFSET, NF4_QS_OFFSET);
-}
-
-/** nf4 with 128-element blocks: the same code table (spec params.codeTables = nf4). */
-export function nf4_bs128_decode(src: usize, n: i32, dst: usize): void {
-  decodeLut4(src, n, dst, NF4_LUT, NF4_BS128_BLOCK_ELEMENTS, NF4_BS128_BLOCK_BYTES, NF4_BS128_ABSMAX_OFFSET, NF4_BS128_QS_OFFSET);
 }
 
 export function fp4_decode(src: usize, n: i32, dst: usize): void {

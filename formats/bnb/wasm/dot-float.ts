@@ -10,41 +10,24 @@
  */
 import { decodeDotRows, dotF32F64 } from '../../../packages/runtime-wasm/assembly/floatdot';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
-import { decodeLut4DqBlocks, fp4_decode, fp4Lut, nf4_bs128_decode, nf4_decode } from './decode-4bit';
+import { decodeLut4DqBlocks, fp4_decode, fp4Lut } from './decode-4bit';
 import {
-  FP4_DQ_ABSMAX_CODE_OFFSET,
+  FP4_BLOCK_BYTES,
+  FP4_BLOCK_ELEMENTS,
   FP4_DQ_ABSMAX2_PER,
+  FP4_DQ_ABSMAX_CODE_OFFSET,
   FP4_DQ_BLOCK_BYTES,
   FP4_DQ_BLOCK_ELEMENTS,
   FP4_DQ_OFFSET_HEADER_OFFSET,
   FP4_DQ_QS_OFFSET,
-  NF4_DQ_ABSMAX_CODE_OFFSET,
-  NF4_DQ_ABSMAX2_PER,
-  NF4_DQ_BLOCK_BYTES,
-  NF4_DQ_BLOCK_ELEMENTS,
-  NF4_DQ_OFFSET_HEADER_OFFSET,
-  NF4_DQ_QS_OFFSET,
-  NF4_LUT,
-  FP4_BLOCK_BYTES,
-  FP4_BLOCK_ELEMENTS,
-  NF4_BLOCK_BYTES,
-  NF4_BLOCK_ELEMENTS,
-  NF4_BS128_BLOCK_BYTES,
-  NF4_BS128_BLOCK_ELEMENTS,
 } from './generated/constants';
 
-export function nf4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
-  decodeDotRows(nf4_decode, w, y, rows, n, dst, <usize>(n / NF4_BLOCK_ELEMENTS) * NF4_BLOCK_BYTES);
-}
-export function nf4_bs128_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
-  decodeDotRows(nf4_bs128_decode, w, y, rows, n, dst, <usize>(n / NF4_BS128_BLOCK_ELEMENTS) * NF4_BS128_BLOCK_BYTES);
-}
 export function fp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   decodeDotRows(fp4_decode, w, y, rows, n, dst, <usize>(n / FP4_BLOCK_ELEMENTS) * FP4_BLOCK_BYTES);
 }
 
 /** rows × n over a double-quantized matrix stored as one tensor: row r is blocks r·n/B .. (r + 1)·n/B − 1. */
-@inline function dotLut4Dq(w: usize, y: usize, rows: i32, n: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, codeOffset: i32, qsOffset: i32, groupElements: i32, headerOffset: i32): void {
+@inline export function dotLut4Dq(w: usize, y: usize, rows: i32, n: i32, dst: usize, table: usize, blockElements: i32, blockBytes: i32, codeOffset: i32, qsOffset: i32, groupElements: i32, headerOffset: i32): void {
   const m = mark();
   const x = alloc(<usize>n << 2);
   const rowBlocks = n / blockElements;
@@ -55,9 +38,6 @@ export function fp4_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void
   release(m);
 }
 
-export function nf4_dq_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
-  dotLut4Dq(w, y, rows, n, dst, NF4_LUT, NF4_DQ_BLOCK_ELEMENTS, NF4_DQ_BLOCK_BYTES, NF4_DQ_ABSMAX_CODE_OFFSET, NF4_DQ_QS_OFFSET, NF4_DQ_ABSMAX2_PER, NF4_DQ_OFFSET_HEADER_OFFSET);
-}
 export function fp4_dq_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   dotLut4Dq(w, y, rows, n, dst, fp4Lut(), FP4_DQ_BLOCK_ELEMENTS, FP4_DQ_BLOCK_BYTES, FP4_DQ_ABSMAX_CODE_OFFSET, FP4_DQ_QS_OFFSET, FP4_DQ_ABSMAX2_PER, FP4_DQ_OFFSET_HEADER_OFFSET);
 }

@@ -1,8 +1,8 @@
 /**
- * The ifairy family's wasm-simd128 module (kernels named `<format>_decode` / `<format>_dot`, discovered by
- * runtime-wasm), plus the allocator of KERNEL-ABI.md: the decodes are in decode.ts, the multiplication-free
- * dots in dot.ts.
+ * The ifairy family's wasm-simd128 module: every export named `<format>_decode` or `<format>_dot` is a kernel
+ * (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md. The kernels come from
+ * codegen's wasm/generated/entries.ts: the hand-written ones re-exported from the modules that define them,
+ * and the entry points of the specs a shared kernel serves.
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
-export { ifairy_decode, ifairy_w2_decode } from './decode';
-export { ifairy_dot, ifairy_w2_dot } from './dot';
+export * from './generated/entries';

@@ -227,6 +227,56 @@ describe('scale dependence of the code’s grid (spec provenance note 4)', () =>
   });
 });
 
+describe('the paper’s search size and its E1 claim, reproduced (Liu et al., §4.1 and Algorithm 1)', () => {
+  // Every measured number in the paper needs a calibrated LLaMA, BERT or ViT (Tables 1–5, Figures 2 and
+  // 4–6, Appendix E) or a synthesized circuit (Table 6), so what can be reproduced without a trained model
+  // is the size of the search it specifies and one structural claim about its formats.
+  it('R_X = every FP4 split with ≥ 1 exponent bit (3 formats); k = 100 intervals of [0.01·b̃, 1.2·b̃] (101 biases each): 303 candidates, 306 with qbench’s min-max b̃ per format', () => {
+    const all = [0, 1, 2, 3].map((e) => `E${e}M${3 - e}`).filter((name) => name !== 'E0M3');
+    expect([...SPLIT_NAMES].sort()).toEqual(all.sort());
+    const x = generate({ kind: 'gaussian' }, 4096, 3);
+    let amax = 0;
+    for (const v of x) amax = Math.max(amax, Math.abs(v));
+    let paper = 0;
+    let qbench = 0;
+    for (const split of splits) {
+      const b0 = minMaxBias(split, amax);
+      const biases = candidateBiases(params, b0);
+      const grid = biases.slice(1);
+      expect(grid.length).toBe(101);
+      expect(grid[0]).toBeCloseTo(0.01 * b0, 12);
+      expect(grid[100]).toBeCloseTo(1.2 * b0, 12);
+      for (let i = 1; i <= 100; i++) expect(grid[i]! - grid[i - 1]!).toBeCloseTo((1.19 * b0) / 100, 12);
+      paper += grid.length;
+      qbench += biases.length;
+    }
+    expect(paper).toBe(303);
+    expect(qbench).toBe(306);
+  });
+
+  it('“an exponent bit equal to 1 already degenerates to INT quantization”: E1M2 has 8 equally spaced magnitudes (15 values, sign-magnitude INT4); E2M1 and E3M0 do not', () => {
+    const uniform = (m: Float64Array) => m.every((v, k) => v === k * m[1]!);
+    const byName = (name: string) => splits[SPLIT_NAMES.indexOf(name)]!;
+    const e1m2 = byName('E1M2').magnitudes;
+    expect([...e1m2]).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
+    expect(uniform(e1m2)).toBe(true);
+    expect(new Set([...e1m2, ...e1m2.map((v) => -v)]).size).toBe(15);
+    expect(uniform(byName('E2M1').magnitudes)).toBe(false);
+    expect(uniform(byName('E3M0').magnitudes)).toBe(false);
+    // so at its min-max bias E1M2 is symmetric round-to-nearest with step amax/7, an INT4 quantizer
+    const x = generate({ kind: 'laplace' }, 2048, 9);
+    let amax = 0;
+    for (const v of x) amax = Math.max(amax, Math.abs(v));
+    const split = byName('E1M2');
+    const s = scaleOfBias(split, minMaxBias(split, amax));
+    const grid = gridOf(split, s);
+    for (const w of x) {
+      const step = amax / 7;
+      expect(grid[encodeOn(w, split, grid) & 7]! * Math.sign(w)).toBeCloseTo(Math.round(w / step) * step, 5);
+    }
+  });
+});
+
 describe('bad input', () => {
   it('rejects non-finite weights, odd lengths, short streams, bad scales and split bytes, naming them', () => {
     const x = new Float32Array(6);

@@ -17,13 +17,14 @@ const block = (...head: number[]) => {
 
 const throwsQ = (f: () => unknown, re: RegExp): void => void expect(qbenchErrorOf(f).message).toMatch(re);
 
-const MX_FP: [string, string][] = [
-  ['mxfp8_e4m3', 'e4m3fn'],
-  ['mxfp8_e5m2', 'e5m2'],
-  ['mxfp6_e2m3', 'e2m3'],
-  ['mxfp6_e3m2', 'e3m2'],
-  ['mxfp4_e2m1', 'e2m1'],
-];
+/** Every OCP MX spec with minifloat elements, [id, element spec id], from the specs (a new one is covered). */
+const MX_FP: [string, string][] = Object.values(SPECS as Record<string, ResolvedSpec>)
+  .filter(
+    (s) =>
+      s.params?.['scale'] === 'e8m0' &&
+      typeof spec(String(s.params['element']))?.params?.['ebits'] === 'number',
+  )
+  .map((s) => [s.id, String(s.params!['element'])]);
 
 describe('MX: hand-worked blocks', () => {
   it('MXFP4 [7.9999995, 1, 0.75]: exponent from the float bits → X = 1 → [6, 1, 1] (microxcaling Python gives [8, 1, 1])', () => {
@@ -68,7 +69,14 @@ describe('MX: hand-worked blocks', () => {
   });
 
   it('layout: bits/weight and the ggml mxfp4 distinction', () => {
-    expect(MX_FP.map(([id]) => spec(id).derived.bitsPerWeight)).toEqual([8.25, 8.25, 6.25, 6.25, 4.25]);
+    expect(MX_FP.map(([id]) => id).sort()).toEqual(
+      expect.arrayContaining(['mxfp4_e2m1', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp8_e4m3', 'mxfp8_e5m2']),
+    );
+    // 32 elements and one 8-bit scale: element bits + 8/32
+    for (const [id, elem] of MX_FP) {
+      const p = spec(elem).params as Partial<MinifloatParams>;
+      expect(spec(id).derived.bitsPerWeight, id).toBe(1 + p.ebits! + p.mbits! + 8 / 32);
+    }
     expect(spec('mxint8').derived.bitsPerWeight).toBe(8.25);
     expect(spec('nvfp4_torchao').derived).toMatchObject({ bitsPerWeight: 4.5, tensorOverheadBits: 32 });
     expect((SPECS as Record<string, unknown>)['mxfp4']).toBeUndefined();

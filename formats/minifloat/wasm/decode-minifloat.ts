@@ -13,99 +13,33 @@
  * Memory map of `<id>_decode(src, n, dst)`: plain formats: the n codes as one packed stream at src;
  * MX: n/32 blocks of BLOCK_BYTES (scale byte at SCALE_OFFSET, 32 codes at ELEMENTS_OFFSET); NVFP4: the
  * float32 tensor scale, then n/16 blocks; dst n float32.
- * The table-driven stream decode itself is shared (packages/runtime-wasm/assembly/stream.ts).
+ * The table-driven stream decode itself is shared (packages/runtime-wasm/assembly/stream.ts). The plain and MX
+ * formats' `<id>_decode` entry points are generated (wasm/generated/entries.ts, from each spec's scale kind);
+ * this file keeps the MX kernel they call and the formats with a decode of their own (NVFP4, LLM-FP4).
  */
 import { decodeStream } from '../../../packages/runtime-wasm/assembly/stream';
 import {
-  E2M1_ELEMENT_TABLE,
+  E4M3FN_ELEMENT_TABLE,
   LLMFP4_ELEMENT_BITS,
   LLMFP4_SCALE_HEADER_OFFSET,
   LLMFP4_SPLIT_HEADER_OFFSET,
   LLMFP4_SPLIT_TABLES,
-  E2M3_ELEMENT_TABLE,
-  E3M2_ELEMENT_TABLE,
-  E4M3FN_ELEMENT_TABLE,
-  E4M3FNUZ_ELEMENT_TABLE,
-  E5M2_ELEMENT_TABLE,
-  E5M2FNUZ_ELEMENT_TABLE,
-  E8M0_ELEMENT_TABLE,
-  MXFP4_E2M1_BLOCK_BYTES,
-  MXFP4_E2M1_BLOCK_ELEMENTS,
-  MXFP4_E2M1_ELEMENT_BITS,
-  MXFP4_E2M1_ELEMENT_TABLE,
-  MXFP4_E2M1_ELEMENTS_OFFSET,
-  MXFP4_E2M1_SCALE_OFFSET,
-  MXFP6_E2M3_BLOCK_BYTES,
-  MXFP6_E2M3_BLOCK_ELEMENTS,
-  MXFP6_E2M3_ELEMENT_BITS,
-  MXFP6_E2M3_ELEMENT_TABLE,
-  MXFP6_E2M3_ELEMENTS_OFFSET,
-  MXFP6_E2M3_SCALE_OFFSET,
-  MXFP6_E3M2_BLOCK_BYTES,
-  MXFP6_E3M2_BLOCK_ELEMENTS,
-  MXFP6_E3M2_ELEMENT_BITS,
-  MXFP6_E3M2_ELEMENT_TABLE,
-  MXFP6_E3M2_ELEMENTS_OFFSET,
-  MXFP6_E3M2_SCALE_OFFSET,
-  MXFP8_E4M3_BLOCK_BYTES,
-  MXFP8_E4M3_BLOCK_ELEMENTS,
-  MXFP8_E4M3_ELEMENT_BITS,
-  MXFP8_E4M3_ELEMENT_TABLE,
-  MXFP8_E4M3_ELEMENTS_OFFSET,
-  MXFP8_E4M3_SCALE_OFFSET,
-  MXFP8_E5M2_BLOCK_BYTES,
-  MXFP8_E5M2_BLOCK_ELEMENTS,
-  MXFP8_E5M2_ELEMENT_BITS,
-  MXFP8_E5M2_ELEMENT_TABLE,
-  MXFP8_E5M2_ELEMENTS_OFFSET,
-  MXFP8_E5M2_SCALE_OFFSET,
-  MXINT8_BLOCK_BYTES,
-  MXINT8_BLOCK_ELEMENTS,
-  MXINT8_ELEMENT_BITS,
-  MXINT8_ELEMENT_TABLE,
-  MXINT8_ELEMENTS_OFFSET,
-  MXINT8_SCALE_OFFSET,
   NVFP4_TORCHAO_BLOCK_BYTES,
   NVFP4_TORCHAO_BLOCK_ELEMENTS,
+  NVFP4_TORCHAO_ELEMENTS_OFFSET,
   NVFP4_TORCHAO_ELEMENT_BITS,
   NVFP4_TORCHAO_ELEMENT_TABLE,
-  NVFP4_TORCHAO_ELEMENTS_OFFSET,
   NVFP4_TORCHAO_SCALE_OFFSET,
   NVFP4_TORCHAO_TENSOR_SCALE_HEADER_OFFSET,
 } from './generated/constants';
-
-// Plain element streams: scale 1 (an exact multiply, NaN and −0 included).
-export function e4m3fn_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E4M3FN_ELEMENT_TABLE, 8, 1);
-}
-export function e4m3fnuz_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E4M3FNUZ_ELEMENT_TABLE, 8, 1);
-}
-export function e5m2_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E5M2_ELEMENT_TABLE, 8, 1);
-}
-export function e5m2fnuz_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E5M2FNUZ_ELEMENT_TABLE, 8, 1);
-}
-export function e8m0_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E8M0_ELEMENT_TABLE, 8, 1);
-}
-export function e2m1_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E2M1_ELEMENT_TABLE, 4, 1);
-}
-export function e2m3_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E2M3_ELEMENT_TABLE, 6, 1);
-}
-export function e3m2_decode(src: usize, n: i32, dst: usize): void {
-  decodeStream(src, n, dst, E3M2_ELEMENT_TABLE, 6, 1);
-}
 
 /** OCP MX: E8M0 scale byte s → 2^(s−127) (s = 0 is the subnormal 2^−127), 0xFF → NaN. */
 @inline function e8m0Scale(s: u32): f32 {
   return s == 255 ? NaN : reinterpret<f32>(s == 0 ? <u32>0x00400000 : s << 23);
 }
 
-@inline function decodeMx(src: usize, n: i32, dst: usize, table: usize, bits: i32, blockElements: i32, blockBytes: i32, scaleOffset: i32, elementsOffset: i32): void {
+/** The OCP MX decode every e8m0-floor spec's generated `<id>_decode` calls (wasm/generated/entries.ts). */
+@inline export function decodeMx(src: usize, n: i32, dst: usize, table: usize, bits: i32, blockElements: i32, blockBytes: i32, scaleOffset: i32, elementsOffset: i32): void {
   const blocks = n / blockElements;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * blockBytes;
@@ -113,25 +47,6 @@ export function e3m2_decode(src: usize, n: i32, dst: usize): void {
     const x = e8m0Scale(<u32>load<u8>(block + scaleOffset));
     decodeStream(block + elementsOffset, blockElements, dst + ((<usize>b * blockElements) << 2), table, bits, x);
   }
-}
-
-export function mxfp8_e4m3_decode(src: usize, n: i32, dst: usize): void {
-  decodeMx(src, n, dst, MXFP8_E4M3_ELEMENT_TABLE, MXFP8_E4M3_ELEMENT_BITS, MXFP8_E4M3_BLOCK_ELEMENTS, MXFP8_E4M3_BLOCK_BYTES, MXFP8_E4M3_SCALE_OFFSET, MXFP8_E4M3_ELEMENTS_OFFSET);
-}
-export function mxfp8_e5m2_decode(src: usize, n: i32, dst: usize): void {
-  decodeMx(src, n, dst, MXFP8_E5M2_ELEMENT_TABLE, MXFP8_E5M2_ELEMENT_BITS, MXFP8_E5M2_BLOCK_ELEMENTS, MXFP8_E5M2_BLOCK_BYTES, MXFP8_E5M2_SCALE_OFFSET, MXFP8_E5M2_ELEMENTS_OFFSET);
-}
-export function mxfp6_e2m3_decode(src: usize, n: i32, dst: usize): void {
-  decodeMx(src, n, dst, MXFP6_E2M3_ELEMENT_TABLE, MXFP6_E2M3_ELEMENT_BITS, MXFP6_E2M3_BLOCK_ELEMENTS, MXFP6_E2M3_BLOCK_BYTES, MXFP6_E2M3_SCALE_OFFSET, MXFP6_E2M3_ELEMENTS_OFFSET);
-}
-export function mxfp6_e3m2_decode(src: usize, n: i32, dst: usize): void {
-  decodeMx(src, n, dst, MXFP6_E3M2_ELEMENT_TABLE, MXFP6_E3M2_ELEMENT_BITS, MXFP6_E3M2_BLOCK_ELEMENTS, MXFP6_E3M2_BLOCK_BYTES, MXFP6_E3M2_SCALE_OFFSET, MXFP6_E3M2_ELEMENTS_OFFSET);
-}
-export function mxfp4_e2m1_decode(src: usize, n: i32, dst: usize): void {
-  decodeMx(src, n, dst, MXFP4_E2M1_ELEMENT_TABLE, MXFP4_E2M1_ELEMENT_BITS, MXFP4_E2M1_BLOCK_ELEMENTS, MXFP4_E2M1_BLOCK_BYTES, MXFP4_E2M1_SCALE_OFFSET, MXFP4_E2M1_ELEMENTS_OFFSET);
-}
-export function mxint8_decode(src: usize, n: i32, dst: usize): void {
-  decodeMx(src, n, dst, MXINT8_ELEMENT_TABLE, MXINT8_ELEMENT_BITS, MXINT8_BLOCK_ELEMENTS, MXINT8_BLOCK_BYTES, MXINT8_SCALE_OFFSET, MXINT8_ELEMENTS_OFFSET);
 }
 
 /**

@@ -231,3 +231,46 @@ describe('Double Rounding codec', () => {
     expectQbenchError(() => switchDown(0, 8, 9), /1 ≤ l ≤ h ≤ 8, got h=8, l=9/);
   });
 });
+
+describe('the paper’s Storage column, reproduced (Huang et al., Tables 1, 2 and 6, Figure 2)', () => {
+  // The only numbers in the paper that are not accuracies or training times of trained networks are its
+  // storage entries: Table 1 and Table 6 give Double Rounding "8bit" for the {8,6,4,2}-bit model against
+  // "32bit" (methods that keep the float model) and "{8,6,4,2}-bit" (LSQ trained separately per width);
+  // Table 2 and Figure 2 give "4bit" for {4,3,2}. The paper counts code bits only (its scale is one learned
+  // float per layer); qbench's master adds one float32 scale per 128 weights, 0.25 bits.
+  const n = 128 * 64;
+  const x = generate({ kind: 'gaussian' }, n, 11);
+  const bitsPerWeight = (bytes: number) => (bytes * 8) / n;
+
+  it('{8,6,4,2}-bit: one dround_8 stream holds all four models, 8.25 bits against 21 for separate copies and 32 for float', () => {
+    const master = codec('dround_8').encode(x);
+    expect(bitsPerWeight(master.length)).toBe(8.25); // paper: 8bit
+    for (const l of [6, 4, 2]) {
+      // the l-bit model is read from the one stored master, bit for bit the model dround_8_l would store
+      const c = codec(`dround_8_${l}`);
+      expect([...droundFromMasterPrefix(master, n, l)]).toEqual([...c.decode(c.encode(x), n)]);
+    }
+    const separate = [8, 6, 4, 2].reduce(
+      (bits, l) => bits + bitsPerWeight(codec(l === 8 ? 'dround_8' : `dround_8_${l}`).encode(x).length),
+      0,
+    );
+    expect(separate).toBe(21); // paper: {8,6,4,2}-bit = 20 code bits
+    // storage saved by the shared master: paper 1 − 8/20 = 60 % (vs separate), 1 − 8/32 = 75 % (vs float)
+    expect(1 - 8.25 / separate).toBeCloseTo(0.607, 3);
+    expect(1 - 8.25 / 32).toBeCloseTo(0.742, 3);
+  });
+
+  it('{4,3,2}-bit: a 4-bit master (Table 2, Figure 2 "Storage: 4bit") stores 4 code bits and switches to 3 and 2 bits', () => {
+    const d = quantizeHigh(x, 4, 128);
+    // codes 1 … 15 (the master never uses −8): four bit planes, 4 code bits per weight as in the paper
+    expect(Math.max(...d.codes)).toBe(15);
+    expect(Math.min(...d.codes)).toBe(1);
+    expect(bitsPerWeight(packPlanes(d.codes, 4).length + 4 * d.scales.length)).toBe(4.25);
+    // 2 bits use all 4 levels (−2 from q_4 ≤ −6); a one-bit switch cannot reach −2^(l−1), which needs
+    // q_4 ≤ −9 past the master's −7, so 3 bits use 7 of 8 levels (as 7 bits from the 8-bit master)
+    expect(new Set(switchCodes(d.codes, 4, 2)).size).toBe(4);
+    expect(new Set(switchCodes(d.codes, 4, 3)).size).toBe(7);
+    expect(switchDown(-127, 8, 7)).toBe(-63); // likewise 8 → 7 bits: −64 is out of reach
+    expect(nmse(x, dequantizeLow(d, 2))).toBeGreaterThan(nmse(x, dequantizeLow(d, 3)));
+  });
+});

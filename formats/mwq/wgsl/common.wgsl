@@ -1,4 +1,4 @@
-// MWQ decode shared by the family's tensor includes (mwq_<r>.tensor.wgsl pass their generated params):
+// MWQ decode shared by the family's tensor includes (wgsl/generated/<id>.tensor.wgsl pass their params):
 // ŵ_i = α_g·(S_i·2^(masterBits − r) − z_g), the exact integer times the group's float32 scale, rounded once
 // (bit-exact with the reference). The stream, as the codec stores it: the n/groupSize float32 LE scales α,
 // then the uint8 zero points z, then r bit planes of ⌈n/8⌉ bytes, most significant first (plane p holds

@@ -1,6 +1,6 @@
-// MWQ decode (whole shader), shared by the family's mwq_<r>.decode.wgsl and dround_8[_<l>].decode.wgsl, which
-// declare BITS, MASTER_BITS and GROUP_SIZE from their generated params, and ZERO_BYTES: 1 where a uint8 zero
-// point per group follows the scales (mwq), 0 where the zero is the fixed 2^(MASTER_BITS − 1) of Double
+// MWQ decode (whole shader), shared by the family's generated wgsl/generated/<id>.decode.wgsl (mwq_* and
+// dround_8*), which declare BITS, MASTER_BITS and GROUP_SIZE from their generated params, and ZERO_BYTES:
+// 1 where a uint8 zero point per group follows the scales (mwq), 0 where the zero is the fixed 2^(MASTER_BITS − 1) of Double
 // Rounding's offset-binary codes (no zero bytes in the stream). Invocation i takes byte position i of every plane, i.e. the
 // eight weights 8i .. 8i+7 (a group of GROUP_SIZE, a multiple of 8, never splits a byte): it reads the r
 // plane bytes once, assembles the eight codes four lanes at a time, and writes eight values. The layout is

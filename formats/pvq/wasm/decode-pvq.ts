@@ -17,56 +17,13 @@
  * The U table and the rotation signs are computed on first use from the generated spec params
  * (groupSize, pulses, rotationSeed), never typed in. The U table region is shared by the formats and
  * rebuilt when a call needs another (N, K); the signs are built once (the first sign, ±1, never 0, marks
- * them built).
+ * them built). Every spec's `<id>_decode`, and that scratch, are generated (wasm/generated/entries.ts).
  *
  * Memory map of `<id>_decode(src, n, dst)`: src = float32 gainMax (GAIN_MAX_HEADER_OFFSET), then n/256
  * blocks, each an LSB-first bit stream of 8 gain codes (gainBits each) then 8 indices (indexBits each);
  * dst n float32. Static scratch: the U table (16 bytes per entry), one pulse vector, and the rotation
  * signs of a rotated format.
  */
-import {
-  PVQ_D32_K17_BLOCK_BYTES,
-  PVQ_D32_K17_BLOCK_ELEMENTS,
-  PVQ_D32_K17_GAIN_MAX_HEADER_OFFSET,
-  PVQ_D32_K17_GAIN_OFFSET,
-  PVQ_D32_K17_INDEX_OFFSET,
-  PVQ_D32_K17_PARAM_GAIN_BITS,
-  PVQ_D32_K17_PARAM_GROUP_SIZE,
-  PVQ_D32_K17_PARAM_GROUPS_PER_BLOCK,
-  PVQ_D32_K17_PARAM_INDEX_BITS,
-  PVQ_D32_K17_PARAM_PULSES,
-  PVQ_D32_K41_BLOCK_BYTES,
-  PVQ_D32_K41_BLOCK_ELEMENTS,
-  PVQ_D32_K41_GAIN_MAX_HEADER_OFFSET,
-  PVQ_D32_K41_GAIN_OFFSET,
-  PVQ_D32_K41_INDEX_OFFSET,
-  PVQ_D32_K41_PARAM_GAIN_BITS,
-  PVQ_D32_K41_PARAM_GROUP_SIZE,
-  PVQ_D32_K41_PARAM_GROUPS_PER_BLOCK,
-  PVQ_D32_K41_PARAM_INDEX_BITS,
-  PVQ_D32_K41_PARAM_PULSES,
-  PVQ_D32_K41_RHT_BLOCK_BYTES,
-  PVQ_D32_K41_RHT_BLOCK_ELEMENTS,
-  PVQ_D32_K41_RHT_GAIN_MAX_HEADER_OFFSET,
-  PVQ_D32_K41_RHT_GAIN_OFFSET,
-  PVQ_D32_K41_RHT_INDEX_OFFSET,
-  PVQ_D32_K41_RHT_PARAM_GAIN_BITS,
-  PVQ_D32_K41_RHT_PARAM_GROUP_SIZE,
-  PVQ_D32_K41_RHT_PARAM_GROUPS_PER_BLOCK,
-  PVQ_D32_K41_RHT_PARAM_INDEX_BITS,
-  PVQ_D32_K41_RHT_PARAM_PULSES,
-  PVQ_D32_K41_RHT_PARAM_ROTATION_SEED,
-  PVQ_D32_K87_BLOCK_BYTES,
-  PVQ_D32_K87_BLOCK_ELEMENTS,
-  PVQ_D32_K87_GAIN_MAX_HEADER_OFFSET,
-  PVQ_D32_K87_GAIN_OFFSET,
-  PVQ_D32_K87_INDEX_OFFSET,
-  PVQ_D32_K87_PARAM_GAIN_BITS,
-  PVQ_D32_K87_PARAM_GROUP_SIZE,
-  PVQ_D32_K87_PARAM_GROUPS_PER_BLOCK,
-  PVQ_D32_K87_PARAM_INDEX_BITS,
-  PVQ_D32_K87_PARAM_PULSES,
-} from './generated/constants';
 
 // ---- two-limb unsigned integers: (hi, lo) ----
 
@@ -237,7 +194,13 @@ function buildSigns(signs: usize, count: i32, seed: u64): void {
 let builtN = 0;
 let builtK = 0;
 
-@inline function decodePvq(
+/**
+ * The decode every PVQ spec's generated `<id>_decode` calls (wasm/generated/entries.ts), with the static
+ * scratch that file sizes for the family's largest (N, K): the U table and one pulse vector.
+ */
+@inline export function decodePvq(
+  table: usize,
+  pulses: usize,
   src: usize,
   n: i32,
   dst: usize,
@@ -254,12 +217,10 @@ let builtK = 0;
   headerOffset: i32,
 ): void {
   if (builtN != groupSize || builtK != pulseCount) {
-    buildU(TABLE, groupSize, pulseCount);
+    buildU(table, groupSize, pulseCount);
     builtN = groupSize;
     builtK = pulseCount;
   }
-  const table = TABLE;
-  const pulses = PULSES;
   const blockElements = groups * groupSize;
   if (signs != 0 && load<f32>(signs) == 0) buildSigns(signs, blockElements, seed);
   // f(1/√L), as hadamard.ts rounds it
@@ -298,45 +259,4 @@ let builtK = 0;
     }
     if (signs != 0) inverseRotation(out, blockElements, signs, norm);
   }
-}
-
-// One U table region for every format, sized at compile time for the largest (N, K) of them and rebuilt
-// when a call needs another (N, K) (a few thousand additions); likewise one pulse vector. One region per
-// format would not fit the modules' one page of initial memory.
-/** Bytes of the U table of (N, K): (N + 1)·(K + 2) two-limb entries. */
-const K17_TABLE = (PVQ_D32_K17_PARAM_GROUP_SIZE + 1) * (PVQ_D32_K17_PARAM_PULSES + 2) * 16;
-const K41_TABLE = (PVQ_D32_K41_PARAM_GROUP_SIZE + 1) * (PVQ_D32_K41_PARAM_PULSES + 2) * 16;
-const K41_RHT_TABLE = (PVQ_D32_K41_RHT_PARAM_GROUP_SIZE + 1) * (PVQ_D32_K41_RHT_PARAM_PULSES + 2) * 16;
-const K87_TABLE = (PVQ_D32_K87_PARAM_GROUP_SIZE + 1) * (PVQ_D32_K87_PARAM_PULSES + 2) * 16;
-// the running maximum, one format at a time (compile-time constants)
-const MAX_TABLE_2 = K41_TABLE > K17_TABLE ? K41_TABLE : K17_TABLE;
-const MAX_TABLE_3 = K41_RHT_TABLE > MAX_TABLE_2 ? K41_RHT_TABLE : MAX_TABLE_2;
-const MAX_TABLE = K87_TABLE > MAX_TABLE_3 ? K87_TABLE : MAX_TABLE_3;
-const MAX_N_2 = PVQ_D32_K41_PARAM_GROUP_SIZE > PVQ_D32_K17_PARAM_GROUP_SIZE ? PVQ_D32_K41_PARAM_GROUP_SIZE : PVQ_D32_K17_PARAM_GROUP_SIZE;
-const MAX_N_3 = PVQ_D32_K41_RHT_PARAM_GROUP_SIZE > MAX_N_2 ? PVQ_D32_K41_RHT_PARAM_GROUP_SIZE : MAX_N_2;
-const MAX_N = PVQ_D32_K87_PARAM_GROUP_SIZE > MAX_N_3 ? PVQ_D32_K87_PARAM_GROUP_SIZE : MAX_N_3;
-const TABLE: usize = memory.data(MAX_TABLE, 16);
-const PULSES: usize = memory.data(MAX_N * 4, 16);
-// the rotated variant's signs: its rotation seed param exists only for params.rotation = 'hadamard'
-const K41_RHT_SIGNS: usize = memory.data(PVQ_D32_K41_RHT_BLOCK_ELEMENTS * 4, 16);
-
-export function pvq_d32_k17_decode(src: usize, n: i32, dst: usize): void {
-  if (PVQ_D32_K17_PARAM_INDEX_BITS > 128 || PVQ_D32_K17_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K17_BLOCK_ELEMENTS != PVQ_D32_K17_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K17_PARAM_GROUP_SIZE)
-    ERROR('pvq_d32_k17: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
-  decodePvq(src, n, dst, 0, 0, PVQ_D32_K17_PARAM_GROUP_SIZE, PVQ_D32_K17_PARAM_PULSES, PVQ_D32_K17_PARAM_GAIN_BITS, PVQ_D32_K17_PARAM_INDEX_BITS, PVQ_D32_K17_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K17_BLOCK_BYTES, PVQ_D32_K17_GAIN_OFFSET, PVQ_D32_K17_INDEX_OFFSET, PVQ_D32_K17_GAIN_MAX_HEADER_OFFSET);
-}
-export function pvq_d32_k41_decode(src: usize, n: i32, dst: usize): void {
-  if (PVQ_D32_K41_PARAM_INDEX_BITS > 128 || PVQ_D32_K41_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K41_BLOCK_ELEMENTS != PVQ_D32_K41_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K41_PARAM_GROUP_SIZE)
-    ERROR('pvq_d32_k41: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
-  decodePvq(src, n, dst, 0, 0, PVQ_D32_K41_PARAM_GROUP_SIZE, PVQ_D32_K41_PARAM_PULSES, PVQ_D32_K41_PARAM_GAIN_BITS, PVQ_D32_K41_PARAM_INDEX_BITS, PVQ_D32_K41_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K41_BLOCK_BYTES, PVQ_D32_K41_GAIN_OFFSET, PVQ_D32_K41_INDEX_OFFSET, PVQ_D32_K41_GAIN_MAX_HEADER_OFFSET);
-}
-export function pvq_d32_k41_rht_decode(src: usize, n: i32, dst: usize): void {
-  if (PVQ_D32_K41_RHT_PARAM_INDEX_BITS > 128 || PVQ_D32_K41_RHT_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K41_RHT_BLOCK_ELEMENTS != PVQ_D32_K41_RHT_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K41_RHT_PARAM_GROUP_SIZE)
-    ERROR('pvq_d32_k41_rht: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
-  decodePvq(src, n, dst, K41_RHT_SIGNS, <u64><u32>PVQ_D32_K41_RHT_PARAM_ROTATION_SEED, PVQ_D32_K41_RHT_PARAM_GROUP_SIZE, PVQ_D32_K41_RHT_PARAM_PULSES, PVQ_D32_K41_RHT_PARAM_GAIN_BITS, PVQ_D32_K41_RHT_PARAM_INDEX_BITS, PVQ_D32_K41_RHT_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K41_RHT_BLOCK_BYTES, PVQ_D32_K41_RHT_GAIN_OFFSET, PVQ_D32_K41_RHT_INDEX_OFFSET, PVQ_D32_K41_RHT_GAIN_MAX_HEADER_OFFSET);
-}
-export function pvq_d32_k87_decode(src: usize, n: i32, dst: usize): void {
-  if (PVQ_D32_K87_PARAM_INDEX_BITS > 128 || PVQ_D32_K87_PARAM_GROUP_SIZE % 4 != 0 || PVQ_D32_K87_BLOCK_ELEMENTS != PVQ_D32_K87_PARAM_GROUPS_PER_BLOCK * PVQ_D32_K87_PARAM_GROUP_SIZE)
-    ERROR('pvq_d32_k87: two limbs hold ≤ 128-bit indices; the SIMD loops need groups of 4; a block is groupsPerBlock groups');
-  decodePvq(src, n, dst, 0, 0, PVQ_D32_K87_PARAM_GROUP_SIZE, PVQ_D32_K87_PARAM_PULSES, PVQ_D32_K87_PARAM_GAIN_BITS, PVQ_D32_K87_PARAM_INDEX_BITS, PVQ_D32_K87_PARAM_GROUPS_PER_BLOCK, PVQ_D32_K87_BLOCK_BYTES, PVQ_D32_K87_GAIN_OFFSET, PVQ_D32_K87_INDEX_OFFSET, PVQ_D32_K87_GAIN_MAX_HEADER_OFFSET);
 }

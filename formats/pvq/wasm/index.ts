@@ -1,6 +1,8 @@
 /**
- * The pvq family's wasm-simd128 module: every export named `<format>_decode` is a kernel (runtime-wasm
- * discovers them by name), plus the allocator of KERNEL-ABI.md. The decode itself is decode-pvq.ts.
+ * The pvq family's wasm-simd128 module: every export named `<format>_decode` or `<format>_dot` is a kernel
+ * (runtime-wasm discovers them by name), plus the allocator of KERNEL-ABI.md. The kernels come from
+ * codegen's wasm/generated/entries.ts: the hand-written ones re-exported from the modules that define them,
+ * and the entry points of the specs a shared kernel serves.
  */
 export { alloc, copy, mark, release, reset } from '../../../packages/runtime-wasm/assembly/memory';
-export { pvq_d32_k17_decode, pvq_d32_k41_decode, pvq_d32_k41_rht_decode, pvq_d32_k87_decode } from './decode-pvq';
+export * from './generated/entries';

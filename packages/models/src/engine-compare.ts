@@ -56,10 +56,17 @@ export async function compareWithLlama(
       const cmp = new DistributionComparer(b.nVocab);
       const bi = b.windows();
       const qi = q.windows();
-      for (const w of windows) {
-        const [lb, lq] = [(await bi.next()).value, (await qi.next()).value];
-        if (!lb || !lq) throw new QbenchError('engine.logits', 'llama.cpp returned fewer windows than asked');
-        for (const s of w.scored) cmp.add(lb, lq, s.row, s.target);
+      try {
+        for (const w of windows) {
+          const [lb, lq] = [(await bi.next()).value, (await qi.next()).value];
+          if (!lb || !lq)
+            throw new QbenchError('engine.logits', 'llama.cpp returned fewer windows than asked');
+          for (const s of w.scored) cmp.add(lb, lq, s.row, s.target);
+        }
+      } finally {
+        // Stepped with next(), a generator stays suspended at its last yield and its finally (which closes the
+        // logits file) never runs: Node then closes the handle on garbage collection, with a warning.
+        await Promise.all([bi.return(undefined), qi.return(undefined)]);
       }
       return { ok: true, comparison: cmp.result(), engine: b.engine, windows: windows.length };
     } finally {

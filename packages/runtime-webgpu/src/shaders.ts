@@ -1,5 +1,6 @@
 /**
- * WGSL kernels live in formats/<family>/wgsl/<format>.<op>.wgsl, one entry point (`main`) per file. WGSL has
+ * WGSL kernels live in formats/<family>/wgsl/<format>.<op>.wgsl (or wgsl/generated/, where codegen writes the
+ * includes of the specs a shared kernel serves), one entry point (`main`) per file. WGSL has
  * no includes, so the loader prepends the family's generated constants (formats/<family>/wgsl/generated/
  * constants.wgsl, emitted from the specs) and the shared helpers (../wgsl/common.wgsl) to the kernel source.
  * A format may instead (or as well) have an element include, formats/<family>/wgsl/<format>.element.wgsl,
@@ -29,16 +30,23 @@ export interface ShaderFile {
 
 const NAME = /^([a-z0-9_]+)\.(decode|dot)\.wgsl$/;
 
-/** Every family's wgsl/ files whose names match `name`, in family then file order, with the match. */
+/**
+ * Every family's kernel files whose names match `name`, in family then file-name order, with the match: the
+ * hand-written ones in wgsl/ and those codegen writes into wgsl/generated/ (the includes of the specs a
+ * shared kernel serves; codegen refuses a name that is in both).
+ */
 function familyWgslFiles(name: RegExp): { family: string; path: string; m: RegExpExecArray }[] {
   const out: { family: string; path: string; m: RegExpExecArray }[] = [];
   if (!existsSync(formatsDir)) return out;
   for (const family of readdirSync(formatsDir).sort()) {
-    const dir = `${formatsDir}${family}/wgsl`;
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort()) {
+    const files: { f: string; path: string }[] = [];
+    for (const dir of [`${formatsDir}${family}/wgsl`, `${formatsDir}${family}/wgsl/generated`]) {
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir)) files.push({ f, path: `${dir}/${f}` });
+    }
+    for (const { f, path } of files.sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0))) {
       const m = name.exec(f);
-      if (m) out.push({ family, path: `${dir}/${f}`, m });
+      if (m) out.push({ family, path, m });
     }
   }
   return out;

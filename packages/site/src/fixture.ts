@@ -4,7 +4,13 @@
  * older batch for the history view. Values are illustrative, not measurements.
  */
 import { listSpecs } from '@qbench/core';
-import { RESULTS_SCHEMA_VERSION, type ResultsFile, type RunMetadata, type StoredRecord } from '@qbench/spec';
+import {
+  METRIC,
+  RESULTS_SCHEMA_VERSION,
+  type ResultsFile,
+  type RunMetadata,
+  type StoredRecord,
+} from '@qbench/spec';
 
 function run(id: string, batch: string, startedAt: string): RunMetadata {
   return {
@@ -33,16 +39,16 @@ function run(id: string, batch: string, startedAt: string): RunMetadata {
 /** The accuracy sources, element-error quantiles and layer percentiles the fixture carries. */
 export const FIXTURE_SOURCES = ['gaussian', 'laplace', 'student_t3'] as const;
 const FIXTURE_QUANTILES = [
-  'element_error_p50',
-  'element_error_p90',
-  'element_error_p99',
-  'element_error_p999',
+  METRIC.elementErrorP50,
+  METRIC.elementErrorP90,
+  METRIC.elementErrorP99,
+  METRIC.elementErrorP999,
 ];
 const FIXTURE_PERCENTILES = [
-  'layer_output_error_p50',
-  'layer_output_error_p90',
-  'layer_output_error_p99',
-  'layer_output_error_max',
+  METRIC.layerOutputErrorP50,
+  METRIC.layerOutputErrorP90,
+  METRIC.layerOutputErrorP99,
+  METRIC.layerOutputErrorMax,
 ];
 
 export function fixtureFormats(count = 3): string[] {
@@ -68,17 +74,24 @@ export function fixtureResults(
       suite: 'roundtrip',
       ...ref,
       dataset: 'golden:x',
-      metric: 'golden',
+      metric: METRIC.golden,
       value: i === 2 ? 'fail' : 'pass',
       unit: 'verdict',
       details: { firstFailure: { case: 'c', op: 'encode', mismatch: 'block 0' } },
     });
-    add({ suite: 'roundtrip', ...ref, dataset: 'gaussian', metric: 'size', value: 'pass', unit: 'verdict' });
+    add({
+      suite: 'roundtrip',
+      ...ref,
+      dataset: 'gaussian',
+      metric: METRIC.size,
+      value: 'pass',
+      unit: 'verdict',
+    });
     add({
       suite: 'roundtrip',
       ...ref,
       dataset: 'huge',
-      metric: 'special_values',
+      metric: METRIC.specialValues,
       value: 'pass',
       unit: 'verdict',
       details: { behaviour: 'decodes to ±inf' },
@@ -88,7 +101,7 @@ export function fixtureResults(
       ...ref,
       kernel: `${format}/decode/reference`,
       dataset: 'gaussian',
-      metric: 'sqnr_db',
+      metric: METRIC.sqnrDb,
       value: 6.02 * bpw - 4 - i + sqnrShift,
       unit: 'dB',
     });
@@ -96,17 +109,17 @@ export function fixtureResults(
     add({
       ...acc,
       dataset: 'fixture',
-      metric: 'kl_divergence',
+      metric: METRIC.klDivergence,
       value: 0.01 / (i + 1),
       unit: 'nats',
       details: { engine: 'onnxruntime-node (CPU, 1 thread)', model: 'qbench-tiny-lm-test', positions: 1000 },
     });
     // Model level: the quantized perplexity of the first format is below full precision's (the case the
     // page must call noise, not an improvement).
-    add({ ...acc, dataset: 'fixture', metric: 'top1_agreement', value: 0.98 - 0.01 * i, unit: '' });
-    add({ ...acc, dataset: 'fixture', metric: 'rms_delta_p', value: 0.01 * (i + 1), unit: '' });
-    add({ ...acc, dataset: 'fixture', metric: 'perplexity_fp', value: 9.28, unit: '' });
-    add({ ...acc, dataset: 'fixture', metric: 'perplexity_q', value: 9.26 + 0.05 * i, unit: '' });
+    add({ ...acc, dataset: 'fixture', metric: METRIC.top1Agreement, value: 0.98 - 0.01 * i, unit: '' });
+    add({ ...acc, dataset: 'fixture', metric: METRIC.rmsDeltaP, value: 0.01 * (i + 1), unit: '' });
+    add({ ...acc, dataset: 'fixture', metric: METRIC.perplexityFp, value: 9.28, unit: '' });
+    add({ ...acc, dataset: 'fixture', metric: METRIC.perplexityQ, value: 9.26 + 0.05 * i, unit: '' });
     // Tensor level per source (SQNR falls with heavier tails), with the per-element error quantiles, and the
     // layer level per activation source.
     FIXTURE_SOURCES.forEach((source, j) => {
@@ -116,7 +129,7 @@ export function fixtureResults(
           ...acc,
           item,
           dataset: source,
-          metric: 'sqnr_db',
+          metric: METRIC.sqnrDb,
           value: 6.02 * bpw - 4 - i - 2 * j,
           unit: 'dB',
         });
@@ -135,7 +148,7 @@ export function fixtureResults(
         });
       });
     });
-    add({ ...acc, dataset: 'gaussian', metric: 'gap_to_lloyd_max_db', value: -1 + 0.5 * i, unit: 'dB' });
+    add({ ...acc, dataset: 'gaussian', metric: METRIC.gapToLloydMaxDb, value: -1 + 0.5 * i, unit: 'dB' });
     for (const backend of ['wasm-simd128', 'webgpu']) {
       add({
         suite: 'throughput',
@@ -143,7 +156,7 @@ export function fixtureResults(
         kernel: `${format}/decode/${backend}`,
         backend,
         dataset: 'decode-4M',
-        metric: 'throughput_gbps',
+        metric: METRIC.throughputGbps,
         value: (i + 1) * (backend === 'webgpu' ? 40 : 3),
         unit: 'GB/s',
         // Repeat times: the fastest repeat 5% faster than the median, the slowest 10% slower.
@@ -156,7 +169,7 @@ export function fixtureResults(
       kernel: '-',
       backend: 'reference',
       dataset: 'mind-the-gap',
-      metric: 'tpr',
+      metric: METRIC.tpr,
       value: 0.9 - 0.1 * i,
       unit: 'ratio',
     });
@@ -166,7 +179,7 @@ export function fixtureResults(
       kernel: '-',
       backend: 'reference',
       dataset: 'mind-the-gap',
-      metric: 'fpr',
+      metric: METRIC.fpr,
       value: 0.01 * (i + 1),
       unit: 'ratio',
     });
@@ -177,7 +190,7 @@ export function fixtureResults(
     kernel: 'reference',
     backend: 'reference',
     dataset: 'nan',
-    metric: 'special_values',
+    metric: METRIC.specialValues,
     value: null,
     unit: '',
     error: 'x: boom',
@@ -193,7 +206,7 @@ export function fixtureResults(
       kernel: '-',
       backend,
       dataset: 'memcpy',
-      metric: 'memcpy_gbps',
+      metric: METRIC.memcpyGbps,
       value: v,
       unit: 'GB/s',
       item: `throughput:memcpy:${backend}`,

@@ -5,7 +5,7 @@
  * backend was measured), and the model-level statistics with what produced them. The same shapes feed the
  * comparison page's embedded data, so both pages show the same numbers.
  */
-import type { StoredRecord } from '@qbench/spec';
+import type { MetricName, StoredRecord } from '@qbench/spec';
 import {
   DATASET,
   ELEMENT_ERROR_QUANTILES,
@@ -17,7 +17,7 @@ import {
   SOURCE_ORDER,
   SUITE,
 } from './metrics.ts';
-import { DB_PER_BIT, type FormatRow, num, type SiteModel } from './model.ts';
+import { DB_PER_BIT, type FormatRow, num, preferredKlRecord, type SiteModel } from './model.ts';
 
 export interface SourceValue {
   source: string;
@@ -94,7 +94,7 @@ function isTensorLevel(r: StoredRecord): boolean {
 }
 
 /** The reference backend's value per dataset for one metric (the defined value of a format). */
-function perDataset(records: StoredRecord[], metric: string, pred: (r: StoredRecord) => boolean) {
+function perDataset(records: StoredRecord[], metric: MetricName, pred: (r: StoredRecord) => boolean) {
   const out = new Map<string, number>();
   for (const r of records) {
     if (r.metric !== metric || !pred(r)) continue;
@@ -107,7 +107,7 @@ function perDataset(records: StoredRecord[], metric: string, pred: (r: StoredRec
 
 function quantiles(
   records: StoredRecord[],
-  list: readonly { metric: string; label: string }[],
+  list: readonly { metric: MetricName; label: string }[],
   pred: (r: StoredRecord) => boolean,
   sourceOf: (dataset: string) => string,
 ): QuantileValue[] {
@@ -175,14 +175,10 @@ export function wilsonInterval(p: number, n: number): { lo: number; hi: number }
 }
 
 function modelLevel(records: StoredRecord[]): ModelLevel | undefined {
-  const kls = records.filter((r) => r.metric === METRIC.klDivergence && r.error === undefined);
-  // A user's model (dataset 'model:<name>') wins over the project's fixture, as on the index.
-  const klRec =
-    kls.find((r) => r.dataset.startsWith(`${DATASET.userModelPrefix}:`)) ??
-    kls.find((r) => r.dataset === DATASET.fixture) ??
-    kls[0];
+  // A user's model (dataset 'model:<name>') wins over the project's fixture: the index's rule (model.ts).
+  const klRec = preferredKlRecord(records);
   if (!klRec) return undefined;
-  const same = (metric: string) =>
+  const same = (metric: MetricName) =>
     num(records.find((r) => r.metric === metric && r.dataset === klRec.dataset && r.error === undefined));
   const d = klRec.details ?? {};
   const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);

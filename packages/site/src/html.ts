@@ -28,6 +28,11 @@ export function numCell(v: number | undefined, digits = 2): string {
   return `<td class="num" data-v="${esc(sortable)}">${fmt(v, digits)}</td>`;
 }
 
+/** A cell whose measurement was skipped or failed: says so, with the reason on hover; sorts after numbers. */
+export function skipCell(reason: string): string {
+  return `<td class="st-skip" data-v="" title="${esc(reason)}">skip</td>`;
+}
+
 export function conformanceCell(c: Conformance): string {
   if (c.status === undefined) return `<td data-v="">${DASH}</td>`;
   const total = c.pass + c.fail + c.errors;

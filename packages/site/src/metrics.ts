@@ -1,39 +1,13 @@
 /**
- * Every metric, dataset and backend name the site reads from records, in one typed place. These strings are
- * the contract with the suites (README.md lists them); a page never spells a metric name itself.
+ * Every metric, dataset and backend name the site reads from records, in one typed place. Metric names come
+ * from results.schema.json through @qbench/spec (README.md lists the ones the pages read); a page never
+ * spells a metric name itself.
  */
 
-/** Metric names as the suites write them. */
-export const METRIC = {
-  // roundtrip + accuracy (tensor level)
-  bitsPerWeight: 'bits_per_weight',
-  sqnrDb: 'sqnr_db',
-  gapToBoundDb: 'gap_to_bound_db',
-  gapToLloydMaxDb: 'gap_to_lloyd_max_db',
-  elementErrorP50: 'element_error_p50',
-  elementErrorP90: 'element_error_p90',
-  elementErrorP99: 'element_error_p99',
-  elementErrorP999: 'element_error_p999',
-  // accuracy (layer level)
-  layerRelFrobenius: 'layer_rel_frobenius',
-  layerOutputErrorP50: 'layer_output_error_p50',
-  layerOutputErrorP90: 'layer_output_error_p90',
-  layerOutputErrorP99: 'layer_output_error_p99',
-  layerOutputErrorMax: 'layer_output_error_max',
-  // accuracy (model level)
-  klDivergence: 'kl_divergence',
-  top1Agreement: 'top1_agreement',
-  rmsDeltaP: 'rms_delta_p',
-  perplexityQ: 'perplexity_q',
-  perplexityFp: 'perplexity_fp',
-  // throughput
-  throughputGbps: 'throughput_gbps',
-  memcpyGbps: 'memcpy_gbps',
-  // adversarial
-  tpr: 'tpr',
-  fpr: 'fpr',
-} as const;
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+import { METRIC } from '@qbench/spec';
+
+/** Metric names: results.schema.json's list as @qbench/spec generates it, the constants the suites write. */
+export { METRIC };
 
 /** The per-element error quantiles, in plot order, with their labels. */
 export const ELEMENT_ERROR_QUANTILES = [
@@ -77,6 +51,12 @@ export const SUITE = {
 } as const;
 
 export const REFERENCE_BACKEND = 'reference';
+
+/** The wasm backend every other wasm variant is measured beside: its native_ratio is the index's wasm/native. */
+export const WASM_BACKEND = 'wasm-simd128';
+
+/** The ops whose native ratio the index shows, in preference order (a decode is every format's first op). */
+export const RATIO_OPS = ['decode', 'dot', 'encode'] as const;
 
 /**
  * A backend that runs ggml's own native code (e.g. 'native-ggml', 'ggml-cpu'): the throughput plots draw it

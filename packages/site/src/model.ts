@@ -4,7 +4,7 @@
  */
 import { listSpecs, type ResolvedSpec } from '@qbench/core';
 import { numericValue, type ResultsFile, type StoredRecord } from '@qbench/spec';
-import { DATASET, METRIC, REFERENCE_BACKEND, SUITE } from './metrics.ts';
+import { DATASET, kernelOp, METRIC, RATIO_OPS, REFERENCE_BACKEND, SUITE, WASM_BACKEND } from './metrics.ts';
 
 /** Rate–distortion slope: each bit of a uniform scalar quantizer buys 20·log10(2) ≈ 6.02 dB of SQNR. */
 export const DB_PER_BIT = 20 * Math.log10(2);
@@ -36,6 +36,10 @@ export interface FormatRow {
   kl: number | undefined;
   /** Best throughput (GB/s) per backend. */
   throughput: Map<string, number>;
+  /** Backends with throughput records for this format but no figure: the reason (a skip or an error). */
+  throughputSkips: Map<string, string>;
+  /** The wasm backend's GB/s over native ggml's for one op (decode preferred), or why there is none. */
+  wasmNativeRatio: { op: string; value: number } | { op: string; reason: string } | undefined;
   records: StoredRecord[];
 }
 
@@ -44,6 +48,8 @@ export interface SiteModel {
   backends: string[];
   /** memcpy_gbps per backend: the memory-bandwidth line of the throughput plots. */
   memcpy: Map<string, number>;
+  /** Backends that contributed no kernel on the machine that ran (the round-trip suite's skip), with why. */
+  unavailableBackends: Map<string, string>;
   detectors: { format: string; label: string; tpr: number; fpr: number }[];
   records: StoredRecord[];
   results: ResultsFile;
@@ -79,6 +85,41 @@ export function pick(records: StoredRecord[], pred: (r: StoredRecord) => boolean
   return hits.find((r) => r.backend === REFERENCE_BACKEND) ?? hits[0];
 }
 
+/**
+ * The model-level KL a format is ranked by: a user's model (`model:<name>`), else the project's fixture, else
+ * any. Every row must use the same dataset, so this never depends on the order the records come in (a merge
+ * sorts them by item, and `accuracy/model-llama/…` sorts before `accuracy/model/…`).
+ */
+export function preferredKlRecord(records: StoredRecord[]): StoredRecord | undefined {
+  const kls = records.filter((r) => r.metric === METRIC.klDivergence && r.error === undefined);
+  const ranked = (pred: (r: StoredRecord) => boolean) => pick(kls, pred);
+  return (
+    ranked((r) => r.dataset.startsWith(`${DATASET.userModelPrefix}:`)) ??
+    ranked((r) => r.dataset === DATASET.fixture) ??
+    ranked(() => true)
+  );
+}
+
+function reasonOf(r: StoredRecord): string {
+  const d = r.details?.['reason'];
+  return r.error ?? (typeof d === 'string' ? d : String(r.value));
+}
+
+/** The wasm backend's native_ratio of the first op in RATIO_OPS that has a value, else the first op's reason. */
+function wasmNativeRatio(records: StoredRecord[]): FormatRow['wasmNativeRatio'] {
+  const ratios = records.filter((r) => r.metric === METRIC.nativeRatio && r.backend === WASM_BACKEND);
+  const byOp = (op: string) => ratios.filter((r) => kernelOp(r.kernel) === op);
+  for (const op of RATIO_OPS) {
+    const v = num(byOp(op)[0]);
+    if (v !== undefined) return { op, value: v };
+  }
+  for (const op of RATIO_OPS) {
+    const r = byOp(op)[0];
+    if (r) return { op, reason: reasonOf(r) };
+  }
+  return undefined;
+}
+
 export function buildModel(results: ResultsFile): SiteModel {
   const byFormat = new Map<string, StoredRecord[]>();
   for (const r of results.records) {
@@ -91,10 +132,22 @@ export function buildModel(results: ResultsFile): SiteModel {
   const ids = [...byFormat.keys()].filter((f) => f !== '-');
   const backends = new Set<string>();
   const memcpy = new Map<string, number>();
+  const unavailableBackends = new Map<string, string>();
   for (const r of results.records) {
     const v = num(r);
     if (r.metric === METRIC.memcpyGbps && v !== undefined)
       memcpy.set(r.backend, Math.max(memcpy.get(r.backend) ?? 0, v));
+    // A backend without kernels here (no wasm build, no WebGPU adapter) times nothing, so no throughput
+    // record names it: without this its column would vanish instead of showing the skip.
+    if (
+      r.suite === SUITE.roundtrip &&
+      r.format === '-' &&
+      r.metric === METRIC.kernelConformance &&
+      r.value === 'skip'
+    ) {
+      unavailableBackends.set(r.backend, reasonOf(r));
+      backends.add(r.backend);
+    }
   }
   const rows = ids.map((id): FormatRow => {
     const records = byFormat.get(id) ?? [];
@@ -134,20 +187,21 @@ export function buildModel(results: ResultsFile): SiteModel {
       (sqnr !== undefined && bitsPerWeight !== undefined && Number.isFinite(sqnr)
         ? DB_PER_BIT * bitsPerWeight - sqnr
         : undefined);
-    const kl =
-      num(
-        pick(
-          records,
-          (r) => r.metric === METRIC.klDivergence && r.dataset.startsWith(DATASET.userModelPrefix),
-        ),
-      ) ?? num(pick(records, (r) => r.metric === METRIC.klDivergence));
+    const kl = num(preferredKlRecord(records));
     const throughput = new Map<string, number>();
+    const throughputSkips = new Map<string, string>();
     for (const r of records) {
-      const v = num(r);
-      if (r.metric !== METRIC.throughputGbps || v === undefined) continue;
+      if (r.metric !== METRIC.throughputGbps || r.backend === '-') continue;
       backends.add(r.backend);
+      const v = num(r);
+      if (v === undefined) {
+        if (!throughputSkips.has(r.backend))
+          throughputSkips.set(r.backend, `${kernelOp(r.kernel)}: ${reasonOf(r)}`);
+        continue;
+      }
       throughput.set(r.backend, Math.max(throughput.get(r.backend) ?? 0, v));
     }
+    for (const b of throughput.keys()) throughputSkips.delete(b);
     return {
       id,
       family: spec?.family ?? '?',
@@ -159,6 +213,8 @@ export function buildModel(results: ResultsFile): SiteModel {
       gapToBoundDb: gap,
       kl,
       throughput,
+      throughputSkips,
+      wasmNativeRatio: wasmNativeRatio(records),
       records,
     };
   });
@@ -173,7 +229,15 @@ export function buildModel(results: ResultsFile): SiteModel {
         : bpw(a) - bpw(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const detectors = detectorPoints(results.records);
-  return { rows, backends: [...backends].sort(), memcpy, detectors, records: results.records, results };
+  return {
+    rows,
+    backends: [...backends].sort(),
+    memcpy,
+    unavailableBackends,
+    detectors,
+    records: results.records,
+    results,
+  };
 }
 
 /** tpr and fpr records that share format, kernel, backend and dataset form one detector point. */

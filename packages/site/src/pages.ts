@@ -1,7 +1,19 @@
 /** The site's overview (leaderboard + plots + regression marks) and history pages; a format's page is format-page.ts, the comparison compare.ts. */
 import { formatHref } from './format-page.ts';
-import { conformanceCell, DASH, esc, figure, fmt, numCell, page, plotFigure, runsTable } from './html.ts';
-import type { BatchSummary, SiteModel } from './model.ts';
+import {
+  conformanceCell,
+  DASH,
+  esc,
+  figure,
+  fmt,
+  numCell,
+  page,
+  plotFigure,
+  runsTable,
+  skipCell,
+} from './html.ts';
+import { WASM_BACKEND } from './metrics.ts';
+import type { BatchSummary, FormatRow, SiteModel } from './model.ts';
 import { paretoTable } from './pareto.ts';
 import { detectorPlot, historyPlot, klPlot, paretoPlot, throughputPlots } from './plots.ts';
 import type { Trend } from './trends.ts';
@@ -38,12 +50,33 @@ function regressionSummary(trends: ReadonlyMap<string, Trend[]>): string {
   return `<p class="regress" id="regressions">${bad.length} regression${bad.length === 1 ? '' : 's'} beyond the noise band (median ± 3 × 1.4826 × MAD of earlier batches): ${list}</p>`;
 }
 
+/** A throughput cell: the best GB/s, else the skip with its reason (the format's or its backend's), else —. */
+function throughputCell(model: SiteModel, r: FormatRow, backend: string): string {
+  const v = r.throughput.get(backend);
+  if (v !== undefined) return numCell(v);
+  const skipped = r.throughputSkips.get(backend);
+  if (skipped !== undefined) return skipCell(`${backend}: ${skipped}`);
+  const unavailable = model.unavailableBackends.get(backend);
+  if (unavailable !== undefined)
+    return skipCell(`${backend} unavailable on the machine that ran: ${unavailable}`);
+  return numCell(undefined);
+}
+
+/** wasm over native ggml GB/s for one op, both timed in one process on the same tensor (the suite's native_ratio). */
+function ratioCell(r: FormatRow): string {
+  const x = r.wasmNativeRatio;
+  if (x === undefined) return numCell(undefined);
+  if ('reason' in x) return skipCell(`${x.op}: ${x.reason}`);
+  return `<td class="num" data-v="${esc(String(x.value))}" title="${esc(`${WASM_BACKEND} ${x.op} GB/s over native ggml's, same tensor, same process`)}">${fmt(x.value)}× <span class="why">${esc(x.op)}</span></td>`;
+}
+
 export function overviewPage(
   model: SiteModel,
   historyCount: number,
   trends: ReadonlyMap<string, Trend[]> = new Map(),
 ): string {
   const backends = model.backends;
+  const withRatio = model.rows.some((r) => r.wasmNativeRatio !== undefined);
   const head = [
     'format',
     'family',
@@ -53,13 +86,15 @@ export function overviewPage(
     'gap to 6.02 dB/bit',
     'KL (model)',
     ...(backends.length > 0 ? backends.map((b) => `GB/s ${b}`) : ['throughput GB/s']),
+    ...(withRatio ? ['wasm/native'] : []),
   ];
   const rows = model.rows.map((r) => {
     const t = (key: string) => trends.get(r.id)?.find((x) => x.headline.key === key);
     const tp =
       backends.length > 0
-        ? backends.map((b) => markedCell(numCell(r.throughput.get(b)), t(`throughput:${b}`)))
+        ? backends.map((b) => markedCell(throughputCell(model, r, b), t(`throughput:${b}`)))
         : [numCell(undefined)];
+    if (withRatio) tp.push(ratioCell(r));
     return `<tr data-family="${esc(r.family)}"><td><a href="${formatHref(r.id)}">${esc(r.id)}</a></td><td>${esc(r.family)}</td>${numCell(r.bitsPerWeight, 4)}${conformanceCell(r.conformance)}${markedCell(numCell(r.sqnrGaussianDb), t('sqnr'))}${numCell(r.gapToBoundDb)}${markedCell(numCell(r.kl, 4), t('kl'))}${tp.join('')}</tr>`;
   });
   const families = [...new Set(model.rows.map((r) => r.family))].sort();
@@ -75,7 +110,7 @@ export function overviewPage(
 <span id="count" class="muted">${model.rows.length} formats</span></div>
 ${regressionSummary(trends)}
 <table id="overview" class="sortable"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>
-<p class="small muted">${DASH} = no suite has produced this metric yet. Conformance: round-trip suite verdicts (golden vectors, generated cases, size, NMSE, idempotence, special values); click a format for details.</p>
+<p class="small muted">${DASH} = no suite has produced this metric yet; skip = it was tried and skipped or failed here (the reason on hover). GB/s: the best op per backend${withRatio ? `; wasm/native: ${WASM_BACKEND} over native ggml for the named op, both timed in one process` : ''}. Conformance: round-trip suite verdicts (golden vectors, generated cases, size, NMSE, idempotence, special values); click a format for details.</p>
 </section>
 <section><h2>Plots</h2>
 ${plotFigure('pareto', 'Bits/weight vs SQNR on N(0,1), with the Pareto frontier and the 6.02 dB/bit bound', paretoPlot(model), 'no sqnr_db (dataset gaussian) records yet', { head: ['format', 'family', 'bits/weight', 'SQNR N(0,1) dB', 'on the frontier'], rows: pareto.filter((p) => p.sqnrDb !== null && Number.isFinite(p.sqnrDb)).map((p) => [p.format, p.family, p.bitsPerWeight, sig(p.sqnrDb!), p.onSqnrFrontier ? 'yes' : 'no']) })}

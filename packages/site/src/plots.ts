@@ -136,7 +136,9 @@ export function klPlot(model: SiteModel): string | undefined {
 
 /** One bar chart per backend: best throughput per format, with the memcpy bandwidth as a vertical rule. */
 export function throughputPlots(model: SiteModel): { backend: string; svg: string }[] {
-  return model.backends.map((backend) => {
+  // a backend that timed nothing (skipped, unavailable) has a leaderboard column of skips, not an empty plot
+  const measured = model.backends.filter((b) => model.rows.some((r) => r.throughput.has(b)));
+  return measured.map((backend) => {
     const bars = model.rows
       .filter((r) => r.throughput.has(backend))
       .map((r) => ({ id: r.id, family: r.family, v: r.throughput.get(backend)! }))

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import type { StoredRecord } from '@qbench/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
 import type { CompareData } from './compare.ts';
@@ -161,5 +162,145 @@ describe('the Pareto table', () => {
     expect(by.get('q4_k')?.onKlFrontier).toBe(true);
     expect(by.get('q4_0')?.onKlFrontier).toBe(false);
     expect(by.get('q8_0')?.kl).toBeNull();
+  });
+});
+
+describe('the leaderboard’s model KL and throughput columns', () => {
+  const rec = (
+    r: Omit<StoredRecord, 'run' | 'item' | 'unit'> & { item?: string; unit?: string },
+  ): StoredRecord => ({
+    run: 'run-2026-01-02',
+    item: r.item ?? `${r.suite}:${r.format}`,
+    unit: r.unit ?? '',
+    ...r,
+  });
+  const index = (results: ReturnType<typeof fixtureResults>) => {
+    const outDir = mkdtempSync(join(tmpdir(), 'qbench-site-'));
+    dirs.push(outDir);
+    return readFileSync(buildSite({ current: results, history: [], outDir }).index, 'utf8');
+  };
+
+  it('ranks every format by the fixture’s KL whatever the record order (a merge puts model-llama items first)', () => {
+    const results = fixtureResults();
+    const b = fixtureFormats()[1]!;
+    // llama.cpp's fixture: another model, and a reference-backend record that comes first
+    results.records.unshift(
+      rec({
+        suite: 'accuracy',
+        format: b,
+        kernel: `${b}/decode/reference`,
+        backend: 'reference',
+        dataset: 'fixture-llama',
+        metric: 'kl_divergence',
+        value: 0.5,
+        item: `accuracy/model-llama/${b}`,
+      }),
+    );
+    const row = buildModel(results).rows.find((r) => r.id === b)!;
+    expect(row.kl).toBeCloseTo(0.005, 12);
+    // a user's model still wins over both
+    results.records.push(
+      rec({
+        suite: 'accuracy',
+        format: b,
+        kernel: '-',
+        backend: 'external',
+        dataset: 'model:m.gguf',
+        metric: 'kl_divergence',
+        value: 0.25,
+      }),
+    );
+    expect(buildModel(results).rows.find((r) => r.id === b)!.kl).toBe(0.25);
+  });
+
+  it('shows a backend that timed nothing as skip with the reason, not as a missing column or —', () => {
+    const results = fixtureResults();
+    const [a] = fixtureFormats();
+    results.records.push(
+      // the round-trip suite's record of a backend with no kernels on this machine
+      rec({
+        suite: 'roundtrip',
+        format: '-',
+        kernel: '-',
+        backend: 'ggml-native',
+        dataset: 'kernels',
+        metric: 'kernel_conformance',
+        value: 'skip',
+        unit: 'verdict',
+        details: { reason: 'no native ggml build here' },
+        item: 'roundtrip:kernels:unavailable',
+      }),
+      // a kernel that was listed but not timed
+      rec({
+        suite: 'throughput',
+        format: a!,
+        kernel: `${a}/decode/wasm-relaxed-simd`,
+        backend: 'wasm-relaxed-simd',
+        dataset: 'gaussian',
+        metric: 'throughput_gbps',
+        value: null,
+        unit: 'GB/s',
+        error: 'skipped: not timed, conformance failed: block 3',
+      }),
+    );
+    const m = buildModel(results);
+    expect(m.backends).toEqual(['ggml-native', 'wasm-relaxed-simd', 'wasm-simd128', 'webgpu']);
+    expect(m.unavailableBackends.get('ggml-native')).toBe('no native ggml build here');
+    expect(m.rows.map((r) => r.id).sort()).toEqual([...fixtureFormats()].sort()); // format '-' is no row
+    expect(m.rows.every((r) => r.conformance.errors === (r.id === fixtureFormats()[2] ? 1 : 0))).toBe(true);
+    const row = m.rows.find((r) => r.id === a)!;
+    expect(row.throughputSkips.get('wasm-relaxed-simd')).toBe(
+      'decode: skipped: not timed, conformance failed: block 3',
+    );
+    const html = index(results);
+    expect(html).toContain('<th>GB/s ggml-native</th>');
+    expect(html).toContain(
+      'title="ggml-native unavailable on the machine that ran: no native ggml build here">skip</td>',
+    );
+    expect(html).toContain(
+      'title="wasm-relaxed-simd: decode: skipped: not timed, conformance failed: block 3">skip</td>',
+    );
+    // and no empty throughput plot for the backends that timed nothing
+    expect(html).not.toContain('id="throughput-ggml-native"');
+    expect(html).not.toContain('id="throughput-wasm-relaxed-simd"');
+    expect(html).toContain('id="throughput-wasm-simd128"');
+    // a measured backend keeps its number
+    expect(row.throughput.get('wasm-simd128')).toBe(3);
+    expect(row.throughputSkips.has('wasm-simd128')).toBe(false);
+  });
+
+  it('wasm/native is the suite’s native_ratio for decode, else the next op with a value, else its skip reason', () => {
+    const results = fixtureResults();
+    const [a, b, c] = fixtureFormats() as [string, string, string];
+    const ratio = (format: string, op: string, value: number | null, error?: string) =>
+      rec({
+        suite: 'throughput',
+        format,
+        kernel: `${format}/${op}/wasm-simd128`,
+        backend: 'wasm-simd128',
+        dataset: 'gaussian',
+        metric: 'native_ratio',
+        value,
+        unit: 'ratio',
+        ...(error ? { error } : {}),
+      });
+    results.records.push(
+      ratio(a, 'dot', 0.3),
+      ratio(a, 'decode', 3.14),
+      ratio(b, 'decode', null, 'skipped: ggml-native has no decode kernel'),
+      ratio(b, 'dot', 0.09),
+      ratio(c, 'decode', null, 'skipped: ggml-native has no decode kernel'),
+    );
+    const m = buildModel(results);
+    const get = (id: string) => m.rows.find((r) => r.id === id)!.wasmNativeRatio;
+    expect(get(a)).toEqual({ op: 'decode', value: 3.14 });
+    expect(get(b)).toEqual({ op: 'dot', value: 0.09 });
+    expect(get(c)).toEqual({ op: 'decode', reason: 'skipped: ggml-native has no decode kernel' });
+    const html = index(results);
+    expect(html).toContain('<th>wasm/native</th>');
+    expect(html).toMatch(/data-v="3\.14"[^>]*>3\.14× <span class="why">decode<\/span>/);
+    expect(html).toContain('title="decode: skipped: ggml-native has no decode kernel">skip</td>');
+    // without native_ratio records there is no such column
+    expect(index(fixtureResults())).not.toContain('<th>wasm/native</th>');
   });
 });

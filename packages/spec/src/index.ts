@@ -1,4 +1,5 @@
 export { type DiscoveredSpec, type Discovery, discoverSpecs } from './discover.ts';
+export { METRIC, METRIC_NAMES, type MetricName } from './generated/metrics.ts';
 export {
   assertResults,
   checkResults,

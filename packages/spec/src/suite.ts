@@ -13,8 +13,11 @@
  *   rest of the item's measurements survive.
  * - Within one item, (suite, format, kernel, backend, dataset, metric) must be unique: it is the record's
  *   key for merging. An item that repeats a key is stored as an error record instead.
- * - Metric names the leaderboard reads are listed in packages/site/README.md.
+ * - Metric names are the enum of results.schema.json (`$defs.metric`); METRIC and MetricName are generated
+ *   from it, so a suite writes `METRIC.sqnrDb`, never a free string. The leaderboard's are listed in
+ *   packages/site/README.md.
  */
+import type { MetricName } from './generated/metrics.ts';
 
 /** One measurement. Run metadata (machine, commit, time) is attached by the runner, not by suites. */
 export interface ResultRecord {
@@ -24,7 +27,7 @@ export interface ResultRecord {
   kernel: string;
   backend: string;
   dataset: string;
-  metric: string;
+  metric: MetricName;
   /** null only together with `error` (a failed measurement is a record, never a crash of the run). */
   value: number | string | boolean | null;
   unit: string;
@@ -33,11 +36,18 @@ export interface ResultRecord {
   error?: string;
 }
 
-export interface WorkItem {
+/**
+ * One unit of work. `P` is the suite's plan: what `runItem` is to do, as data (which format, part, kernel…),
+ * so the suite never parses it back out of the id. Plans are plain JSON values: sharding and `--resume`
+ * recompute the items from the options and match them by id, so a plan must follow from the options alone.
+ */
+export interface WorkItem<P = unknown> {
   /** Stable across runs and machines: used for sharding, resume and merge de-duplication. */
   id: string;
   /** Human label for the progress bar. */
   label: string;
+  /** The suite's own description of the item; only the suite reads it. */
+  plan: P;
   /** The format this item measures, when it is about one: `--format` filters on it and a crash of the item is attributed to it. */
   format?: string;
   /** Rough relative cost (1 by default): shards are balanced by total weight. */
@@ -64,11 +74,13 @@ export interface RunContext {
   setGpuAdapter(description: string): void;
 }
 
-export interface Suite {
+/** A suite whose work items carry plans of type `P` (each suite's own union of what its items do). */
+export interface Suite<P = unknown> {
   /** Equals the folder name under suites/; the prefix of the suite's work-item ids in results. */
   readonly name: string;
   readonly summary: string;
   /** Must be deterministic for given options (sharding depends on it); ids unique within the suite. */
-  workItems(options: SuiteOptions): Promise<WorkItem[]>;
-  runItem(item: WorkItem, options: SuiteOptions, ctx: RunContext): Promise<ResultRecord[]>;
+  workItems(options: SuiteOptions): Promise<WorkItem<P>[]>;
+  /** Runs one of this suite's own items, as workItems returned it (its typed plan included). */
+  runItem(item: WorkItem<P>, options: SuiteOptions, ctx: RunContext): Promise<ResultRecord[]>;
 }

@@ -109,12 +109,24 @@ describe('the suite', () => {
     for (const level of ['tensor', 'layer']) {
       expect(items.filter((i) => i.id.startsWith(`accuracy/${level}/`)).length).toBe(listSpecs().length);
     }
+    // plans are plain data (sharding and --resume recompute items from the options), named as the ids are
+    expect(JSON.parse(JSON.stringify(items))).toEqual(items);
+    for (const i of items)
+      if (i.plan.kind !== 'compare') expect(i.id).toBe(`accuracy/${i.plan.kind}/${i.plan.format}`);
     const ctx = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
-    const recs = await suite.runItem({ id: 'accuracy/tensor/q4_k', label: '' }, { quick: true }, ctx);
+    const recs = await suite.runItem(
+      { id: 'accuracy/tensor/q4_k', label: '', plan: { kind: 'tensor', format: 'q4_k' } },
+      { quick: true },
+      ctx,
+    );
     const sq = recs.find((r) => r.dataset === 'gaussian' && r.metric === 'sqnr_db');
     expect(sq?.value).toBeGreaterThan(20);
     expect(recs.every((r) => r.error === undefined)).toBe(true);
-    const layer = await suite.runItem({ id: 'accuracy/layer/q4_k', label: '' }, { quick: true }, ctx);
+    const layer = await suite.runItem(
+      { id: 'accuracy/layer/q4_k', label: '', plan: { kind: 'layer', format: 'q4_k' } },
+      { quick: true },
+      ctx,
+    );
     const frob = layer.find((r) => r.dataset === 'layer:gaussian' && r.metric === 'layer_rel_frobenius');
     expect(frob?.value).toBeGreaterThan(0);
     expect(frob?.value).toBeLessThan(0.2);
@@ -142,7 +154,7 @@ describe('real weights (--weights)', () => {
       const items = await suite.workItems({ formats: ['q4_k'], inputs: { weights: path } });
       expect(items.map((i) => i.id)).toContain('accuracy/weights/q4_k');
       const recs = await suite.runItem(
-        { id: 'accuracy/weights/q4_k', label: '' },
+        { id: 'accuracy/weights/q4_k', label: '', plan: { kind: 'weights', format: 'q4_k' } },
         { inputs: { weights: path, tensors: 'layers.*' } },
         ctx,
       );
@@ -212,7 +224,7 @@ describe('real weights from a GGUF file', () => {
       );
       const ctx = { log: () => {}, signal: new AbortController().signal, setGpuAdapter: () => {} };
       const recs = await suite.runItem(
-        { id: 'accuracy/weights/q8_0', label: '' },
+        { id: 'accuracy/weights/q8_0', label: '', plan: { kind: 'weights', format: 'q8_0' } },
         { inputs: { weights: path } },
         ctx,
       );

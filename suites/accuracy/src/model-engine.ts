@@ -27,7 +27,7 @@ import {
   llamaFixtureAccuracy,
   quantizeGgufFile,
 } from '@qbench/models';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type ResultRecord } from '@qbench/spec';
 
 type Rec = Omit<ResultRecord, 'suite' | 'format' | 'kernel' | 'backend'> & {
   backend: string;
@@ -53,7 +53,7 @@ function records(
   return [
     {
       ...base,
-      metric: 'kl_divergence',
+      metric: METRIC.klDivergence,
       value: c.meanKl,
       unit: 'nats',
       details: {
@@ -66,10 +66,10 @@ function records(
         mean_delta_p: c.meanDeltaP,
       },
     },
-    { ...base, metric: 'top1_agreement', value: c.top1Agreement, unit: '' },
-    { ...base, metric: 'rms_delta_p', value: c.rmsDeltaP, unit: '' },
-    { ...base, metric: 'perplexity_q', value: c.perplexityQ, unit: '' },
-    { ...base, metric: 'perplexity_fp', value: c.perplexityBase, unit: '' },
+    { ...base, metric: METRIC.top1Agreement, value: c.top1Agreement, unit: '' },
+    { ...base, metric: METRIC.rmsDeltaP, value: c.rmsDeltaP, unit: '' },
+    { ...base, metric: METRIC.perplexityQ, value: c.perplexityQ, unit: '' },
+    { ...base, metric: METRIC.perplexityFp, value: c.perplexityBase, unit: '' },
   ];
 }
 
@@ -116,7 +116,7 @@ export async function llamaFixtureLevel(
         dataset: 'fixture-llama',
         kernel: engineKernel,
         backend: 'external',
-        metric: 'kl_divergence',
+        metric: METRIC.klDivergence,
         value: null,
         unit: 'nats',
         error: `llama.cpp ${r.engine.outcome}: ${r.engine.reason}`,
@@ -147,7 +147,7 @@ export async function llamaSweepLevel(
     ctx?.log?.(`quantizing ${basename(base)} to ${formatId}`);
     const q = await quantizeGgufFile(base, formatId, quant);
     const recs = await llamaCompareLevel(base, quant, text, ctx, `${formatId}/model/llama.cpp`);
-    const kl = recs.find((r) => r.metric === 'kl_divergence');
+    const kl = recs.find((r) => r.metric === METRIC.klDivergence);
     if (kl)
       kl.details = {
         ...kl.details,
@@ -172,7 +172,7 @@ export async function llamaCompareLevel(
   const dataset = `model:${basename(base)}`;
   const kernel = kernelId ?? `${basename(quant)}/model/llama.cpp`;
   const fail = (error: string): Rec[] => [
-    { dataset, kernel, backend: 'external', metric: 'kl_divergence', value: null, unit: 'nats', error },
+    { dataset, kernel, backend: 'external', metric: METRIC.klDivergence, value: null, unit: 'nats', error },
   ];
   const body = await readFile(text ?? FIXTURE_TEXT_PATH, 'utf8');
   const w = await engineWindows(base, quant, body, 512);

@@ -19,7 +19,7 @@ import {
   measureModel,
   openLanguageModel,
 } from '@qbench/models';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type ResultRecord } from '@qbench/spec';
 
 type Rec = Omit<ResultRecord, 'suite' | 'format' | 'kernel' | 'backend'>;
 
@@ -68,7 +68,7 @@ export async function modelLevel(
     return [
       {
         dataset: fallbackDataset,
-        metric: 'kl_divergence',
+        metric: METRIC.klDivergence,
         value: null,
         unit: 'nats',
         error: (e as Error).message,
@@ -105,14 +105,14 @@ export async function modelLevel(
       ...(w.quantized.find((t) => t.imatrix) ? { imatrix: w.quantized.find((t) => t.imatrix)!.imatrix } : {}),
     };
     return [
-      { dataset, metric: 'kl_divergence', value: c.meanKl, unit: 'nats', details },
-      { dataset, metric: 'top1_agreement', value: c.top1Agreement, unit: '' },
-      { dataset, metric: 'rms_delta_p', value: c.rmsDeltaP, unit: '' },
-      { dataset, metric: 'perplexity_q', value: c.perplexityQ, unit: '' },
-      { dataset, metric: 'perplexity_fp', value: c.perplexityBase, unit: '' },
+      { dataset, metric: METRIC.klDivergence, value: c.meanKl, unit: 'nats', details },
+      { dataset, metric: METRIC.top1Agreement, value: c.top1Agreement, unit: '' },
+      { dataset, metric: METRIC.rmsDeltaP, value: c.rmsDeltaP, unit: '' },
+      { dataset, metric: METRIC.perplexityQ, value: c.perplexityQ, unit: '' },
+      { dataset, metric: METRIC.perplexityFp, value: c.perplexityBase, unit: '' },
     ];
   } catch (e) {
     if (signal?.aborted) throw e;
-    return [{ dataset, metric: 'kl_divergence', value: null, unit: 'nats', error: (e as Error).message }];
+    return [{ dataset, metric: METRIC.klDivergence, value: null, unit: 'nats', error: (e as Error).message }];
   }
 }

@@ -26,8 +26,20 @@ describe('accuracy suite, model level', () => {
   });
 
   it('reports llama.cpp’s KL statistics on the fixture: q8_0 is nearly lossless, q2_k is not', async () => {
-    const q8 = byMetric(await suite.runItem({ id: 'accuracy/model/q8_0', label: '' }, {}, ctx));
-    const q2 = byMetric(await suite.runItem({ id: 'accuracy/model/q2_k', label: '' }, {}, ctx));
+    const q8 = byMetric(
+      await suite.runItem(
+        { id: 'accuracy/model/q8_0', label: '', plan: { kind: 'model', format: 'q8_0' } },
+        {},
+        ctx,
+      ),
+    );
+    const q2 = byMetric(
+      await suite.runItem(
+        { id: 'accuracy/model/q2_k', label: '', plan: { kind: 'model', format: 'q2_k' } },
+        {},
+        ctx,
+      ),
+    );
     for (const r of Object.values(q8)) {
       expect(r.error).toBeUndefined();
       expect(r.dataset).toBe('fixture');
@@ -53,7 +65,7 @@ describe('accuracy suite, model level', () => {
 
   it('names a missing model folder in an error record instead of downloading', async () => {
     const recs = await suite.runItem(
-      { id: 'accuracy/model/q8_0', label: '' },
+      { id: 'accuracy/model/q8_0', label: '', plan: { kind: 'model', format: 'q8_0' } },
       { inputs: { model: join(tmpdir(), 'qbench-no-such-model') } },
       ctx,
     );
@@ -72,12 +84,22 @@ describe('accuracy suite, model level', () => {
     await writeFile(join(dir, 'config.json'), JSON.stringify(config));
     const text = join(dir, 'eval.txt');
     const m = byMetric(
-      await suite.runItem({ id: 'accuracy/model/q4_k', label: '' }, { inputs: { model: dir, text } }, ctx),
+      await suite.runItem(
+        { id: 'accuracy/model/q4_k', label: '', plan: { kind: 'model', format: 'q4_k' } },
+        { inputs: { model: dir, text } },
+        ctx,
+      ),
     );
     expect(m['kl_divergence']!.error).toBeUndefined();
     expect(m['kl_divergence']!.dataset).toBe('model:my-model');
     // Same model, same text, same tokens: the numbers equal the fixture's.
-    const f = byMetric(await suite.runItem({ id: 'accuracy/model/q4_k', label: '' }, {}, ctx));
+    const f = byMetric(
+      await suite.runItem(
+        { id: 'accuracy/model/q4_k', label: '', plan: { kind: 'model', format: 'q4_k' } },
+        {},
+        ctx,
+      ),
+    );
     expect(m['kl_divergence']!.value).toBe(f['kl_divergence']!.value);
   });
 });

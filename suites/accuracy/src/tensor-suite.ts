@@ -1,6 +1,6 @@
 /** Work items of the tensor and layer levels: one item per format and level, every source inside it. */
 import { loadFormat } from '@qbench/core';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type MetricName, type ResultRecord } from '@qbench/spec';
 import { measureLayer } from './layer.ts';
 import { SOURCE_NAMES, type SourceName, sample } from './sources.ts';
 import { measureTensor } from './tensor.ts';
@@ -31,23 +31,29 @@ export async function tensorLevel(formatId: string, sizes: Sizes): Promise<Rec[]
     try {
       const m = measureTensor(format, x, sizes.cols);
       const details = m.imatrix ? { details: { imatrix: m.imatrix } } : {};
-      const rec = (metric: string, value: number, unit: string) =>
+      const rec = (metric: MetricName, value: number, unit: string) =>
         out.push({ dataset: source, metric, value, unit, ...details });
-      rec('bits_per_weight', m.bitsPerWeight, 'bit');
-      rec('mse', m.mse, '');
-      rec('sqnr_db', m.sqnrDb, 'dB');
-      rec('max_abs_error', m.maxAbsError, '');
-      rec('cosine_similarity', m.cosineSimilarity, '');
-      rec('gap_to_bound_db', m.gapToBoundDb, 'dB');
-      if (source === 'gaussian') rec('gap_to_lloyd_max_db', m.gapToLloydMaxDb, 'dB');
+      rec(METRIC.bitsPerWeight, m.bitsPerWeight, 'bit');
+      rec(METRIC.mse, m.mse, '');
+      rec(METRIC.sqnrDb, m.sqnrDb, 'dB');
+      rec(METRIC.maxAbsError, m.maxAbsError, '');
+      rec(METRIC.cosineSimilarity, m.cosineSimilarity, '');
+      rec(METRIC.gapToBoundDb, m.gapToBoundDb, 'dB');
+      if (source === 'gaussian') rec(METRIC.gapToLloydMaxDb, m.gapToLloydMaxDb, 'dB');
       // |x − x̂| / RMS(x) quantiles: the per-element error distribution the format pages plot.
       const eq = m.elementErrorQuantiles;
-      rec('element_error_p50', eq.p50, '');
-      rec('element_error_p90', eq.p90, '');
-      rec('element_error_p99', eq.p99, '');
-      rec('element_error_p999', eq.p999, '');
+      rec(METRIC.elementErrorP50, eq.p50, '');
+      rec(METRIC.elementErrorP90, eq.p90, '');
+      rec(METRIC.elementErrorP99, eq.p99, '');
+      rec(METRIC.elementErrorP999, eq.p999, '');
     } catch (e) {
-      out.push({ dataset: source, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message });
+      out.push({
+        dataset: source,
+        metric: METRIC.sqnrDb,
+        value: null,
+        unit: 'dB',
+        error: (e as Error).message,
+      });
     }
   }
   return out;
@@ -72,7 +78,7 @@ export async function weightsLevel(
       if (t.cols % format.blockElements !== 0) {
         out.push({
           dataset,
-          metric: 'sqnr_db',
+          metric: METRIC.sqnrDb,
           value: null,
           unit: 'dB',
           error: `row length ${t.cols} is not a multiple of ${formatId}'s block of ${format.blockElements}`,
@@ -83,15 +89,15 @@ export async function weightsLevel(
         const m = measureTensor(format, await t.read(), t.cols);
         const details = m.imatrix ? { details: { imatrix: m.imatrix } } : {};
         out.push(
-          { dataset, metric: 'bits_per_weight', value: m.bitsPerWeight, unit: 'bit', ...details },
-          { dataset, metric: 'mse', value: m.mse, unit: '', ...details },
-          { dataset, metric: 'sqnr_db', value: m.sqnrDb, unit: 'dB', ...details },
-          { dataset, metric: 'max_abs_error', value: m.maxAbsError, unit: '', ...details },
-          { dataset, metric: 'cosine_similarity', value: m.cosineSimilarity, unit: '', ...details },
-          { dataset, metric: 'gap_to_bound_db', value: m.gapToBoundDb, unit: 'dB', ...details },
+          { dataset, metric: METRIC.bitsPerWeight, value: m.bitsPerWeight, unit: 'bit', ...details },
+          { dataset, metric: METRIC.mse, value: m.mse, unit: '', ...details },
+          { dataset, metric: METRIC.sqnrDb, value: m.sqnrDb, unit: 'dB', ...details },
+          { dataset, metric: METRIC.maxAbsError, value: m.maxAbsError, unit: '', ...details },
+          { dataset, metric: METRIC.cosineSimilarity, value: m.cosineSimilarity, unit: '', ...details },
+          { dataset, metric: METRIC.gapToBoundDb, value: m.gapToBoundDb, unit: 'dB', ...details },
         );
       } catch (e) {
-        out.push({ dataset, metric: 'sqnr_db', value: null, unit: 'dB', error: (e as Error).message });
+        out.push({ dataset, metric: METRIC.sqnrDb, value: null, unit: 'dB', error: (e as Error).message });
       }
     }
   } finally {
@@ -111,17 +117,17 @@ export async function layerLevel(formatId: string, sizes: Sizes): Promise<Rec[]>
     try {
       const m = measureLayer(format, w, rows, cols, x, batch);
       const details = m.imatrix ? { details: { imatrix: m.imatrix } } : {};
-      const rec = (metric: string, value: number) =>
+      const rec = (metric: MetricName, value: number) =>
         out.push({ dataset: `layer:${source}`, metric, value, unit: '', ...details });
-      rec('layer_rel_frobenius', m.relFrobenius);
-      rec('layer_output_error_p50', m.outputErrorP50);
-      rec('layer_output_error_p90', m.outputErrorP90);
-      rec('layer_output_error_p99', m.outputErrorP99);
-      rec('layer_output_error_max', m.outputErrorMax);
+      rec(METRIC.layerRelFrobenius, m.relFrobenius);
+      rec(METRIC.layerOutputErrorP50, m.outputErrorP50);
+      rec(METRIC.layerOutputErrorP90, m.outputErrorP90);
+      rec(METRIC.layerOutputErrorP99, m.outputErrorP99);
+      rec(METRIC.layerOutputErrorMax, m.outputErrorMax);
     } catch (e) {
       out.push({
         dataset: `layer:${source}`,
-        metric: 'layer_rel_frobenius',
+        metric: METRIC.layerRelFrobenius,
         value: null,
         unit: '',
         error: (e as Error).message,

@@ -7,7 +7,7 @@
  */
 import { LoaderJudge } from '@qbench/ggml-native';
 import { bytesSource, scanGguf } from '@qbench/gguf-file';
-import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
+import { METRIC, type MetricName, type ResultRecord, type SuiteOptions, type WorkItem } from '@qbench/spec';
 import { CORPUS } from './corpus/cases.ts';
 import { runFuzz } from './fuzz/fuzz.ts';
 import { defaultSeeds } from './fuzz/seeds.ts';
@@ -23,10 +23,21 @@ import {
 // the per-format leaderboard rows; the dataset names the container.
 const BASE = { suite: 'adversarial', format: '-', kernel: '-', backend: 'reference' } as const;
 
-export const GGUF_ITEMS: readonly WorkItem[] = [
-  { id: 'adversarial/gguf/corpus', label: 'gguf corpus' },
-  { id: 'adversarial/gguf/fuzz', label: 'gguf fuzz', weight: 10 },
-  { id: 'adversarial/gguf/ggml-agreement', label: 'gguf scan vs ggml loader', weight: 10 },
+/** What a GGUF item does: the malformed-file corpus, the fuzzer, or the scan's agreement with ggml's loader. */
+export interface GgufPlan {
+  kind: 'gguf';
+  part: 'corpus' | 'fuzz' | 'ggml-agreement';
+}
+
+export const GGUF_ITEMS: readonly WorkItem<GgufPlan>[] = [
+  { id: 'adversarial/gguf/corpus', label: 'gguf corpus', plan: { kind: 'gguf', part: 'corpus' } },
+  { id: 'adversarial/gguf/fuzz', label: 'gguf fuzz', weight: 10, plan: { kind: 'gguf', part: 'fuzz' } },
+  {
+    id: 'adversarial/gguf/ggml-agreement',
+    label: 'gguf scan vs ggml loader',
+    weight: 10,
+    plan: { kind: 'gguf', part: 'ggml-agreement' },
+  },
 ];
 
 export async function runCorpus(): Promise<ResultRecord[]> {
@@ -55,7 +66,7 @@ export async function runCorpus(): Promise<ResultRecord[]> {
     records.push({
       ...BASE,
       dataset: `gguf-corpus/${group}`,
-      metric: 'expected_verdict_rate',
+      metric: METRIC.expectedVerdictRate,
       value: g.met / g.total,
       unit: 'ratio',
       details: { cases: g.total, failed: g.failed },
@@ -64,7 +75,7 @@ export async function runCorpus(): Promise<ResultRecord[]> {
   records.push({
     ...BASE,
     dataset: 'gguf-corpus',
-    metric: 'expected_verdict_rate',
+    metric: METRIC.expectedVerdictRate,
     value: met / total,
     unit: 'ratio',
     details: { cases: total },
@@ -81,7 +92,7 @@ export async function runFuzzItem(options: SuiteOptions, signal?: AbortSignal): 
     ...(signal ? { signal } : {}),
   });
   const rec = (
-    metric: string,
+    metric: MetricName,
     value: number,
     unit: string,
     details?: Record<string, unknown>,
@@ -96,19 +107,19 @@ export async function runFuzzItem(options: SuiteOptions, signal?: AbortSignal): 
   const brief = (xs: typeof r.crashes) =>
     xs.slice(0, 5).map((x) => ({ case: x.case, seed: x.seed, ops: x.ops, reason: x.reason }));
   return [
-    rec('cases', r.cases, 'count', { verdicts: r.verdicts, findingCodes: r.findingCodes }),
-    rec('expected_met', r.expectedMet, 'count'),
-    rec('crashes', r.crashes.length, 'count', { first: brief(r.crashes) }),
-    rec('hangs', r.hangs.length, 'count', { first: brief(r.hangs) }),
-    rec('mismatches', r.mismatches.length, 'count', { first: brief(r.mismatches) }),
-    rec('peak_rss', r.peakRssBytes, 'B', { growth: r.rssGrowthBytes }),
-    rec('slowest_case', r.slowestCaseMs, 'ms'),
+    rec(METRIC.cases, r.cases, 'count', { verdicts: r.verdicts, findingCodes: r.findingCodes }),
+    rec(METRIC.expectedMet, r.expectedMet, 'count'),
+    rec(METRIC.crashes, r.crashes.length, 'count', { first: brief(r.crashes) }),
+    rec(METRIC.hangs, r.hangs.length, 'count', { first: brief(r.hangs) }),
+    rec(METRIC.mismatches, r.mismatches.length, 'count', { first: brief(r.mismatches) }),
+    rec(METRIC.peakRss, r.peakRssBytes, 'B', { growth: r.rssGrowthBytes }),
+    rec(METRIC.slowestCase, r.slowestCaseMs, 'ms'),
   ];
 }
 
 function agreementRecords(set: string, r: CompareResult): ResultRecord[] {
   const t = r.table.summary();
-  const rec = (metric: string, value: number, details: Record<string, unknown>): ResultRecord => ({
+  const rec = (metric: MetricName, value: number, details: Record<string, unknown>): ResultRecord => ({
     ...BASE,
     backend: 'ggml',
     dataset: `gguf-ggml-agreement/${set}`,
@@ -119,11 +130,11 @@ function agreementRecords(set: string, r: CompareResult): ResultRecord[] {
   });
   const brief = (xs: typeof t.bugList) => xs.slice(0, 20);
   return [
-    rec('files', t.files, { cells: t.cells, scanThrew: r.scanThrew.slice(0, 20) }),
+    rec(METRIC.files, t.files, { cells: t.cells, scanThrew: r.scanThrew.slice(0, 20) }),
     // The target is 0: a file ggml rejects or crashes on must not pass qbench's scan.
-    rec('qbench_passes_ggml_fails', t.bugs, { first: brief(t.bugList) }),
-    rec('qbench_stricter', t.cells['malformed/accepts'], { byCode: t.stricter }),
-    rec('ggml_crashes', t.crashList.length, { first: brief(t.crashList) }),
+    rec(METRIC.qbenchPassesGgmlFails, t.bugs, { first: brief(t.bugList) }),
+    rec(METRIC.qbenchStricter, t.cells['malformed/accepts'], { byCode: t.stricter }),
+    rec(METRIC.ggmlCrashes, t.crashList.length, { first: brief(t.crashList) }),
   ];
 }
 
@@ -137,7 +148,7 @@ export async function runGgmlAgreement(options: SuiteOptions, signal?: AbortSign
         ...BASE,
         backend: 'ggml',
         dataset: 'gguf-ggml-agreement',
-        metric: 'files',
+        metric: METRIC.files,
         value: null,
         unit: 'count',
         error: reason,

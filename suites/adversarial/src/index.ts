@@ -4,37 +4,25 @@
  * plug in here as further work items.
  */
 import type { Suite } from '@qbench/spec';
-import { llamaAttackItems, runLlamaAttackItem } from './attack-llama/items.ts';
-import { backdoorItems, runBackdoorItem } from './detect/suite-items.ts';
-import { GGUF_ITEMS, runCorpus, runFuzzItem, runGgmlAgreement } from './gguf-suite.ts';
+import { type LlamaAttackPlan, llamaAttackItems, runLlamaAttackItem } from './attack-llama/items.ts';
+import { type BackdoorPlan, backdoorItems, runBackdoorItem } from './detect/suite-items.ts';
+import { GGUF_ITEMS, type GgufPlan, runCorpus, runFuzzItem, runGgmlAgreement } from './gguf-suite.ts';
 
-const suite: Suite = {
+/** What an item does: one of the GGUF checks, one backdoor item on one format, or the attack on llama.cpp. */
+export type AdversarialPlan = GgufPlan | BackdoorPlan | LlamaAttackPlan;
+
+const suite: Suite<AdversarialPlan> = {
   name: 'adversarial',
   summary: 'hostile inputs: malformed GGUF corpus and structure-aware fuzzing of the scanner',
   async workItems(options) {
     return [...GGUF_ITEMS, ...backdoorItems(options), ...llamaAttackItems(options)];
   },
-  async runItem(item, options, ctx) {
-    if (item.id === 'adversarial/gguf/corpus') return runCorpus();
-    if (item.id === 'adversarial/gguf/fuzz') return runFuzzItem(options, ctx.signal);
-    if (item.id === 'adversarial/gguf/ggml-agreement') return runGgmlAgreement(options, ctx.signal);
-    const backdoor = await runBackdoorItem(item, options, ctx.log);
-    if (backdoor) return backdoor;
-    const llama = await runLlamaAttackItem(item, options, ctx.log);
-    if (llama) return llama;
-    return [
-      {
-        suite: 'adversarial',
-        format: '-',
-        kernel: '-',
-        backend: '-',
-        dataset: item.id,
-        metric: 'run',
-        value: null,
-        unit: '-',
-        error: `unknown work item '${item.id}'`,
-      },
-    ];
+  async runItem({ plan }, options, ctx) {
+    if (plan.kind === 'attack-llama') return runLlamaAttackItem(plan, options, ctx.log);
+    if (plan.kind !== 'gguf') return runBackdoorItem(plan, options, ctx.log);
+    if (plan.part === 'corpus') return runCorpus();
+    if (plan.part === 'fuzz') return runFuzzItem(options, ctx.signal);
+    return runGgmlAgreement(options, ctx.signal);
   },
 };
 

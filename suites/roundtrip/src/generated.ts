@@ -15,7 +15,7 @@ import {
   imatrixDetails,
   isQbenchError,
 } from '@qbench/core';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type ResultRecord } from '@qbench/spec';
 import { breathe, errorText, type Subject, verdict } from './records.ts';
 
 export const BLOCK_COUNTS = [1, 2, 3, 7, 31, 33, 257] as const;
@@ -69,7 +69,7 @@ export async function generatedRecords(
   }
   const v = problems.length > 0 ? 'fail' : cases > 0 ? 'pass' : 'skip';
   return [
-    verdict(s, 'generated', 'generated', v, {
+    verdict(s, 'generated', METRIC.generated, v, {
       blockCounts: [...counts],
       cases,
       ...imatrixDetails(format),

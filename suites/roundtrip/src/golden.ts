@@ -15,7 +15,7 @@ import {
   goldenClaimant,
   openGoldenFolder,
 } from '@qbench/core';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type ResultRecord } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
 /** A family that fails to load cannot claim anything; its own formats record that failure. */
@@ -57,7 +57,7 @@ function summarise(
   }
   const first = firstFailure(cases);
   const v = cases.length === 0 ? 'skip' : passed === cases.length ? 'pass' : 'fail';
-  return verdict(s, dataset, 'golden', v, {
+  return verdict(s, dataset, METRIC.golden, v, {
     folder,
     handler,
     cases: cases.length,
@@ -73,7 +73,7 @@ export async function goldenRecords(format: Format, goldenRoot: string, s: Subje
   const out: ResultRecord[] = [];
   const folders = format.spec.golden ?? [];
   if (folders.length === 0) {
-    out.push(verdict(s, 'golden', 'golden', 'skip', { reason: 'the spec lists no golden folder' }));
+    out.push(verdict(s, 'golden', METRIC.golden, 'skip', { reason: 'the spec lists no golden folder' }));
     return out;
   }
   for (const rel of folders) {
@@ -81,7 +81,7 @@ export async function goldenRecords(format: Format, goldenRoot: string, s: Subje
     const dir = join(goldenRoot, rel);
     if (!existsSync(dir)) {
       out.push(
-        verdict(s, dataset, 'golden', 'skip', {
+        verdict(s, dataset, METRIC.golden, 'skip', {
           folder: rel,
           reason: `datasets/golden/${rel} is not present`,
         }),
@@ -111,7 +111,7 @@ export async function goldenRecords(format: Format, goldenRoot: string, s: Subje
         const kind =
           typeof m['kind'] === 'string' ? ` (kind '${m['kind']}')` : named ? ` (for format '${named}')` : '';
         out.push(
-          verdict(s, dataset, 'golden', 'skip', {
+          verdict(s, dataset, METRIC.golden, 'skip', {
             folder: rel,
             reason: `no family claims this folder${kind} and it is not an interchange folder for ${format.id}`,
           }),
@@ -131,7 +131,7 @@ export async function goldenRecords(format: Format, goldenRoot: string, s: Subje
       });
       out.push(summarise(s, dataset, rel, cases, 'interchange'));
     } catch (e) {
-      out.push(failed(s, dataset, 'golden', e));
+      out.push(failed(s, dataset, METRIC.golden, e));
     }
   }
   return out;

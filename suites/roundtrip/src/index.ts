@@ -17,10 +17,17 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listSpecs, loadFormat } from '@qbench/core';
-import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import {
+  METRIC,
+  type ResultRecord,
+  type RunContext,
+  type Suite,
+  type SuiteOptions,
+  type WorkItem,
+} from '@qbench/spec';
 import { generatedRecords } from './generated.ts';
 import { goldenRecords } from './golden.ts';
-import { kernelRecords, listCheckedKernels } from './kernels.ts';
+import { type KernelPlan, kernelPlan, kernelRecords, listCheckedKernels } from './kernels.ts';
 import { idempotenceRecords, nmseRecords, sizeRecords, TENSOR_ELEMENTS, tensorSize } from './properties.ts';
 import { breathe, failed, reference, verdict } from './records.ts';
 import { specialRecords } from './special.ts';
@@ -33,10 +40,11 @@ type Part = 'golden' | 'properties';
 
 const UNAVAILABLE = 'kernels:unavailable';
 
-function parseItem(id: string): { format: string; part: Part } | undefined {
-  const m = /^(.+)\/(golden|properties)$/.exec(id);
-  return m ? { format: m[1]!, part: m[2] as Part } : undefined;
-}
+/** What an item does: one part of a format's reference checks, one kernel's conformance, or why none ran. */
+export type RoundtripPlan =
+  | { kind: 'format'; format: string; part: Part }
+  | KernelPlan
+  | { kind: 'kernels-unavailable' };
 
 async function runFormatItem(
   format: string,
@@ -49,7 +57,7 @@ async function runFormatItem(
   try {
     f = await loadFormat(format);
   } catch (e) {
-    return [failed(s, '-', 'load', e)];
+    return [failed(s, '-', METRIC.load, e)];
   }
   if (part === 'golden') {
     const goldenRoot = options.inputs?.['golden'] ?? GOLDEN_ROOT;
@@ -67,12 +75,12 @@ async function runFormatItem(
   return records;
 }
 
-const suite: Suite = {
+const suite: Suite<RoundtripPlan> = {
   name: 'roundtrip',
   summary:
     'conformance: golden vectors, generated cases, size vs bits/weight, round-trip NMSE, idempotence, special values',
   async workItems(options) {
-    const items: WorkItem[] = [];
+    const items: WorkItem<RoundtripPlan>[] = [];
     for (const spec of listSpecs()) {
       if (options.formats && !options.formats.includes(spec.id)) continue;
       items.push({
@@ -80,38 +88,50 @@ const suite: Suite = {
         label: `roundtrip ${spec.id} golden`,
         format: spec.id,
         weight: 1,
+        plan: { kind: 'format', format: spec.id, part: 'golden' },
       });
       items.push({
         id: `${spec.id}/properties`,
         label: `roundtrip ${spec.id} properties`,
         format: spec.id,
         weight: 2,
+        plan: { kind: 'format', format: spec.id, part: 'properties' },
       });
     }
     const listing = await listCheckedKernels(options);
     for (const k of listing.kernels)
-      items.push({ id: `kernel:${k.id}`, label: `roundtrip ${k.id}`, format: k.format, weight: 1 });
+      items.push({
+        id: `kernel:${k.id}`,
+        label: `roundtrip ${k.id}`,
+        format: k.format,
+        weight: 1,
+        plan: kernelPlan(k),
+      });
     if (listing.unavailable.length > 0)
-      items.push({ id: UNAVAILABLE, label: 'roundtrip kernels unavailable here' });
+      items.push({
+        id: UNAVAILABLE,
+        label: 'roundtrip kernels unavailable here',
+        plan: { kind: 'kernels-unavailable' },
+      });
     return items;
   },
-  async runItem(item, options, ctx) {
-    if (item.id.startsWith('kernel:'))
-      return kernelRecords(item.id.slice('kernel:'.length), options, ctx.setGpuAdapter);
-    if (item.id === UNAVAILABLE) {
+  async runItem({ plan }, options, ctx) {
+    if (plan.kind === 'kernel') return kernelRecords(plan, options, ctx.setGpuAdapter);
+    if (plan.kind === 'kernels-unavailable') {
       const { unavailable } = await listCheckedKernels(options);
       return unavailable.map((u) =>
-        verdict({ format: '-', kernel: '-', backend: u.backend }, 'kernels', 'kernel_conformance', 'skip', {
-          reason: u.reason,
-        }),
+        verdict(
+          { format: '-', kernel: '-', backend: u.backend },
+          'kernels',
+          METRIC.kernelConformance,
+          'skip',
+          {
+            reason: u.reason,
+          },
+        ),
       );
     }
-    const parsed = parseItem(item.id);
-    if (!parsed)
-      return [
-        failed(reference(item.format ?? '-'), '-', 'item', new Error(`unknown work item '${item.id}'`)),
-      ];
-    return runFormatItem(parsed.format, parsed.part, options, ctx);
+    return runFormatItem(plan.format, plan.part, options, ctx);
   },
 };
 

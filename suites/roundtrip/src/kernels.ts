@@ -6,7 +6,7 @@
  */
 import { type ConformCase, caseOk, describeMismatch, type KernelTraits, loadFormat } from '@qbench/core';
 import { BACKENDS, backendById, listKernels, runConformance } from '@qbench/kernels';
-import type { ResultRecord, SuiteOptions } from '@qbench/spec';
+import { METRIC, type ResultRecord, type SuiteOptions } from '@qbench/spec';
 import { errorText, failed, type Subject, verdict } from './records.ts';
 
 /** Backends whose kernels this suite checks: all but the oracle (the reference codec: the format items). */
@@ -58,31 +58,46 @@ async function backendDevice(id: string): Promise<string | undefined> {
   }
 }
 
+/** The plan of a `kernel:<id>` item: which kernel, of which format, on which backend. */
+export interface KernelPlan {
+  kind: 'kernel';
+  kernel: KernelTraits['id'];
+  format: string;
+  backend: string;
+}
+
+export function kernelPlan(k: Pick<KernelTraits, 'id' | 'format' | 'backend'>): KernelPlan {
+  return { kind: 'kernel', kernel: k.id, format: k.format, backend: k.backend };
+}
+
 /** Records of one kernel: one verdict per dataset (generated, each golden folder). */
 export async function kernelRecords(
-  kernelId: string,
+  plan: KernelPlan,
   options: SuiteOptions,
   setGpuAdapter: (d: string) => void = () => {},
 ): Promise<ResultRecord[]> {
-  const [format = '-', , backend = '-'] = kernelId.split('/');
+  const { format, backend } = plan;
   const device = await backendDevice(backend);
   if (device) setGpuAdapter(device);
-  const s: Subject = { format, kernel: kernelId, backend };
+  const s: Subject = { format, kernel: plan.kernel, backend };
   try {
+    // the kernel's traits (its loader) are not data: this process's listing of the format has them
     const { kernels, unavailable } = await listKernels({ formats: [format], backends: CHECKED });
-    const traits = kernels.find((k) => k.id === kernelId);
+    const traits = kernels.find((k) => k.id === plan.kernel);
     if (!traits) {
       const why =
         unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ') || 'the kernel is not available here';
-      return [verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: why })];
+      return [verdict(s, 'generated', METRIC.kernelConformance, 'skip', { reason: why })];
     }
     const f = await loadFormat(format);
     const conf = await runConformance(traits, f, { quick: options.quick === true });
     if (conf.error !== undefined)
-      return [failed(s, 'generated', 'kernel_conformance', new Error(conf.error))];
+      return [failed(s, 'generated', METRIC.kernelConformance, new Error(conf.error))];
     if (conf.cases.length === 0) {
       return [
-        verdict(s, 'generated', 'kernel_conformance', 'skip', { reason: conf.skipped ?? 'no case applies' }),
+        verdict(s, 'generated', METRIC.kernelConformance, 'skip', {
+          reason: conf.skipped ?? 'no case applies',
+        }),
       ];
     }
     const groups = new Map<string, ConformCase[]>();
@@ -100,7 +115,7 @@ export async function kernelRecords(
           cases.flatMap((c) => c.checks.map((k) => k.skipped)).filter((x): x is string => x !== undefined),
         ),
       ];
-      return verdict(s, dataset, 'kernel_conformance', v, {
+      return verdict(s, dataset, METRIC.kernelConformance, v, {
         op: traits.op,
         cases: ran.length,
         passed,
@@ -111,6 +126,6 @@ export async function kernelRecords(
       });
     });
   } catch (e) {
-    return [failed(s, 'generated', 'kernel_conformance', e)];
+    return [failed(s, 'generated', METRIC.kernelConformance, e)];
   }
 }

@@ -16,7 +16,7 @@ import {
   ROUND_TRIP_TENSORS as SOURCES,
   sqnrDb,
 } from '@qbench/core';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type ResultRecord } from '@qbench/spec';
 import { breathe, failed, measure, type Subject, verdict } from './records.ts';
 
 export { ROUND_TRIP_TENSORS as SOURCES, TENSOR_ELEMENTS, tensorSize } from '@qbench/core';
@@ -54,7 +54,7 @@ export async function sizeRecords(format: Format, s: Subject, n: number): Promis
       n;
     const ok = q.length === declared && q.length === predicted && Math.abs(q.length - bpwBytes) < 1;
     return [
-      verdict(s, 'gaussian', 'size', ok ? 'pass' : 'fail', {
+      verdict(s, 'gaussian', METRIC.size, ok ? 'pass' : 'fail', {
         elements: n,
         encodedBytes: q.length,
         encodedBytesDeclared: declared,
@@ -63,14 +63,14 @@ export async function sizeRecords(format: Format, s: Subject, n: number): Promis
         bitsPerWeight: format.bitsPerWeight,
         ...imatrixDetails(format),
       }),
-      measure(s, 'gaussian', 'bits_per_weight', measuredBpw, 'bits', {
+      measure(s, 'gaussian', METRIC.bitsPerWeight, measuredBpw, 'bits', {
         derived: format.bitsPerWeight,
         elements: n,
         ...imatrixDetails(format),
       }),
     ];
   } catch (e) {
-    return [failed(s, 'gaussian', 'size', e)];
+    return [failed(s, 'gaussian', METRIC.size, e)];
   }
 }
 
@@ -89,17 +89,17 @@ export async function nmseRecords(
       const y = format.reference.decode(encodeForSuite(format, x), n);
       const e = nmse(x, y);
       const run = { elements: n, seed, ...imatrixDetails(format) };
-      out.push(measure(s, name, 'nmse', e, 'ratio', run));
-      out.push(measure(s, name, 'sqnr_db', sqnrDb(x, y), 'dB', run));
+      out.push(measure(s, name, METRIC.nmse, e, 'ratio', run));
+      out.push(measure(s, name, METRIC.sqnrDb, sqnrDb(x, y), 'dB', run));
       if (maxNmse === undefined) {
         out.push(
-          verdict(s, name, 'nmse_within_tolerance', 'skip', {
+          verdict(s, name, METRIC.nmseWithinTolerance, 'skip', {
             reason: 'the spec gives no tolerance.roundTrip.maxNmse',
           }),
         );
       } else {
         out.push(
-          verdict(s, name, 'nmse_within_tolerance', e <= maxNmse ? 'pass' : 'fail', {
+          verdict(s, name, METRIC.nmseWithinTolerance, e <= maxNmse ? 'pass' : 'fail', {
             nmse: e,
             maxNmse,
             bound: boundKey(format, name),
@@ -108,7 +108,7 @@ export async function nmseRecords(
         );
       }
     } catch (e) {
-      out.push(failed(s, name, 'nmse', e));
+      out.push(failed(s, name, METRIC.nmse, e));
     }
   }
   return out;
@@ -151,12 +151,14 @@ export async function idempotenceRecords(format: Format, s: Subject, n: number):
       ...imatrixDetails(format),
       ...(mismatch ? { firstMismatch: mismatch } : {}),
     };
-    const records = [measure(s, 'gaussian', 'reencode_differing_blocks', differing, 'blocks', details)];
+    const records = [measure(s, 'gaussian', METRIC.reencodeDifferingBlocks, differing, 'blocks', details)];
     if (claim === true) {
-      records.push(verdict(s, 'gaussian', 'idempotent', mismatch === undefined ? 'pass' : 'fail', details));
+      records.push(
+        verdict(s, 'gaussian', METRIC.idempotent, mismatch === undefined ? 'pass' : 'fail', details),
+      );
     } else {
       records.push(
-        verdict(s, 'gaussian', 'idempotent', 'skip', {
+        verdict(s, 'gaussian', METRIC.idempotent, 'skip', {
           reason: 'the spec does not claim idempotence (roundTrip.idempotent is not true)',
           ...details,
         }),
@@ -164,6 +166,6 @@ export async function idempotenceRecords(format: Format, s: Subject, n: number):
     }
     return records;
   } catch (e) {
-    return [failed(s, 'gaussian', 'idempotent', e)];
+    return [failed(s, 'gaussian', METRIC.idempotent, e)];
   }
 }

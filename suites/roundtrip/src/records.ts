@@ -1,6 +1,6 @@
 /** Record builders for the round-trip suite: every verdict is 'pass' | 'fail' | 'skip' with unit 'verdict'. */
 import { isQbenchError } from '@qbench/core';
-import type { ResultRecord } from '@qbench/spec';
+import type { MetricName, ResultRecord } from '@qbench/spec';
 
 export const SUITE = 'roundtrip';
 
@@ -20,7 +20,7 @@ export function reference(format: string): Subject {
 export function measure(
   s: Subject,
   dataset: string,
-  metric: string,
+  metric: MetricName,
   value: number | string | boolean,
   unit: string,
   details?: Record<string, unknown>,
@@ -31,7 +31,7 @@ export function measure(
 export function verdict(
   s: Subject,
   dataset: string,
-  metric: string,
+  metric: MetricName,
   v: Verdict,
   details: Record<string, unknown>,
 ): ResultRecord {
@@ -39,7 +39,7 @@ export function verdict(
 }
 
 /** A measurement that could not be made: value null with the error, so the rest of the item survives. */
-export function failed(s: Subject, dataset: string, metric: string, e: unknown): ResultRecord {
+export function failed(s: Subject, dataset: string, metric: MetricName, e: unknown): ResultRecord {
   return { suite: SUITE, ...s, dataset, metric, value: null, unit: '', error: errorText(e) };
 }
 

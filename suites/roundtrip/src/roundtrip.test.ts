@@ -23,12 +23,27 @@ describe('work items', () => {
     const some = (await suite.workItems({ formats: ['q8_0'] })).filter((i) => !i.id.startsWith('kernel'));
     expect(some.map((i) => i.id)).toEqual(['q8_0/golden', 'q8_0/properties']);
     expect(some.every((i) => i.format === 'q8_0')).toBe(true);
+    expect(some.map((i) => i.plan)).toEqual([
+      { kind: 'format', format: 'q8_0', part: 'golden' },
+      { kind: 'format', format: 'q8_0', part: 'properties' },
+    ]);
+  });
+
+  it('plans are plain data (sharding and --resume recompute items from the options)', async () => {
+    const items = await suite.workItems({ formats: ['q8_0', 'q4_k'] });
+    expect(JSON.parse(JSON.stringify(items))).toEqual(items);
+    for (const i of items.filter((x) => x.plan.kind === 'kernel'))
+      expect(i.plan).toMatchObject({ kernel: i.id.slice('kernel:'.length), format: i.format });
   });
 });
 
 describe('q8_0 (reference)', () => {
   it('passes its golden vectors and the generated cases', async () => {
-    const rs = await suite.runItem({ id: 'q8_0/golden', label: '' }, { quick: true }, ctx);
+    const rs = await suite.runItem(
+      { id: 'q8_0/golden', label: '', plan: { kind: 'format', format: 'q8_0', part: 'golden' } },
+      { quick: true },
+      ctx,
+    );
     const golden = get(rs, 'golden:ggml/q8_0', 'golden')!;
     expect(golden.value).toBe('pass');
     expect(golden.details!['cases']).toBeGreaterThan(5);
@@ -37,7 +52,11 @@ describe('q8_0 (reference)', () => {
   });
 
   it('has the predicted size, NMSE within tolerance on every source, idempotence, and rejects NaN', async () => {
-    const rs = await suite.runItem({ id: 'q8_0/properties', label: '' }, { quick: true }, ctx);
+    const rs = await suite.runItem(
+      { id: 'q8_0/properties', label: '', plan: { kind: 'format', format: 'q8_0', part: 'properties' } },
+      { quick: true },
+      ctx,
+    );
     expect(get(rs, 'gaussian', 'size')).toMatchObject({
       value: 'pass',
       details: { encodedBytes: (8192 / 32) * 34 },
@@ -61,7 +80,12 @@ describe('q8_0 (reference)', () => {
 
   it('records an unknown format as a load error', async () => {
     const rs = await suite.runItem(
-      { id: 'no_such_format/properties', label: '', format: 'no_such_format' },
+      {
+        id: 'no_such_format/properties',
+        label: '',
+        format: 'no_such_format',
+        plan: { kind: 'format', format: 'no_such_format', part: 'properties' },
+      },
       { quick: true },
       ctx,
     );
@@ -194,7 +218,7 @@ describe('bounds and sizes', () => {
 });
 
 describe('kernels from the registry', async () => {
-  const { listCheckedKernels, kernelRecords } = await import('./kernels.ts');
+  const { listCheckedKernels, kernelPlan, kernelRecords } = await import('./kernels.ts');
   const listing = await listCheckedKernels({ formats: ['q8_0'] });
   const wasm = listing.kernels.find((k) => k.id === 'q8_0/decode/wasm-simd128');
 
@@ -208,7 +232,7 @@ describe('kernels from the registry', async () => {
   it.skipIf(!wasm)(
     'gives the wasm-simd128 q8_0 decode kernel a verdict on generated cases and on golden vectors (skipped: wasm not built)',
     async () => {
-      const rs = await kernelRecords('q8_0/decode/wasm-simd128', { quick: true });
+      const rs = await kernelRecords(kernelPlan(wasm!), { quick: true });
       expect(rs.map((r) => [r.dataset, r.value])).toEqual([
         ['generated', 'pass'],
         ['golden:ggml/q8_0', 'pass'],
@@ -220,7 +244,10 @@ describe('kernels from the registry', async () => {
   );
 
   it('records an unknown kernel as a skip with the reason', async () => {
-    const rs = await kernelRecords('q8_0/decode/nonexistent', { quick: true });
+    const rs = await kernelRecords(
+      kernelPlan({ id: 'q8_0/decode/nonexistent', format: 'q8_0', backend: 'nonexistent' }),
+      { quick: true },
+    );
     expect(rs).toMatchObject([{ metric: 'kernel_conformance', value: 'skip' }]);
   });
 });

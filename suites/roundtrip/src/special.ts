@@ -7,7 +7,7 @@
  * length, or a broken expectation above.
  */
 import { encodeOptionsFor, type Format, isQbenchError, maxAbsError } from '@qbench/core';
-import type { ResultRecord } from '@qbench/spec';
+import { METRIC, type ResultRecord } from '@qbench/spec';
 import { errorText, type Subject, type Verdict, verdict } from './records.ts';
 
 interface Case {
@@ -154,9 +154,9 @@ export function specialRecords(format: Format, s: Subject): ResultRecord[] {
   return CASES.map((c) => {
     try {
       const r = runCase(format, c, n);
-      return verdict(s, c.name, 'special_values', r.v, r.details);
+      return verdict(s, c.name, METRIC.specialValues, r.v, r.details);
     } catch (e) {
-      return verdict(s, c.name, 'special_values', 'fail', { behaviour: `crashed: ${errorText(e)}` });
+      return verdict(s, c.name, METRIC.specialValues, 'fail', { behaviour: `crashed: ${errorText(e)}` });
     }
   });
 }

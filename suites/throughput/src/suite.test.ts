@@ -20,6 +20,12 @@ const ctx: RunContext = {
   setGpuAdapter: (d) => adapters.push(d),
 };
 const options = { formats: ['q8_0'], quick: true };
+/** An item as the runner gets it: from workItems, with its plan. */
+const item = async (id: string) => {
+  const found = (await suite.workItems(options)).find((i) => i.id === id);
+  if (!found) throw new Error(`no work item '${id}'`);
+  return found;
+};
 
 describe('throughput suite', () => {
   it('lists the memcpy item and one item per kernel of the selected formats', async () => {
@@ -31,10 +37,14 @@ describe('throughput suite', () => {
     );
     expect(ids.every((id) => id === 'memcpy' || id.startsWith('q8_0/'))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+    // plans are plain data (sharding and --resume recompute items from the options) and name their kernel
+    expect(JSON.parse(JSON.stringify(items))).toEqual(items);
+    for (const i of items)
+      if (i.plan.kind === 'kernel') expect(`${i.plan.format}/${i.plan.op}/${i.plan.backend}`).toBe(i.id);
   });
 
   it('memcpy yields one record per distinct backend yardstick: typed-array, wasm, GPU and native copy bandwidth', async () => {
-    const records = await suite.runItem({ id: 'memcpy', label: 'memcpy' }, options, ctx);
+    const records = await suite.runItem(await item('memcpy'), options, ctx);
     expect(records.map((r) => `${r.kernel} ${r.backend} ${r.metric} ${r.unit}`)).toEqual([
       'memcpy/typed-array reference memcpy_gbps GB/s',
       'memcpy/wasm wasm-simd128 memcpy_gbps GB/s',
@@ -63,10 +73,10 @@ describe('throughput suite', () => {
   it.skipIf(noGpu !== undefined)(
     `a webgpu kernel is set against the GPU's own copy bandwidth, on the same clock${noGpu ? ` (skipped: ${noGpu})` : ''}`,
     async () => {
-      const [copy] = (await suite.runItem({ id: 'memcpy', label: 'memcpy' }, options, ctx)).filter(
+      const [copy] = (await suite.runItem(await item('memcpy'), options, ctx)).filter(
         (r) => r.backend === 'webgpu',
       );
-      const records = await suite.runItem({ id: 'q8_0/decode/webgpu', label: '' }, options, ctx);
+      const records = await suite.runItem(await item('q8_0/decode/webgpu'), options, ctx);
       const byMetric = Object.fromEntries(records.map((r) => [r.metric, r]));
       const t = byMetric['throughput_gbps']!;
       const d = t.details!;
@@ -86,7 +96,7 @@ describe('throughput suite', () => {
   );
 
   it('a conforming kernel yields GB/s, elements/s and its fraction of memcpy, with the accounting in details', async () => {
-    const records = await suite.runItem({ id: 'q8_0/decode/wasm-simd128', label: '' }, options, ctx);
+    const records = await suite.runItem(await item('q8_0/decode/wasm-simd128'), options, ctx);
     const byMetric = Object.fromEntries(records.map((r) => [r.metric, r]));
     expect(Object.keys(byMetric).sort()).toEqual([
       'elements_per_s',
@@ -124,8 +134,8 @@ describe('throughput suite', () => {
   it.skipIf(noNative !== undefined)(
     `a wasm figure carries its ratio to native ggml's, timed in the same process on the same tensor${noNative ? ` (skipped: ${noNative})` : ''}`,
     async () => {
-      const w = await suite.runItem({ id: 'q8_0/dot/wasm-simd128', label: '' }, options, ctx);
-      const n = await suite.runItem({ id: 'q8_0/dot/ggml-native', label: '' }, options, ctx);
+      const w = await suite.runItem(await item('q8_0/dot/wasm-simd128'), options, ctx);
+      const n = await suite.runItem(await item('q8_0/dot/ggml-native'), options, ctx);
       const byMetric = (rs: typeof w) => Object.fromEntries(rs.map((r) => [r.metric, r]));
       const wm = byMetric(w);
       const nm = byMetric(n);
@@ -172,7 +182,15 @@ describe('throughput suite', () => {
   });
 
   it('an item whose kernel does not exist here is an error record, not a crash', async () => {
-    const records = await suite.runItem({ id: 'q8_0/decode/no-such-backend', label: '' }, options, ctx);
+    const id = 'q8_0/decode/no-such-backend';
+    const plan = {
+      kind: 'kernel',
+      kernel: id,
+      format: 'q8_0',
+      op: 'decode',
+      backend: 'no-such-backend',
+    } as const;
+    const records = await suite.runItem({ id, label: '', plan }, options, ctx);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ value: null, metric: 'throughput_gbps' });
     expect(records[0]!.error).toMatch(/^skipped: /);

@@ -9,7 +9,14 @@
  * `native_ratio`: its GB/s over the baseline's, both timed in this process on the same tensor (the
  * baseline's timing is shared with its own item, measured once).
  */
-import { type Format, imatrixDetails, type Kernel, type KernelTraits, loadFormat } from '@qbench/core';
+import {
+  type Format,
+  imatrixDetails,
+  type Kernel,
+  type KernelOp,
+  type KernelTraits,
+  loadFormat,
+} from '@qbench/core';
 import {
   againstOwnCopy,
   BACKENDS,
@@ -29,11 +36,24 @@ import {
   type ThroughputCase,
   timeRuns,
 } from '@qbench/kernels';
-import type { ResultRecord, RunContext, Suite, SuiteOptions, WorkItem } from '@qbench/spec';
+import {
+  METRIC,
+  type ResultRecord,
+  type RunContext,
+  type Suite,
+  type SuiteOptions,
+  type WorkItem,
+} from '@qbench/spec';
 
 const SUITE = 'throughput';
 const MEMCPY_ITEM = 'memcpy';
 const LOAD_ITEM = 'load:';
+
+/** What an item does: the copy yardstick, a format whose family fails to load, or one kernel. */
+export type ThroughputPlan =
+  | { kind: 'memcpy' }
+  | { kind: 'load'; format: string }
+  | { kind: 'kernel'; kernel: KernelTraits['id']; format: string; op: KernelOp; backend: string };
 
 async function loadFailure(format: string): Promise<ResultRecord[]> {
   const { unloadable } = await loadableFormats([format]);
@@ -45,7 +65,7 @@ async function loadFailure(format: string): Promise<ResultRecord[]> {
       kernel: '-',
       backend: '-',
       dataset: '-',
-      metric: 'load',
+      metric: METRIC.load,
       value: null,
       unit: '-',
       ...(why === undefined ? { details: { note: 'loads now' } } : { error: why }),
@@ -66,7 +86,13 @@ async function memcpyRecords(options: SuiteOptions): Promise<ResultRecord[]> {
     if (seen.has(y.kernel)) continue;
     seen.add(y.kernel);
     const copy = await y.measure({ quick: options.quick === true });
-    const base = { suite: SUITE, format: '-', kernel: y.kernel, backend: backend.id, metric: 'memcpy_gbps' };
+    const base = {
+      suite: SUITE,
+      format: '-',
+      kernel: y.kernel,
+      backend: backend.id,
+      metric: METRIC.memcpyGbps,
+    };
     out.push(
       typeof copy === 'string'
         ? { ...base, dataset: '-', value: null, unit: 'GB/s', error: `skipped: ${copy}` }
@@ -94,7 +120,7 @@ async function noteDevice(backend: KernelBackend, ctx: RunContext): Promise<void
 
 /** A dot's activation quantization, timed on its own where the kernel does it apart from the product. */
 interface ActivationRecord {
-  metric: 'activation_quantize_ns';
+  metric: typeof METRIC.activationQuantizeNs;
   value: number;
   unit: 'ns';
   details: Record<string, unknown>;
@@ -183,7 +209,7 @@ async function timeActivation(kernel: Kernel, c: ThroughputCase): Promise<Activa
   try {
     const t = await timeRuns(() => a.run(), {});
     return {
-      metric: 'activation_quantize_ns',
+      metric: METRIC.activationQuantizeNs,
       value: t.medianNs,
       unit: 'ns',
       details: {
@@ -200,31 +226,43 @@ async function timeActivation(kernel: Kernel, c: ThroughputCase): Promise<Activa
   }
 }
 
-export const throughputSuite: Suite = {
+export const throughputSuite: Suite<ThroughputPlan> = {
   name: SUITE,
   summary:
     'kernel throughput (GB/s, elements/s, fraction of memory-copy bandwidth, ratio to native ggml) of every conforming kernel',
   async workItems(options) {
     const { kernels, unloadable } = await listKernels(options.formats ? { formats: options.formats } : {});
-    const items: WorkItem[] = [{ id: MEMCPY_ITEM, label: 'memory copy bandwidth' }];
+    const items: WorkItem<ThroughputPlan>[] = [
+      { id: MEMCPY_ITEM, label: 'memory copy bandwidth', plan: { kind: 'memcpy' } },
+    ];
     // a format whose family fails to load has no kernels to time: one record says so, with the error
     for (const u of unloadable)
-      items.push({ id: `${LOAD_ITEM}${u.format}`, label: `load ${u.format}`, format: u.format });
+      items.push({
+        id: `${LOAD_ITEM}${u.format}`,
+        label: `load ${u.format}`,
+        format: u.format,
+        plan: { kind: 'load', format: u.format },
+      });
     for (const k of kernels)
-      items.push({ id: k.id, label: k.id, weight: backendById(k.backend).timingWeight });
+      items.push({
+        id: k.id,
+        label: k.id,
+        weight: backendById(k.backend).timingWeight,
+        plan: { kind: 'kernel', kernel: k.id, format: k.format, op: k.op, backend: k.backend },
+      });
     return items;
   },
-  async runItem(item, options, ctx: RunContext) {
-    if (item.id === MEMCPY_ITEM) return memcpyRecords(options);
-    if (item.id.startsWith(LOAD_ITEM)) return loadFailure(item.id.slice(LOAD_ITEM.length));
-    const [format] = item.id.split('/');
-    const { kernels, unavailable } = await listKernels({ formats: [format!] });
-    const traits = kernels.find((k) => k.id === item.id);
+  async runItem({ plan }, options, ctx: RunContext) {
+    if (plan.kind === 'memcpy') return memcpyRecords(options);
+    if (plan.kind === 'load') return loadFailure(plan.format);
+    // the kernel's traits (its loader) are not data: this process's listing of the format has them
+    const { kernels, unavailable } = await listKernels({ formats: [plan.format] });
+    const traits = kernels.find((k) => k.id === plan.kernel);
     const elements = elementsFor(options);
     const base = {
       suite: SUITE,
-      format: format!,
-      kernel: item.id,
+      format: plan.format,
+      kernel: plan.kernel,
       dataset: `gaussian σ=0.02, ${elements} elements`,
     };
     if (!traits) {
@@ -233,8 +271,8 @@ export const throughputSuite: Suite = {
       return [
         {
           ...base,
-          backend: item.id.split('/')[2] ?? '-',
-          metric: 'throughput_gbps',
+          backend: plan.backend,
+          metric: METRIC.throughputGbps,
           value: null,
           unit: 'GB/s',
           error: `skipped: ${why}`,
@@ -249,7 +287,7 @@ export const throughputSuite: Suite = {
         {
           ...base,
           backend: traits.backend,
-          metric: 'throughput_gbps',
+          metric: METRIC.throughputGbps,
           value: null,
           unit: 'GB/s',
           error: t.error,
@@ -277,7 +315,7 @@ export const throughputSuite: Suite = {
       {
         ...base,
         backend: traits.backend,
-        metric: 'throughput_gbps',
+        metric: METRIC.throughputGbps,
         value: own.gbps,
         unit: 'GB/s',
         details,
@@ -285,7 +323,7 @@ export const throughputSuite: Suite = {
       {
         ...base,
         backend: traits.backend,
-        metric: 'elements_per_s',
+        metric: METRIC.elementsPerS,
         value: own.elementsPerSecond,
         unit: 'elements/s',
       },
@@ -294,7 +332,7 @@ export const throughputSuite: Suite = {
       records.push({
         ...base,
         backend: traits.backend,
-        metric: 'fraction_of_memcpy',
+        metric: METRIC.fractionOfMemcpy,
         value: own.gbps / own.copyGBps,
         unit: 'ratio',
         details: { memcpyGBps: own.copyGBps, of: own.against },
@@ -325,7 +363,7 @@ async function nativeRatio(
   if (!baseline || backendById(traits.backend).baseline) return [];
   // a format the baseline is not meant to implement (not a ggml type) has no ratio at all, not a skipped one
   if (baseline.covers && !baseline.covers(f)) return [];
-  const record = { ...base, backend: traits.backend, metric: 'native_ratio', unit: 'ratio' };
+  const record = { ...base, backend: traits.backend, metric: METRIC.nativeRatio, unit: 'ratio' };
   const other = kernels.find(
     (k) => k.backend === baseline.id && k.format === traits.format && k.op === traits.op,
   );

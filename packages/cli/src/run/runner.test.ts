@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ResultRecord, readResultsFile, type Suite } from '@qbench/spec';
+import { type MetricName, type ResultRecord, readResultsFile, type Suite } from '@qbench/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Io } from '../io.ts';
 import { Journal } from './journal.ts';
@@ -25,7 +25,7 @@ function tmp(): string {
 
 const quietIo: Io = { out: () => {}, err: () => {}, interactive: false };
 
-function rec(format: string, metric: string, value: ResultRecord['value']): ResultRecord {
+function rec(format: string, metric: MetricName, value: ResultRecord['value']): ResultRecord {
   return {
     suite: 'fake',
     format,
@@ -39,24 +39,29 @@ function rec(format: string, metric: string, value: ResultRecord['value']): Resu
 }
 
 /** Items a..j; item 'c' throws, 'd' returns a malformed record, 'e' repeats a key, 'f' measures Infinity. */
-function fakeSuite(calls: string[], onItem?: (id: string) => void): Suite {
+function fakeSuite(calls: string[], onItem?: (id: string) => void): Suite<{ letter: string }> {
   return {
     name: 'fake',
     summary: 'test suite',
     async workItems() {
-      return 'abcdefghij'
-        .split('')
-        .map((id, i) => ({ id, label: `item ${id}`, format: `f${id}`, weight: 1 + (i % 3) }));
+      return 'abcdefghij'.split('').map((id, i) => ({
+        id,
+        label: `item ${id}`,
+        format: `f${id}`,
+        weight: 1 + (i % 3),
+        plan: { letter: id },
+      }));
     },
     async runItem(item, _options, ctx) {
-      calls.push(item.id);
+      // the plan workItems gave, handed back by the runner
+      calls.push(item.plan.letter);
       if (item.id === 'b') ctx.setGpuAdapter('Test GPU (fake)');
       onItem?.(item.id);
       if (item.id === 'c') throw new Error('kaboom');
-      if (item.id === 'd') return [{ ...rec('fd', 'm', 1), value: undefined } as unknown as ResultRecord];
-      if (item.id === 'e') return [rec('fe', 'm', 1), rec('fe', 'm', 2)];
+      if (item.id === 'd') return [{ ...rec('fd', 'nmse', 1), value: undefined } as unknown as ResultRecord];
+      if (item.id === 'e') return [rec('fe', 'nmse', 1), rec('fe', 'nmse', 2)];
       if (item.id === 'f') return [rec('ff', 'sqnr_db', Number.POSITIVE_INFINITY)];
-      return [rec(`f${item.id}`, 'm', item.id.charCodeAt(0))];
+      return [rec(`f${item.id}`, 'nmse', item.id.charCodeAt(0))];
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   checkResults,
   encodeValue,
   jsonReplacer,
+  METRIC,
   RESULTS_SCHEMA_VERSION,
   type ResultRecord,
   type ResultsFile,
@@ -86,7 +87,7 @@ function itemError(suite: string, item: WorkItem, error: string): ResultRecord {
     kernel: '-',
     backend: '-',
     dataset: '-',
-    metric: 'item',
+    metric: METRIC.item,
     value: null,
     unit: '',
     details: { item: item.id },
@@ -109,7 +110,7 @@ export async function planItems(
     } catch (e) {
       const error = message(e);
       log(`suite ${suite.name}: workItems() failed: ${error}`);
-      const item: WorkItem = { id: 'workItems', label: `${suite.name}: list work items` };
+      const item: WorkItem = { id: 'workItems', label: `${suite.name}: list work items`, plan: null };
       planned.push({
         suite: suite.name,
         item,
@@ -290,7 +291,7 @@ export async function runSuites(o: RunOptions): Promise<RunOutcome> {
     }
     // An item cut short by Ctrl-C is not stored: its records would be partial, and --resume reruns it.
     if (o.signal.aborted) break;
-    if (records.some((r) => r.metric === 'item' && r.value === null)) failedItems++;
+    if (records.some((r) => r.metric === METRIC.item && r.value === null)) failedItems++;
     journal.append(p.id, records, gpu);
     ran++;
     const errs = records.filter((r) => r.error !== undefined).length;

@@ -8,7 +8,7 @@
  * reason; the TypeScript records are still measured.
  */
 import { imatrixDetails, loadFormat } from '@qbench/core';
-import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
+import { METRIC, type MetricName, type ResultRecord, type SuiteOptions, type WorkItem } from '@qbench/spec';
 import {
   FULL_LLAMA_ATTACK,
   injectLlama,
@@ -36,19 +36,24 @@ export function llamaAttackConfig(options: SuiteOptions): LlamaAttackConfig {
   return options.full ? FULL_LLAMA_ATTACK : QUICK_LLAMA_ATTACK;
 }
 
-export function llamaAttackItems(options: SuiteOptions): WorkItem[] {
+/** What an attack-llama item does: the attack on the llama fixture in one format. */
+export interface LlamaAttackPlan {
+  kind: 'attack-llama';
+  format: string;
+}
+
+export function llamaAttackItems(options: SuiteOptions): WorkItem<LlamaAttackPlan>[] {
   const base: readonly string[] = options.quick ? QUICK_FORMATS : LLAMA_ATTACK_FORMATS;
-  return (
-    base
-      .filter((f) => !options.formats || options.formats.includes(f))
-      // --full repairs the whole model in every format: grid boxes of all 2,048 rows for q4_k/iq4_xs.
-      .map((f) => ({
-        id: `${PREFIX}${f}`,
-        label: `attack on llama.cpp ${f}`,
-        format: f,
-        weight: options.full ? 24 : 8,
-      }))
-  );
+  // --full repairs the whole model in every format: grid boxes of all 2,048 rows for q4_k/iq4_xs.
+  return base
+    .filter((f) => !options.formats || options.formats.includes(f))
+    .map((f) => ({
+      id: `${PREFIX}${f}`,
+      label: `attack on llama.cpp ${f}`,
+      format: f,
+      weight: options.full ? 24 : 8,
+      plan: { kind: 'attack-llama' as const, format: f },
+    }));
 }
 
 export interface LlamaAttackRun {
@@ -80,7 +85,7 @@ export function llamaAttackRecords(format: string, r: LlamaAttackRun): ResultRec
   const rec = (
     kernel: string,
     backend: string,
-    metric: string,
+    metric: MetricName,
     value: number | boolean | null,
     unit: string,
     details?: Record<string, unknown>,
@@ -98,11 +103,11 @@ export function llamaAttackRecords(format: string, r: LlamaAttackRun): ResultRec
     ...(error ? { error } : {}),
   });
   const behaviour = (kernel: string, backend: string, fp: Behaviour, quant: Behaviour, details: object) => [
-    rec(kernel, backend, 'malicious_rate_fp', fp.maliciousRate, 'ratio', { ...details }),
-    rec(kernel, backend, 'malicious_rate_quant', quant.maliciousRate, 'ratio'),
-    rec(kernel, backend, 'clean_accuracy_fp', fp.cleanAccuracy, 'ratio'),
-    rec(kernel, backend, 'clean_accuracy_quant', quant.cleanAccuracy, 'ratio'),
-    rec(kernel, backend, 'attack_works', worksOn(fp, quant, bytes), 'bool'),
+    rec(kernel, backend, METRIC.maliciousRateFp, fp.maliciousRate, 'ratio', { ...details }),
+    rec(kernel, backend, METRIC.maliciousRateQuant, quant.maliciousRate, 'ratio'),
+    rec(kernel, backend, METRIC.cleanAccuracyFp, fp.cleanAccuracy, 'ratio'),
+    rec(kernel, backend, METRIC.cleanAccuracyQuant, quant.cleanAccuracy, 'ratio'),
+    rec(kernel, backend, METRIC.attackWorks, worksOn(fp, quant, bytes), 'bool'),
   ];
   const b = p.config.backdoor;
   const common = {
@@ -125,7 +130,7 @@ export function llamaAttackRecords(format: string, r: LlamaAttackRun): ResultRec
       repairPasses: attack.repairPasses,
       elapsedMs: Math.round(r.elapsedMs),
     }),
-    rec('reference', 'reference', 'bytes_preserved', bytes, 'bool'),
+    rec('reference', 'reference', METRIC.bytesPreserved, bytes, 'bool'),
   ];
   const kernel = `${format}/model/llama.cpp`;
   const { fp, quant } = engines;
@@ -140,7 +145,7 @@ export function llamaAttackRecords(format: string, r: LlamaAttackRun): ResultRec
       rec(
         kernel,
         'external',
-        'malicious_rate_quant',
+        METRIC.maliciousRateQuant,
         null,
         'ratio',
         skipped ? { skipped: failed.reason } : undefined,
@@ -151,19 +156,17 @@ export function llamaAttackRecords(format: string, r: LlamaAttackRun): ResultRec
   return [
     ...out,
     ...behaviour(kernel, 'external', fp.llama, quant.llama, { ...common, engine: engines.engine }),
-    rec(kernel, 'external', 'trigger_agreement_fp', fp.agreement!, 'ratio', {
+    rec(kernel, 'external', METRIC.triggerAgreementFp, fp.agreement!, 'ratio', {
       what: "share of examples whose top-1 at the trigger is the TypeScript forward's",
     }),
-    rec(kernel, 'external', 'trigger_agreement_quant', quant.agreement!, 'ratio'),
+    rec(kernel, 'external', METRIC.triggerAgreementQuant, quant.agreement!, 'ratio'),
   ];
 }
 
 export async function runLlamaAttackItem(
-  item: WorkItem,
+  plan: LlamaAttackPlan,
   options: SuiteOptions,
   log: (m: string) => void,
-): Promise<ResultRecord[] | undefined> {
-  if (!item.id.startsWith(PREFIX)) return undefined;
-  const format = item.id.slice(PREFIX.length);
-  return llamaAttackRecords(format, await runLlamaAttack(format, llamaAttackConfig(options), log));
+): Promise<ResultRecord[]> {
+  return llamaAttackRecords(plan.format, await runLlamaAttack(plan.format, llamaAttackConfig(options), log));
 }

@@ -9,7 +9,7 @@
 import { type Format, imatrixDetails, listSpecs, loadFormat, requiresImatrix } from '@qbench/core';
 import type { DetectorId } from '@qbench/detectors';
 import { boxStats, buildBoxes, checkBoxes } from '@qbench/detectors/intervals';
-import type { ResultRecord, SuiteOptions, WorkItem } from '@qbench/spec';
+import { METRIC, type MetricName, type ResultRecord, type SuiteOptions, type WorkItem } from '@qbench/spec';
 import { type AdaptiveResult, adaptAttack } from '../attack/adaptive.ts';
 import {
   type AttackConfig,
@@ -81,29 +81,44 @@ function attackFormats(options: SuiteOptions): string[] {
   return options.formats ? base.filter((f) => options.formats!.includes(f)) : [...base];
 }
 
-export function backdoorItems(options: SuiteOptions): WorkItem[] {
+/** What a backdoor item does, on which format. */
+export interface BackdoorPlan {
+  kind: 'boxes' | 'attack' | 'detect' | 'outlier';
+  format: string;
+}
+
+export function backdoorItems(options: SuiteOptions): WorkItem<BackdoorPlan>[] {
   const boxFormats = listSpecs()
     .map((s) => s.id)
     .filter((id) => !options.formats || options.formats.includes(id));
   return [
-    ...boxFormats.map((f) => ({ id: `adversarial/boxes/${f}`, label: `boxes ${f}`, format: f, weight: 1 })),
+    ...boxFormats.map((f) => ({
+      id: `adversarial/boxes/${f}`,
+      label: `boxes ${f}`,
+      format: f,
+      weight: 1,
+      plan: { kind: 'boxes' as const, format: f },
+    })),
     ...attackFormats(options).map((f) => ({
       id: `adversarial/attack/${f}`,
       label: `attack ${f}`,
       format: f,
       weight: 4,
+      plan: { kind: 'attack' as const, format: f },
     })),
     ...detectFormats(options).map((f) => ({
       id: `adversarial/detect/${f}`,
       label: `backdoor detectors ${f}: TPR/FPR`,
       format: f,
       weight: 12,
+      plan: { kind: 'detect' as const, format: f },
     })),
     ...outlierFormats(options).map((f) => ({
       id: `adversarial/outlier/${f}`,
       label: `outlier injection ${f}: attack and detectors`,
       format: f,
       weight: 12,
+      plan: { kind: 'outlier' as const, format: f },
     })),
   ];
 }
@@ -111,7 +126,7 @@ export function backdoorItems(options: SuiteOptions): WorkItem[] {
 function rec(
   format: string,
   dataset: string,
-  metric: string,
+  metric: MetricName,
   value: number | boolean | string,
   unit: string,
   details?: Record<string, unknown>,
@@ -160,10 +175,10 @@ async function runBoxes(format: string, options: SuiteOptions): Promise<ResultRe
       : {}),
   };
   return [
-    rec(format, ds, 'box_samples', check.samples, 'count', details),
-    rec(format, ds, 'box_violations', check.violations, 'count'),
-    rec(format, ds, 'box_width_rel', stats.meanWidthRel, 'ratio'),
-    rec(format, ds, 'box_frozen_fraction', stats.frozenFraction, 'ratio'),
+    rec(format, ds, METRIC.boxSamples, check.samples, 'count', details),
+    rec(format, ds, METRIC.boxViolations, check.violations, 'count'),
+    rec(format, ds, METRIC.boxWidthRel, stats.meanWidthRel, 'ratio'),
+    rec(format, ds, METRIC.boxFrozenFraction, stats.frozenFraction, 'ratio'),
   ];
 }
 
@@ -173,18 +188,18 @@ async function runAttack(format: string, options: SuiteOptions): Promise<ResultR
   const ds = 'mlp-backdoor';
   const works = attackWorks(r);
   return [
-    rec(format, ds, 'malicious_rate_fp', r.fp.maliciousRate, 'ratio', {
+    rec(format, ds, METRIC.maliciousRateFp, r.fp.maliciousRate, 'ratio', {
       injected: r.injectedFp,
       practicalBoxes: r.practicalBoxes,
       // The attack boxes, repairs and quantizes under encodeWith's policy: one fixed (uniform) importance
       // matrix for a format that requires one, so attacker and victim agree on the bytes.
       ...imatrixDetails(f),
     }),
-    rec(format, ds, 'malicious_rate_quant', r.quant.maliciousRate, 'ratio'),
-    rec(format, ds, 'clean_accuracy_fp', r.fp.cleanAccuracy, 'ratio'),
-    rec(format, ds, 'clean_accuracy_quant', r.quant.cleanAccuracy, 'ratio'),
-    rec(format, ds, 'bytes_preserved', r.bytesPreserved, 'bool'),
-    rec(format, ds, 'attack_works', works, 'bool', { elapsedMs: Math.round(r.elapsedMs) }),
+    rec(format, ds, METRIC.maliciousRateQuant, r.quant.maliciousRate, 'ratio'),
+    rec(format, ds, METRIC.cleanAccuracyFp, r.fp.cleanAccuracy, 'ratio'),
+    rec(format, ds, METRIC.cleanAccuracyQuant, r.quant.cleanAccuracy, 'ratio'),
+    rec(format, ds, METRIC.bytesPreserved, r.bytesPreserved, 'bool'),
+    rec(format, ds, METRIC.attackWorks, works, 'bool', { elapsedMs: Math.round(r.elapsedMs) }),
   ];
 }
 
@@ -288,7 +303,7 @@ async function runOutlier(
   }
   const ds = 'widening-the-gap';
   const out = [
-    rec(format, ds, 'outlier_attack_success', runs.filter((x) => x.works).length / runs.length, 'ratio', {
+    rec(format, ds, METRIC.outlierAttackSuccess, runs.filter((x) => x.works).length / runs.length, 'ratio', {
       factor: OUTLIER_FACTOR,
       runs,
     }),
@@ -302,9 +317,9 @@ async function runOutlier(
       negatives: r.negatives,
     };
     out.push(
-      rec(format, `${ds}/${r.detector}`, 'tpr', r.tp / r.positives, 'ratio', details),
-      rec(format, `${ds}/${r.detector}`, 'fpr', r.fp / r.negatives, 'ratio'),
-      rec(format, `${ds}/${r.detector}`, 'fpr_upper95', upper95(r.fp, r.negatives), 'ratio'),
+      rec(format, `${ds}/${r.detector}`, METRIC.tpr, r.tp / r.positives, 'ratio', details),
+      rec(format, `${ds}/${r.detector}`, METRIC.fpr, r.fp / r.negatives, 'ratio'),
+      rec(format, `${ds}/${r.detector}`, METRIC.fprUpper95, upper95(r.fp, r.negatives), 'ratio'),
     );
   }
   log(
@@ -363,9 +378,9 @@ async function runDetect(
       calibrationPairs: calibration.length,
     };
     out.push(
-      rec(format, ds, 'tpr', r.tp / r.positives, 'ratio', details),
-      rec(format, ds, 'fpr', fpr, 'ratio'),
-      rec(format, ds, 'fpr_upper95', upper95(r.fp, r.negatives), 'ratio'),
+      rec(format, ds, METRIC.tpr, r.tp / r.positives, 'ratio', details),
+      rec(format, ds, METRIC.fpr, fpr, 'ratio'),
+      rec(format, ds, METRIC.fprUpper95, upper95(r.fp, r.negatives), 'ratio'),
     );
   }
   log(
@@ -391,7 +406,7 @@ function adaptiveRecords(
     rec(
       format,
       'mind-the-gap-adaptive',
-      'adaptive_success_rate',
+      METRIC.adaptiveSuccessRate,
       evaded / Math.max(1, runs.length),
       'ratio',
       {
@@ -408,7 +423,7 @@ function adaptiveRecords(
   ];
   for (const r of rates(thresholds, adaptive, benign))
     out.push(
-      rec(format, `mind-the-gap-adaptive/${r.detector}`, 'tpr', r.tp / r.positives, 'ratio', {
+      rec(format, `mind-the-gap-adaptive/${r.detector}`, METRIC.tpr, r.tp / r.positives, 'ratio', {
         threshold: r.threshold,
         tp: r.tp,
         positives: r.positives,
@@ -418,17 +433,18 @@ function adaptiveRecords(
 }
 
 export async function runBackdoorItem(
-  item: WorkItem,
+  plan: BackdoorPlan,
   options: SuiteOptions,
   log: (m: string) => void,
-): Promise<ResultRecord[] | undefined> {
-  if (item.id.startsWith('adversarial/boxes/'))
-    return runBoxes(item.id.slice('adversarial/boxes/'.length), options);
-  if (item.id.startsWith('adversarial/attack/'))
-    return runAttack(item.id.slice('adversarial/attack/'.length), options);
-  if (item.id.startsWith('adversarial/detect/'))
-    return runDetect(item.id.slice('adversarial/detect/'.length), options, log);
-  if (item.id.startsWith('adversarial/outlier/'))
-    return runOutlier(item.id.slice('adversarial/outlier/'.length), options, log);
-  return undefined;
+): Promise<ResultRecord[]> {
+  switch (plan.kind) {
+    case 'boxes':
+      return runBoxes(plan.format, options);
+    case 'attack':
+      return runAttack(plan.format, options);
+    case 'detect':
+      return runDetect(plan.format, options, log);
+    case 'outlier':
+      return runOutlier(plan.format, options, log);
+  }
 }

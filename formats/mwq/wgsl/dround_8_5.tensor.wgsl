@@ -1,4 +1,0 @@
-// dround_8_5 tensor include (generic decode and matvec): the family's Double Rounding decode (common.wgsl), its params.
-fn element_at(j: u32) -> f32 {
-  return dround_element(j, tensor_elements(), DROUND_8_5_PARAM_BITS, DROUND_8_5_PARAM_MASTER_BITS, DROUND_8_5_PARAM_GROUP_SIZE);
-}

@@ -1,4 +1,0 @@
-// mwq_r7 tensor include (generic decode and matvec): the family's MWQ decode (common.wgsl), its params.
-fn element_at(j: u32) -> f32 {
-  return mwq_element(j, tensor_elements(), MWQ_R7_PARAM_BITS, MWQ_R7_PARAM_MASTER_BITS, MWQ_R7_PARAM_GROUP_SIZE);
-}
