@@ -12,6 +12,7 @@
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
+import { crumb, storeI8x16Scaled } from '../../../packages/runtime-wasm/assembly/simd';
 import {
   MXFP4_KVALUES_MXFP4,
   NVFP4_BLOCK_BYTES,
@@ -57,27 +58,68 @@ export function nvfp4_decode(src: usize, n: i32, dst: usize): void {
   }
 }
 
+/**
+ * Four ±d lanes for sign bytes 4k..4k+3 of m (0xff: bit set → d, 0: bit clear → −d): each byte repeated
+ * over its 32-bit lane (one single-operand byte shuffle) selects d or −d. −d is f32x4.neg (a sign flip, as
+ * the scalar −d), so the lanes are the reference's values bit for bit.
+ */
+@inline function signs4(m: v128, k: i32, d: v128, negd: v128): v128 {
+  let lanes: v128;
+  if (k == 0) lanes = i8x16.shuffle(m, m, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+  else if (k == 1) lanes = i8x16.shuffle(m, m, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7);
+  else if (k == 2) lanes = i8x16.shuffle(m, m, 8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11);
+  else lanes = i8x16.shuffle(m, m, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15);
+  return v128.bitselect(d, negd, lanes);
+}
+
+/** 16 outputs from the 16 sign bits at `bits` (bit j → element j), stored at out. */
+@inline function q1_0Group(bits: usize, d: v128, negd: v128, out: usize): void {
+  // the two bytes each over eight lanes, then lane j keeps bit j % 8: 0xff where set
+  const pair = i16x8.splat(<i16>load<u16>(bits));
+  const spread = i8x16.shuffle(pair, pair, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+  const select = i8x16(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+  const m = i8x16.eq(v128.and(spread, select), select);
+  v128.store(out, signs4(m, 0, d, negd));
+  v128.store(out, signs4(m, 1, d, negd), 16);
+  v128.store(out, signs4(m, 2, d, negd), 32);
+  v128.store(out, signs4(m, 3, d, negd), 48);
+}
+
 export function q1_0_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 7; b++) {
     const x = src + <usize>b * Q1_0_BLOCK_BYTES;
-    const d = f16ToF32(<u32>load<u16>(x + Q1_0_D_OFFSET));
+    const d = f32x4.splat(f16ToF32(<u32>load<u16>(x + Q1_0_D_OFFSET)));
+    const negd = f32x4.neg(d);
     const out = dst + ((<usize>b << 7) << 2);
-    for (let j = 0; j < 128; j++) {
-      const bit = (<u32>load<u8>(x + Q1_0_QS_OFFSET + <usize>(j >>> 3)) >>> (j & 7)) & 1;
-      store<f32>(out + (<usize>j << 2), bit ? d : -d);
-    }
+    for (let g = 0; g < 8; g++) q1_0Group(x + Q1_0_QS_OFFSET + (<usize>g << 1), d, negd, out + (<usize>g << 6));
   }
 }
 
+/**
+ * q2_0: the 16 code bytes of a block hold element 4i + k at bits 2k..2k+1 of byte i. The four crumbs are
+ * taken for all 16 bytes at once (crumb k = element 4i + k), then interleaved back into element order:
+ * bytes of crumbs 0/1 and 2/3 pairwise, then those pairs as 16-bit lanes. Each code − 1 (a small integer,
+ * exact) times d is one float32 multiply, as the scalar (c − 1)·d.
+ */
 export function q2_0_decode(src: usize, n: i32, dst: usize): void {
+  const one = i8x16.splat(1);
   for (let b = 0; b < n >>> 6; b++) {
     const x = src + <usize>b * Q2_0_BLOCK_BYTES;
-    const d = f16ToF32(<u32>load<u16>(x + Q2_0_D_OFFSET));
+    const d = f32x4.splat(f16ToF32(<u32>load<u16>(x + Q2_0_D_OFFSET)));
+    const q = v128.load(x + Q2_0_QS_OFFSET);
+    const c0 = crumb(q, 0);
+    const c1 = crumb(q, 1);
+    const c2 = crumb(q, 2);
+    const c3 = crumb(q, 3);
+    const lo01 = i8x16.shuffle(c0, c1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const hi01 = i8x16.shuffle(c0, c1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const lo23 = i8x16.shuffle(c2, c3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const hi23 = i8x16.shuffle(c2, c3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     const out = dst + ((<usize>b << 6) << 2);
-    for (let j = 0; j < 64; j++) {
-      const c = (<i32>load<u8>(x + Q2_0_QS_OFFSET + <usize>(j >>> 2)) >>> (2 * (j & 3))) & 3;
-      store<f32>(out + (<usize>j << 2), <f32>(c - 1) * d);
-    }
+    storeI8x16Scaled(i8x16.sub(i16x8.shuffle(lo01, lo23, 0, 8, 1, 9, 2, 10, 3, 11), one), d, out);
+    storeI8x16Scaled(i8x16.sub(i16x8.shuffle(lo01, lo23, 4, 12, 5, 13, 6, 14, 7, 15), one), d, out + 64);
+    storeI8x16Scaled(i8x16.sub(i16x8.shuffle(hi01, hi23, 0, 8, 1, 9, 2, 10, 3, 11), one), d, out + 128);
+    storeI8x16Scaled(i8x16.sub(i16x8.shuffle(hi01, hi23, 4, 12, 5, 13, 6, 14, 7, 15), one), d, out + 192);
   }
 }
 
