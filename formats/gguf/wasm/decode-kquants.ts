@@ -17,7 +17,7 @@
  * Memory map of every `<id>_decode(src, n, dst)`: src holds n/256 blocks of BLOCK_BYTES, dst n float32.
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
-import { crumb, storeI8x16Scaled, storeU8x16ScaledMinus } from '../../../packages/runtime-wasm/assembly/simd';
+import { bytesToI32, crumb, storeI8x16Scaled, storeU8x16ScaledMinus } from '../../../packages/runtime-wasm/assembly/simd';
 import {
   IQ4_NL_KVALUES_IQ4NL,
   IQ4_XS_BLOCK_BYTES,
@@ -53,7 +53,7 @@ import {
   Q8_K_D_OFFSET,
   Q8_K_QS_OFFSET,
 } from './generated/constants';
-import { iq4xsScale, k4Min, k4Scale, q3Scale } from './kquant-scales';
+import { iq4xsScale, k4ScalesMins, q3Scale } from './kquant-scales';
 
 const OUT_BYTES: usize = 1024; // 256 float32 per super-block
 
@@ -117,53 +117,135 @@ export function q3_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q3_kBlock(src + <usize>b * Q3_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
 }
 
+/** (dl·code) − ml on four lanes holding small non-negative integer codes, stored at dst. */
+@inline function scaledMinus4(c: v128, dl: v128, ml: v128, dst: usize): void {
+  v128.store(dst, f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(c), dl), ml));
+}
+
+/**
+ * The 16 nibbles of v against sub-blocks lo (low nibbles) and hi (high nibbles), 16 outputs each at out and
+ * out + 128: each byte zero-extended to its i32 lane once (a byte shuffle against zero, one pmovzxbd), the
+ * low nibble masked and the high one shifted as i32 (native shifts; byte-lane shifts are emulated).
+ */
+@inline function q45Half(v: v128, dlLo: v128, mlLo: v128, dlHi: v128, mlHi: v128, out: usize): void {
+  const mask = i32x4.splat(0x0f);
+  const b0 = bytesToI32(v, 0);
+  const b1 = bytesToI32(v, 1);
+  const b2 = bytesToI32(v, 2);
+  const b3 = bytesToI32(v, 3);
+  scaledMinus4(v128.and(b0, mask), dlLo, mlLo, out);
+  scaledMinus4(v128.and(b1, mask), dlLo, mlLo, out + 16);
+  scaledMinus4(v128.and(b2, mask), dlLo, mlLo, out + 32);
+  scaledMinus4(v128.and(b3, mask), dlLo, mlLo, out + 48);
+  scaledMinus4(i32x4.shr_u(b0, 4), dlHi, mlHi, out + 128);
+  scaledMinus4(i32x4.shr_u(b1, 4), dlHi, mlHi, out + 144);
+  scaledMinus4(i32x4.shr_u(b2, 4), dlHi, mlHi, out + 160);
+  scaledMinus4(i32x4.shr_u(b3, 4), dlHi, mlHi, out + 176);
+}
+
+/** d·<f32>x for the four integer lanes of x (an exact conversion and one multiply each, as the scalar form). */
+@inline function times(d: v128, x: v128): v128 {
+  return f32x4.mul(d, f32x4.convert_i32x4_s(x));
+}
+
+/** Lane k (a literal) of v in every lane. */
+@inline function lane(v: v128, k: i32): v128 {
+  if (k == 0) return i32x4.shuffle(v, v, 0, 0, 0, 0);
+  if (k == 1) return i32x4.shuffle(v, v, 1, 1, 1, 1);
+  if (k == 2) return i32x4.shuffle(v, v, 2, 2, 2, 2);
+  return i32x4.shuffle(v, v, 3, 3, 3, 3);
+}
+
+/**
+ * q4_k/q5_k chunk c (a literal 0..3): sub-blocks 2c (low nibbles) and 2c + 1 (high) of the 32 code bytes
+ * lo, hi (q5_k's fifth bit already or-ed in as 16). dl, ml: d·scale and dmin·min of sub-blocks 4(c/2)..+3.
+ */
+@inline function q45Chunk(lo: v128, hi: v128, dl: v128, ml: v128, dst: usize, c: i32): void {
+  const k = (2 * c) & 3;
+  const dlLo = lane(dl, k);
+  const mlLo = lane(ml, k);
+  const dlHi = lane(dl, k + 1);
+  const mlHi = lane(ml, k + 1);
+  const out = dst + (<usize>(64 * c) << 2);
+  q45Half(lo, dlLo, mlLo, dlHi, mlHi, out);
+  q45Half(hi, dlLo, mlLo, dlHi, mlHi, out + 64);
+}
+
+/**
+ * All eight 6-bit scales and mins of the block unpacked at once (k4ScalesMins) and turned into d·scale and
+ * dmin·min in four vectors (sub-blocks 0..3 and 4..7), then each 32-byte chunk written out, so no scale is
+ * unpacked with scalar branches and every lane pick is a constant shuffle.
+ */
 @inline function q4_kBlock(src: usize, dst: usize): void {
-  const d = f16ToF32(load<u16>(src + Q4_K_D_OFFSET));
-  const dmin = f16ToF32(load<u16>(src + Q4_K_DMIN_OFFSET));
-  const s = src + Q4_K_SCALES_OFFSET;
-  const mask = i8x16.splat(0x0f);
-  for (let c = 0; c < 4; c++) {
-    const dlLo = f32x4.splat(d * <f32>k4Scale(s, 2 * c));
-    const mlLo = f32x4.splat(dmin * <f32>k4Min(s, 2 * c));
-    const dlHi = f32x4.splat(d * <f32>k4Scale(s, 2 * c + 1));
-    const mlHi = f32x4.splat(dmin * <f32>k4Min(s, 2 * c + 1));
-    for (let l0 = 0; l0 < 32; l0 += 16) {
-      const v = v128.load(src + Q4_K_QS_OFFSET + 32 * c + l0);
-      const out = dst + (<usize>(64 * c + l0) << 2);
-      storeU8x16ScaledMinus(v128.and(v, mask), dlLo, mlLo, out);
-      storeU8x16ScaledMinus(i8x16.shr_u(v, 4), dlHi, mlHi, out + 128);
-    }
-  }
+  const sm = k4ScalesMins(src + Q4_K_SCALES_OFFSET);
+  const sc = i16x8.extend_low_i8x16_u(sm);
+  const mn = i16x8.extend_high_i8x16_u(sm);
+  const vd = f32x4.splat(f16ToF32(load<u16>(src + Q4_K_D_OFFSET)));
+  const vm = f32x4.splat(f16ToF32(load<u16>(src + Q4_K_DMIN_OFFSET)));
+  const dl0 = times(vd, i32x4.extend_low_i16x8_u(sc));
+  const dl1 = times(vd, i32x4.extend_high_i16x8_u(sc));
+  const ml0 = times(vm, i32x4.extend_low_i16x8_u(mn));
+  const ml1 = times(vm, i32x4.extend_high_i16x8_u(mn));
+  const qs = src + Q4_K_QS_OFFSET;
+  q45Chunk(v128.load(qs), v128.load(qs, 16), dl0, ml0, dst, 0);
+  q45Chunk(v128.load(qs, 32), v128.load(qs, 48), dl0, ml0, dst, 1);
+  q45Chunk(v128.load(qs, 64), v128.load(qs, 80), dl1, ml1, dst, 2);
+  q45Chunk(v128.load(qs, 96), v128.load(qs, 112), dl1, ml1, dst, 3);
 }
 
 export function q4_k_decode(src: usize, n: i32, dst: usize): void {
   for (let b = 0; b < n >>> 8; b++) q4_kBlock(src + <usize>b * Q4_K_BLOCK_BYTES, dst + <usize>b * OUT_BYTES);
 }
 
-@inline function q5_kBlock(src: usize, dst: usize): void {
-  const d = f16ToF32(load<u16>(src + Q5_K_D_OFFSET));
-  const dmin = f16ToF32(load<u16>(src + Q5_K_DMIN_OFFSET));
-  const s = src + Q5_K_SCALES_OFFSET;
+/** 16 small non-negative byte codes → (dl·code) − ml, 16 outputs at out (each byte widened by one shuffle). */
+@inline function codes16(v: v128, dl: v128, ml: v128, out: usize): void {
+  scaledMinus4(bytesToI32(v, 0), dl, ml, out);
+  scaledMinus4(bytesToI32(v, 1), dl, ml, out + 16);
+  scaledMinus4(bytesToI32(v, 2), dl, ml, out + 32);
+  scaledMinus4(bytesToI32(v, 3), dl, ml, out + 48);
+}
+
+/**
+ * q5_k chunk c (a literal 0..3): the 32 qs bytes v0, v1 with the fifth bit of each code from qh bit 2c (low
+ * nibbles, sub-block 2c) or 2c + 1 (high nibbles, sub-block 2c + 1), added as 16 in byte lanes.
+ */
+@inline function q5_kChunk(qs: usize, h0: v128, h1: v128, dl: v128, ml: v128, dst: usize, c: i32): void {
   const mask = i8x16.splat(0x0f);
   const sixteen = i8x16.splat(16);
-  for (let c = 0; c < 4; c++) {
-    const dlLo = f32x4.splat(d * <f32>k4Scale(s, 2 * c));
-    const mlLo = f32x4.splat(dmin * <f32>k4Min(s, 2 * c));
-    const dlHi = f32x4.splat(d * <f32>k4Scale(s, 2 * c + 1));
-    const mlHi = f32x4.splat(dmin * <f32>k4Min(s, 2 * c + 1));
-    const shift: i32 = 2 * c;
-    const bitLo = i8x16.splat(<i8>(<i32>1 << shift));
-    const bitHi = i8x16.splat(<i8>(<i32>2 << shift));
-    for (let l0 = 0; l0 < 32; l0 += 16) {
-      const v = v128.load(src + Q5_K_QS_OFFSET + 32 * c + l0);
-      const qh = v128.load(src + Q5_K_QH_OFFSET + l0);
-      const lo = v128.or(v128.and(v, mask), v128.and(i8x16.eq(v128.and(qh, bitLo), bitLo), sixteen));
-      const hi = v128.or(i8x16.shr_u(v, 4), v128.and(i8x16.eq(v128.and(qh, bitHi), bitHi), sixteen));
-      const out = dst + (<usize>(64 * c + l0) << 2);
-      storeU8x16ScaledMinus(lo, dlLo, mlLo, out);
-      storeU8x16ScaledMinus(hi, dlHi, mlHi, out + 128);
-    }
-  }
+  const bitLo = i8x16.splat(<i8>(<i32>1 << (2 * c)));
+  const bitHi = i8x16.splat(<i8>(<i32>2 << (2 * c)));
+  const v0 = v128.load(qs + 32 * c);
+  const v1 = v128.load(qs + 32 * c, 16);
+  const k = (2 * c) & 3;
+  const dlLo = lane(dl, k);
+  const mlLo = lane(ml, k);
+  const dlHi = lane(dl, k + 1);
+  const mlHi = lane(ml, k + 1);
+  const out = dst + (<usize>(64 * c) << 2);
+  codes16(v128.or(v128.and(v0, mask), v128.and(i8x16.eq(v128.and(h0, bitLo), bitLo), sixteen)), dlLo, mlLo, out);
+  codes16(v128.or(v128.and(v1, mask), v128.and(i8x16.eq(v128.and(h1, bitLo), bitLo), sixteen)), dlLo, mlLo, out + 64);
+  codes16(v128.or(i8x16.shr_u(v0, 4), v128.and(i8x16.eq(v128.and(h0, bitHi), bitHi), sixteen)), dlHi, mlHi, out + 128);
+  codes16(v128.or(i8x16.shr_u(v1, 4), v128.and(i8x16.eq(v128.and(h1, bitHi), bitHi), sixteen)), dlHi, mlHi, out + 192);
+}
+
+/** As q4_kBlock: scales and mins unpacked and scaled once per block, the four chunks written out. */
+@inline function q5_kBlock(src: usize, dst: usize): void {
+  const sm = k4ScalesMins(src + Q5_K_SCALES_OFFSET);
+  const sc = i16x8.extend_low_i8x16_u(sm);
+  const mn = i16x8.extend_high_i8x16_u(sm);
+  const vd = f32x4.splat(f16ToF32(load<u16>(src + Q5_K_D_OFFSET)));
+  const vm = f32x4.splat(f16ToF32(load<u16>(src + Q5_K_DMIN_OFFSET)));
+  const dl0 = times(vd, i32x4.extend_low_i16x8_u(sc));
+  const dl1 = times(vd, i32x4.extend_high_i16x8_u(sc));
+  const ml0 = times(vm, i32x4.extend_low_i16x8_u(mn));
+  const ml1 = times(vm, i32x4.extend_high_i16x8_u(mn));
+  const qs = src + Q5_K_QS_OFFSET;
+  const h0 = v128.load(src + Q5_K_QH_OFFSET);
+  const h1 = v128.load(src + Q5_K_QH_OFFSET + 16);
+  q5_kChunk(qs, h0, h1, dl0, ml0, dst, 0);
+  q5_kChunk(qs, h0, h1, dl0, ml0, dst, 1);
+  q5_kChunk(qs, h0, h1, dl1, ml1, dst, 2);
+  q5_kChunk(qs, h0, h1, dl1, ml1, dst, 3);
 }
 
 export function q5_k_decode(src: usize, n: i32, dst: usize): void {
