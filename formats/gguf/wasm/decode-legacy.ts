@@ -19,7 +19,7 @@
  * one correctly rounded multiply; `+ m` is a second rounding, never fused. So every lane is bit-identical.
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
-import { bitsToBytes16, storeI8x16Scaled, storeU8x16ScaledPlus } from '../../../packages/runtime-wasm/assembly/simd';
+import { bitsToBytes16, storeI8x16Scaled, storeI8x16ScaledAt, storeU8x16ScaledPlus } from '../../../packages/runtime-wasm/assembly/simd';
 import {
   IQ4_NL_BLOCK_BYTES,
   IQ4_NL_D_OFFSET,
@@ -124,8 +124,8 @@ export function q5_1_decode(src: usize, n: i32, dst: usize): void {
 
 @inline function q8_0Block(src: usize, dst: usize): void {
   const d = f32x4.splat(f16ToF32(load<u16>(src + Q8_0_D_OFFSET)));
-  storeI8x16Scaled(v128.load(src + Q8_0_QS_OFFSET), d, dst);
-  storeI8x16Scaled(v128.load(src + Q8_0_QS_OFFSET + 16), d, dst + 64);
+  storeI8x16ScaledAt(src + Q8_0_QS_OFFSET, d, dst);
+  storeI8x16ScaledAt(src + Q8_0_QS_OFFSET + 16, d, dst + 64);
 }
 
 export function q8_0_decode(src: usize, n: i32, dst: usize): void {
@@ -134,8 +134,8 @@ export function q8_0_decode(src: usize, n: i32, dst: usize): void {
 
 @inline function q8_1Block(src: usize, dst: usize): void {
   const d = f32x4.splat(f16ToF32(load<u16>(src + Q8_1_D_OFFSET)));
-  storeI8x16Scaled(v128.load(src + Q8_1_QS_OFFSET), d, dst);
-  storeI8x16Scaled(v128.load(src + Q8_1_QS_OFFSET + 16), d, dst + 64);
+  storeI8x16ScaledAt(src + Q8_1_QS_OFFSET, d, dst);
+  storeI8x16ScaledAt(src + Q8_1_QS_OFFSET + 16, d, dst + 64);
 }
 
 export function q8_1_decode(src: usize, n: i32, dst: usize): void {
