@@ -64,34 +64,85 @@ let dys: usize = 0;
   return i32x4.add(dotI8x16(lo, v128.load(yq + Q8_0_QS_OFFSET)), dotI8x16(hi, v128.load(yq + Q8_0_QS_OFFSET + 16)));
 }
 
-@inline function q4_0Sums(x: usize, y: usize, mask: v128, eight: v128): v128 {
-  const v = v128.load(x + Q4_0_QS_OFFSET);
-  return nibbleDot4(i8x16.sub(v128.and(v, mask), eight), i8x16.sub(i8x16.shr_u(v, 4), eight), y);
+/**
+ * The q8_0 activation codes widened to int16 once per call, 64 bytes per block at y16, so every weight row
+ * multiplies them with i32x4.dot_i16x8_s (one pmaddwd, a memory operand for y) instead of widening both
+ * operands per row. Natural order for q8_0 (its weight codes widen with a sign-extending load); for q4_0
+ * (`evenOdd`) each 16 codes are stored as their 8 even-indexed then their 8 odd-indexed values, the order in
+ * which q4_0Sums splits a weight byte pair read as one int16 lane. |y| ≤ 127, |x| ≤ 128: every pmaddwd
+ * lane (two products) and the block sum are exact in int32, so the block sums are the reference's.
+ */
+export function widenQ8_0(yq: usize, blocks: i32, y16: usize, evenOdd: bool): void {
+  for (let b = 0; b < blocks; b++) {
+    const q = yq + <usize>b * Q8_0_BLOCK_BYTES + Q8_0_QS_OFFSET;
+    const dst = y16 + (<usize>b << 6);
+    if (evenOdd) {
+      const c0 = v128.load(q);
+      const c1 = v128.load(q, 16);
+      v128.store(dst, i16x8.shr_s(i16x8.shl(c0, 8), 8));
+      v128.store(dst, i16x8.shr_s(c0, 8), 16);
+      v128.store(dst, i16x8.shr_s(i16x8.shl(c1, 8), 8), 32);
+      v128.store(dst, i16x8.shr_s(c1, 8), 48);
+    } else {
+      v128.store(dst, v128.load8x8_s(q));
+      v128.store(dst, v128.load8x8_s(q, 8), 16);
+      v128.store(dst, v128.load8x8_s(q, 16), 32);
+      v128.store(dst, v128.load8x8_s(q, 24), 48);
+    }
+  }
 }
 
-@inline function q8_0Sums(x: usize, y: usize): v128 {
-  return nibbleDot4(v128.load(x + Q8_0_QS_OFFSET), v128.load(x + Q8_0_QS_OFFSET + 16), y);
+/** Four blocks' i32x4 sums, staged between the integer and the float part of q4_0Row and q8_0Row. */
+const SUMS4: usize = memory.data(64, 16);
+
+/** 0x000f in every int16 lane, loaded where used (a load is one instruction, a rebuilt constant more). */
+const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f], 16);
+
+/**
+ * Σ q·y of one q4_0 block (q the unsigned nibble, 0..15; the −8 is applied per block by the caller from
+ * Σ y) as i32x4 partial sums: each weight byte pair read as one int16 lane and split by constant int16
+ * shifts and a mask into the low and high nibbles of its even and odd byte (native shifts, no widening),
+ * against the even/odd-ordered widened activation (widenQ8_0).
+ */
+@inline function q4_0Sums(x: usize, y16: usize): v128 {
+  const mask = v128.load(LOW_NIBBLES16);
+  const v = v128.load(x + Q4_0_QS_OFFSET);
+  return i32x4.add(
+    i32x4.add(i32x4.dot_i16x8_s(v128.and(v, mask), v128.load(y16)), i32x4.dot_i16x8_s(v128.and(i16x8.shr_u(v, 8), mask), v128.load(y16, 16))),
+    i32x4.add(i32x4.dot_i16x8_s(v128.and(i16x8.shr_u(v, 4), mask), v128.load(y16, 32)), i32x4.dot_i16x8_s(i16x8.shr_u(v, 12), v128.load(y16, 48))),
+  );
+}
+
+/** Σ x·y of one q8_0 block as i32x4 partial sums: weight codes sign-extended by their loads, y pre-widened. */
+@inline function q8_0Sums(x: usize, y16: usize): v128 {
+  const q = x + Q8_0_QS_OFFSET;
+  return i32x4.add(
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(q), v128.load(y16)), i32x4.dot_i16x8_s(v128.load8x8_s(q, 8), v128.load(y16, 16))),
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(q, 16), v128.load(y16, 32)), i32x4.dot_i16x8_s(v128.load8x8_s(q, 24), v128.load(y16, 48))),
+  );
 }
 
 /**
  * q4_0 and q8_0 take four blocks at a time: the integer sums transposed into one vector (hsum4), the four
  * fp16 scales converted together (scales4, exact), the products formed lane by lane with the same two
- * float32 roundings per block as the scalar form, then added to sumf one block after the other.
+ * float32 roundings per block as the scalar form, then added to sumf one block after the other. The integer
+ * sums come from the int16-widened activation (widenQ8_0): q4_0's Σ(q − 8)·y as Σ q·y − 8·Σ y, with Σ y per
+ * activation block computed once per call (ysums), exact in int32.
  */
-@inline function q4_0Row(w: usize, yq: usize, blocks: i32): f32 {
+@inline function q4_0Row(w: usize, y16: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
-  const eight = i8x16.splat(8);
-  const mask = i8x16.splat(0x0f);
   let b = 0;
   for (; b + 4 <= blocks; b += 4) {
     const x = w + <usize>b * Q4_0_BLOCK_BYTES;
-    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
-    const sumi = hsum4(
-      q4_0Sums(x, y, mask, eight),
-      q4_0Sums(x + Q4_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES, mask, eight),
-      q4_0Sums(x + 2 * Q4_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES, mask, eight),
-      q4_0Sums(x + 3 * Q4_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES, mask, eight),
-    );
+    const y = y16 + (<usize>b << 6);
+    // each block's sums go through scratch: the stores keep V8 from hoisting all four blocks' loads ahead
+    // of their arithmetic (too many live registers: spills, and sumf itself went to the stack)
+    v128.store(SUMS4, q4_0Sums(x, y));
+    v128.store(SUMS4, q4_0Sums(x + Q4_0_BLOCK_BYTES, y + 64), 16);
+    v128.store(SUMS4, q4_0Sums(x + 2 * Q4_0_BLOCK_BYTES, y + 128), 32);
+    v128.store(SUMS4, q4_0Sums(x + 3 * Q4_0_BLOCK_BYTES, y + 192), 48);
+    const s = hsum4(v128.load(SUMS4), v128.load(SUMS4, 16), v128.load(SUMS4, 32), v128.load(SUMS4, 48));
+    const sumi = i32x4.sub(s, i32x4.shl(v128.load(ysums + (<usize>b << 2)), 3));
     const p = f32x4.mul(
       f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q4_0_D_OFFSET, Q4_0_BLOCK_BYTES)),
       v128.load(dys + (<usize>b << 2)),
@@ -103,24 +154,24 @@ let dys: usize = 0;
   }
   for (; b < blocks; b++) {
     const x = w + <usize>b * Q4_0_BLOCK_BYTES;
-    const sumi = sumI32x4(q4_0Sums(x, yq + <usize>b * Q8_0_BLOCK_BYTES, mask, eight));
+    const sumi = sumI32x4(q4_0Sums(x, y16 + (<usize>b << 6))) - 8 * load<i32>(ysums + (<usize>b << 2));
     sumf += (<f32>sumi * f16ToF32(load<u16>(x + Q4_0_D_OFFSET))) * yScaleOf(b);
   }
   return sumf;
 }
 
-@inline function q8_0Row(w: usize, yq: usize, blocks: i32): f32 {
+@inline function q8_0Row(w: usize, y16: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   let b = 0;
   for (; b + 4 <= blocks; b += 4) {
     const x = w + <usize>b * Q8_0_BLOCK_BYTES;
-    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
-    const sumi = hsum4(
-      q8_0Sums(x, y),
-      q8_0Sums(x + Q8_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES),
-      q8_0Sums(x + 2 * Q8_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES),
-      q8_0Sums(x + 3 * Q8_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES),
-    );
+    const y = y16 + (<usize>b << 6);
+    // through scratch, as in q4_0Row
+    v128.store(SUMS4, q8_0Sums(x, y));
+    v128.store(SUMS4, q8_0Sums(x + Q8_0_BLOCK_BYTES, y + 64), 16);
+    v128.store(SUMS4, q8_0Sums(x + 2 * Q8_0_BLOCK_BYTES, y + 128), 32);
+    v128.store(SUMS4, q8_0Sums(x + 3 * Q8_0_BLOCK_BYTES, y + 192), 48);
+    const sumi = hsum4(v128.load(SUMS4), v128.load(SUMS4, 16), v128.load(SUMS4, 32), v128.load(SUMS4, 48));
     // q8_0's order: sumi·(dx·dy)
     const p = f32x4.mul(
       f32x4.convert_i32x4_s(sumi),
@@ -133,7 +184,7 @@ let dys: usize = 0;
   }
   for (; b < blocks; b++) {
     const x = w + <usize>b * Q8_0_BLOCK_BYTES;
-    const sumi = sumI32x4(q8_0Sums(x, yq + <usize>b * Q8_0_BLOCK_BYTES));
+    const sumi = sumI32x4(q8_0Sums(x, y16 + (<usize>b << 6)));
     sumf += <f32>sumi * (f16ToF32(load<u16>(x + Q8_0_D_OFFSET)) * yScaleOf(b));
   }
   return sumf;
@@ -195,12 +246,27 @@ let dys: usize = 0;
   return yq;
 }
 
+/** Σ of each activation block's 32 codes, once per call, for q4_0's −8 offset (exact in int32). */
+export function blockSums(yq: usize, blocks: i32, sums: usize): void {
+  const ones = i8x16.splat(1);
+  for (let b = 0; b < blocks; b++) {
+    const q = yq + <usize>b * Q8_0_BLOCK_BYTES + Q8_0_QS_OFFSET;
+    store<i32>(sums + (<usize>b << 2), sumI32x4(i32x4.add(dotI8x16(v128.load(q), ones), dotI8x16(v128.load(q, 16), ones))));
+  }
+}
+
+let ysums: usize = 0;
+
 export function q4_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   const m = mark();
   const yq = prepare(y, n);
   const blocks = n >>> 5;
+  const y16 = alloc(<usize>blocks << 6);
+  widenQ8_0(yq, blocks, y16, true);
+  ysums = alloc(<usize>blocks << 2);
+  blockSums(yq, blocks, ysums);
   const rowBytes = <usize>blocks * Q4_0_BLOCK_BYTES;
-  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_0Row(w + <usize>r * rowBytes, yq, blocks));
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_0Row(w + <usize>r * rowBytes, y16, blocks));
   release(m);
 }
 
@@ -208,8 +274,10 @@ export function q8_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const m = mark();
   const yq = prepare(y, n);
   const blocks = n >>> 5;
+  const y16 = alloc(<usize>blocks << 6);
+  widenQ8_0(yq, blocks, y16, false);
   const rowBytes = <usize>blocks * Q8_0_BLOCK_BYTES;
-  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q8_0Row(w + <usize>r * rowBytes, yq, blocks));
+  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q8_0Row(w + <usize>r * rowBytes, y16, blocks));
   release(m);
 }
 

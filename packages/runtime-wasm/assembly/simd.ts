@@ -116,16 +116,29 @@
 }
 
 /**
+ * The constants of f16x4ToF32, in memory: V8 rebuilds a splat constant inside a loop from a 64-bit immediate
+ * (three instructions each, every iteration), while a load from here is one, often folded into its user.
+ */
+const F16_CONSTS: usize = memory.data<u32>([
+  0x7fff, 0x7fff, 0x7fff, 0x7fff,
+  0x77800000, 0x77800000, 0x77800000, 0x77800000,
+  0x70000000, 0x70000000, 0x70000000, 0x70000000,
+  0x0f7fffff, 0x0f7fffff, 0x0f7fffff, 0x0f7fffff,
+  0x8000, 0x8000, 0x8000, 0x8000,
+], 16);
+
+/**
  * Four fp16 values (low 16 bits of each i32 lane) to float32, exactly as f16ToF32 does each: exponent and
- * mantissa moved into place and scaled by 2^112 (exact, subnormals included: wasm does not flush them), inf
- * and NaN (payload kept) by bits, then the sign.
+ * mantissa moved into place (em·2^13) and scaled by 2^112 (exact, subnormals included: wasm does not flush
+ * them); inf and NaN (em·2^13 above 0x0f7fffff) get the all-ones float32 exponent with the payload kept by
+ * bits (em·2^13 | 0x70000000); then the sign.
  */
 @inline export function f16x4ToF32(h: v128): v128 {
-  const em = v128.and(h, i32x4.splat(0x7fff));
-  const finite = f32x4.mul(i32x4.shl(em, 13), f32x4.splat(reinterpret<f32>(0x77800000)));
-  const special = v128.or(i32x4.splat(0x7f800000), i32x4.shl(v128.and(em, i32x4.splat(0x3ff)), 13));
-  const value = v128.bitselect(special, finite, i32x4.ge_s(em, i32x4.splat(0x7c00)));
-  return v128.or(value, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+  const em = i32x4.shl(v128.and(h, v128.load(F16_CONSTS)), 13);
+  const finite = f32x4.mul(em, v128.load(F16_CONSTS, 16));
+  const special = v128.or(em, v128.load(F16_CONSTS, 32));
+  const value = v128.bitselect(special, finite, i32x4.gt_s(em, v128.load(F16_CONSTS, 48)));
+  return v128.or(value, i32x4.shl(v128.and(h, v128.load(F16_CONSTS, 64)), 16));
 }
 
 /** The four fp16 scales of blocks b..b+3 of a row (at `at`, `stride` bytes apart), as float32. */
