@@ -38,7 +38,8 @@ import { quantizeRowQ8_K } from '../quantize-q8_k';
   const q0 = v128.load(qs);
   const q1 = v128.load(qs, 16);
   const lo = sub32(v128.and(q0, mask), v128.and(q1, mask), y);
-  const hi = sub32(i8x16.shr_u(q0, 4), i8x16.shr_u(q1, 4), y + 32);
+  // high nibbles by an int16 shift and the same mask: V8 emulates the byte shift and rebuilds its mask
+  const hi = sub32(v128.and(i16x8.shr_u(q0, 4), mask), v128.and(i16x8.shr_u(q1, 4), mask), y + 32);
   return i32x4.add(i32x4.dot_i16x8_s(lo, scLo), i32x4.dot_i16x8_s(hi, scHi));
 }
 
