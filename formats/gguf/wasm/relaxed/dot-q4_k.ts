@@ -9,12 +9,11 @@
  * result differs from it by float rounding only: held to the spec's tolerance.dot, like the simd128 q4_k.
  * Memory map of `q4_k_dot(w, y, rows, n, dst)` as in dot-q8_k-partner.ts.
  */
-import { f16ToF32 } from '../../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../../packages/runtime-wasm/assembly/memory';
+import { f16x4ToF32 } from '../../../../packages/runtime-wasm/assembly/simd';
 import {
   Q4_K_BLOCK_BYTES,
   Q4_K_D_OFFSET,
-  Q4_K_DMIN_OFFSET,
   Q4_K_QS_OFFSET,
   Q4_K_SCALES_OFFSET,
   Q8_K_BLOCK_BYTES,
@@ -33,43 +32,62 @@ import { quantizeRowQ8_K } from '../quantize-q8_k';
   );
 }
 
-/** One 32-byte qs chunk against its 64 q8 codes: both sub-blocks' scaled sums as int32 partial sums (exact). */
-@inline function chunk(qs: usize, y: usize, mask: v128, scLo: v128, scHi: v128): v128 {
+/**
+ * Per-block staging in memory: the eight 6-bit scales as int16 (each chunk broadcasts its two with a
+ * load16_splat, one instruction, where a register shuffle took two) and the four chunks' int32 sums. The
+ * stores keep V8 from hoisting all four chunks' loads ahead of their arithmetic: with every load first, the
+ * live registers ran out and V8 spilled most of them (and the accumulator) to the stack.
+ */
+const STAGE: usize = memory.data(96, 16);
+const SCALES: usize = STAGE;
+const SUMS: usize = STAGE + 16;
+
+/** 0x0f in every byte, loaded where used (V8 rebuilds a splat constant in a loop with three instructions). */
+const LOW_NIBBLES: usize = STAGE + 80;
+
+/** One 32-byte qs chunk c against its 64 q8 codes: both sub-blocks' scaled sums as int32 partial sums (exact), stored. */
+@inline function chunk(qs: usize, y: usize, c: i32): void {
+  const mask = v128.load(LOW_NIBBLES);
   const q0 = v128.load(qs);
   const q1 = v128.load(qs, 16);
   const lo = sub32(v128.and(q0, mask), v128.and(q1, mask), y);
   // high nibbles by an int16 shift and the same mask: V8 emulates the byte shift and rebuilds its mask
   const hi = sub32(v128.and(i16x8.shr_u(q0, 4), mask), v128.and(i16x8.shr_u(q1, 4), mask), y + 32);
-  return i32x4.add(i32x4.dot_i16x8_s(lo, scLo), i32x4.dot_i16x8_s(hi, scHi));
+  const s = i32x4.add(
+    i32x4.dot_i16x8_s(lo, v128.load16_splat(SCALES + 4 * c)),
+    i32x4.dot_i16x8_s(hi, v128.load16_splat(SCALES + 4 * c + 2)),
+  );
+  v128.store(SUMS + 16 * c, s);
 }
 
 @inline function q4_kRow(w: usize, yq: usize, pairs: usize, blocks: i32): f32 {
   let acc = f32x4.splat(0);
-  const mask = i8x16.splat(0x0f);
+  v128.store(LOW_NIBBLES, i8x16.splat(0x0f));
+  // pointers stepped per block (V8 does not strength-reduce b·BLOCK_BYTES: an imul each)
+  let x = w;
+  let yb = yq;
+  let pb = pairs;
   for (let b = 0; b < blocks; b++) {
-    const x = w + <usize>b * Q4_K_BLOCK_BYTES;
     const sm = k4ScalesMins(x + Q4_K_SCALES_OFFSET);
-    const s16 = i16x8.extend_low_i8x16_u(sm);
+    v128.store(SCALES, i16x8.extend_low_i8x16_u(sm));
     const qs = x + Q4_K_QS_OFFSET;
-    const y = yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_QS_OFFSET;
-    // chunk c: 32 bytes of qs; low nibbles are sub-block 2c (y codes 64c..64c+31), high ones 2c+1,
-    // each against its 6-bit scale (int16 lane 2c, 2c+1 of s16) repeated in every lane
-    const isum = i32x4.add(
-      i32x4.add(
-        chunk(qs, y, mask, i16x8.shuffle(s16, s16, 0, 0, 0, 0, 0, 0, 0, 0), i16x8.shuffle(s16, s16, 1, 1, 1, 1, 1, 1, 1, 1)),
-        chunk(qs + 32, y + 64, mask, i16x8.shuffle(s16, s16, 2, 2, 2, 2, 2, 2, 2, 2), i16x8.shuffle(s16, s16, 3, 3, 3, 3, 3, 3, 3, 3)),
-      ),
-      i32x4.add(
-        chunk(qs + 64, y + 128, mask, i16x8.shuffle(s16, s16, 4, 4, 4, 4, 4, 4, 4, 4), i16x8.shuffle(s16, s16, 5, 5, 5, 5, 5, 5, 5, 5)),
-        chunk(qs + 96, y + 192, mask, i16x8.shuffle(s16, s16, 6, 6, 6, 6, 6, 6, 6, 6), i16x8.shuffle(s16, s16, 7, 7, 7, 7, 7, 7, 7, 7)),
-      ),
-    );
-    const dy = load<f32>(yq + <usize>b * Q8_K_BLOCK_BYTES + Q8_K_D_OFFSET);
-    const d = f16ToF32(load<u16>(x + Q4_K_D_OFFSET)) * dy;
-    const dmin = f16ToF32(load<u16>(x + Q4_K_DMIN_OFFSET)) * dy;
-    const msum = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pairs + (<usize>b << 4)));
-    acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(isum), f32x4.splat(d)));
-    acc = f32x4.sub(acc, f32x4.mul(f32x4.convert_i32x4_s(msum), f32x4.splat(dmin)));
+    const y = yb + Q8_K_QS_OFFSET;
+    // chunk c: 32 bytes of qs; low nibbles are sub-block 2c (y codes 64c..64c+31), high ones 2c+1, each
+    // against its 6-bit scale (int16 2c, 2c+1 of SCALES) repeated in every lane
+    chunk(qs, y, 0);
+    chunk(qs + 32, y + 64, 1);
+    chunk(qs + 64, y + 128, 2);
+    chunk(qs + 96, y + 192, 3);
+    const isum = i32x4.add(i32x4.add(v128.load(SUMS), v128.load(SUMS, 16)), i32x4.add(v128.load(SUMS, 32), v128.load(SUMS, 48)));
+    // d and dmin (adjacent fp16: Q4_K_DMIN_OFFSET = Q4_K_D_OFFSET + 2) converted together, branch-free and exact (f16x4ToF32), times dy: the same
+    // float32 products d·dy, dmin·dy as the scalar form, in lanes 0 and 1
+    const dd = f32x4.mul(f16x4ToF32(i32x4.extend_low_i16x8_u(v128.load32_zero(x + Q4_K_D_OFFSET))), v128.load32_splat(yb + Q8_K_D_OFFSET));
+    const msum = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pb));
+    acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(isum), i32x4.shuffle(dd, dd, 0, 0, 0, 0)));
+    acc = f32x4.sub(acc, f32x4.mul(f32x4.convert_i32x4_s(msum), i32x4.shuffle(dd, dd, 1, 1, 1, 1)));
+    x += Q4_K_BLOCK_BYTES;
+    yb += Q8_K_BLOCK_BYTES;
+    pb += 16;
   }
   return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
 }
