@@ -93,7 +93,7 @@ export function widenQ8_0(yq: usize, blocks: i32, y16: usize, evenOdd: bool): vo
 }
 
 /** Four blocks' i32x4 sums, staged between the integer and the float part of q4_0Row and q8_0Row. */
-const SUMS4: usize = memory.data(64, 16);
+const SUMS4: usize = memory.data(128, 16);
 
 /** 0x000f in every int16 lane, loaded where used (a load is one instruction, a rebuilt constant more). */
 const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f], 16);
@@ -163,9 +163,11 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
 @inline function q8_0Row(w: usize, y16: usize, blocks: i32): f32 {
   let sumf: f32 = 0;
   let b = 0;
+  // pointers stepped per four blocks (V8 does not strength-reduce b·BLOCK_BYTES: an imul each)
+  let x = w;
+  let y = y16;
+  let dy = dys;
   for (; b + 4 <= blocks; b += 4) {
-    const x = w + <usize>b * Q8_0_BLOCK_BYTES;
-    const y = y16 + (<usize>b << 6);
     // through scratch, as in q4_0Row
     v128.store(SUMS4, q8_0Sums(x, y));
     v128.store(SUMS4, q8_0Sums(x + Q8_0_BLOCK_BYTES, y + 64), 16);
@@ -173,21 +175,89 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
     v128.store(SUMS4, q8_0Sums(x + 3 * Q8_0_BLOCK_BYTES, y + 192), 48);
     const sumi = hsum4(v128.load(SUMS4), v128.load(SUMS4, 16), v128.load(SUMS4, 32), v128.load(SUMS4, 48));
     // q8_0's order: sumi·(dx·dy)
-    const p = f32x4.mul(
-      f32x4.convert_i32x4_s(sumi),
-      f32x4.mul(scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES), v128.load(dys + (<usize>b << 2))),
-    );
+    const p = f32x4.mul(f32x4.convert_i32x4_s(sumi), f32x4.mul(scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES), v128.load(dy)));
     sumf += f32x4.extract_lane(p, 0);
     sumf += f32x4.extract_lane(p, 1);
     sumf += f32x4.extract_lane(p, 2);
     sumf += f32x4.extract_lane(p, 3);
+    x += 4 * Q8_0_BLOCK_BYTES;
+    y += 256;
+    dy += 16;
   }
   for (; b < blocks; b++) {
-    const x = w + <usize>b * Q8_0_BLOCK_BYTES;
-    const sumi = sumI32x4(q8_0Sums(x, y16 + (<usize>b << 6)));
-    sumf += <f32>sumi * (f16ToF32(load<u16>(x + Q8_0_D_OFFSET)) * yScaleOf(b));
+    const xb = w + <usize>b * Q8_0_BLOCK_BYTES;
+    const sumi = sumI32x4(q8_0Sums(xb, y16 + (<usize>b << 6)));
+    sumf += <f32>sumi * (f16ToF32(load<u16>(xb + Q8_0_D_OFFSET)) * yScaleOf(b));
   }
   return sumf;
+}
+
+/** q8_0Sums of the same block in two rows, the activation loaded once: stored at SUMS4 + off and + 64 + off. */
+@inline function q8_0Sums2(x0: usize, x1: usize, y16: usize, off: usize): void {
+  const a = x0 + Q8_0_QS_OFFSET;
+  const b = x1 + Q8_0_QS_OFFSET;
+  const y0 = v128.load(y16);
+  const y1 = v128.load(y16, 16);
+  const y2 = v128.load(y16, 32);
+  const y3 = v128.load(y16, 48);
+  v128.store(SUMS4 + off, i32x4.add(
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(a), y0), i32x4.dot_i16x8_s(v128.load8x8_s(a, 8), y1)),
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(a, 16), y2), i32x4.dot_i16x8_s(v128.load8x8_s(a, 24), y3)),
+  ));
+  v128.store(SUMS4 + 64 + off, i32x4.add(
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(b), y0), i32x4.dot_i16x8_s(v128.load8x8_s(b, 8), y1)),
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(b, 16), y2), i32x4.dot_i16x8_s(v128.load8x8_s(b, 24), y3)),
+  ));
+}
+
+/** q8_0 products of four blocks from their staged integer sums (at SUMS4 + off), in q8_0's order sumi·(dx·dy). */
+@inline function q8_0Products(off: usize, x: usize, dy: usize): v128 {
+  const at = SUMS4 + off;
+  const sumi = hsum4(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48));
+  return f32x4.mul(f32x4.convert_i32x4_s(sumi), f32x4.mul(scales4(x + Q8_0_D_OFFSET, Q8_0_BLOCK_BYTES), v128.load(dy)));
+}
+
+/**
+ * Two weight rows against the same activation, each with its own sum in the reference's order (so each is
+ * q8_0Row's value bit for bit): the widened activation is loaded once for both, and the two sums are
+ * independent chains of float adds. Results at dst and dst + 4.
+ */
+@inline function q8_0Rows2(w0: usize, w1: usize, y16: usize, blocks: i32, dst: usize): void {
+  let s0: f32 = 0;
+  let s1: f32 = 0;
+  let b = 0;
+  let x0 = w0;
+  let x1 = w1;
+  let y = y16;
+  let dy = dys;
+  for (; b + 4 <= blocks; b += 4) {
+    q8_0Sums2(x0, x1, y, 0);
+    q8_0Sums2(x0 + Q8_0_BLOCK_BYTES, x1 + Q8_0_BLOCK_BYTES, y + 64, 16);
+    q8_0Sums2(x0 + 2 * Q8_0_BLOCK_BYTES, x1 + 2 * Q8_0_BLOCK_BYTES, y + 128, 32);
+    q8_0Sums2(x0 + 3 * Q8_0_BLOCK_BYTES, x1 + 3 * Q8_0_BLOCK_BYTES, y + 192, 48);
+    const p0 = q8_0Products(0, x0, dy);
+    const p1 = q8_0Products(64, x1, dy);
+    s0 += f32x4.extract_lane(p0, 0);
+    s1 += f32x4.extract_lane(p1, 0);
+    s0 += f32x4.extract_lane(p0, 1);
+    s1 += f32x4.extract_lane(p1, 1);
+    s0 += f32x4.extract_lane(p0, 2);
+    s1 += f32x4.extract_lane(p1, 2);
+    s0 += f32x4.extract_lane(p0, 3);
+    s1 += f32x4.extract_lane(p1, 3);
+    x0 += 4 * Q8_0_BLOCK_BYTES;
+    x1 += 4 * Q8_0_BLOCK_BYTES;
+    y += 256;
+    dy += 16;
+  }
+  for (; b < blocks; b++) {
+    const o = <usize>b * Q8_0_BLOCK_BYTES;
+    const yb = y16 + (<usize>b << 6);
+    s0 += <f32>sumI32x4(q8_0Sums(w0 + o, yb)) * (f16ToF32(load<u16>(w0 + o + Q8_0_D_OFFSET)) * yScaleOf(b));
+    s1 += <f32>sumI32x4(q8_0Sums(w1 + o, yb)) * (f16ToF32(load<u16>(w1 + o + Q8_0_D_OFFSET)) * yScaleOf(b));
+  }
+  store<f32>(dst, s0);
+  store<f32>(dst + 4, s1);
 }
 
 @inline function q5_0Row(w: usize, yq: usize, blocks: i32): f32 {
@@ -277,7 +347,12 @@ export function q8_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const y16 = alloc(<usize>blocks << 6);
   widenQ8_0(yq, blocks, y16, false);
   const rowBytes = <usize>blocks * Q8_0_BLOCK_BYTES;
-  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q8_0Row(w + <usize>r * rowBytes, y16, blocks));
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const w0 = w + <usize>r * rowBytes;
+    q8_0Rows2(w0, w0 + rowBytes, y16, blocks, dst + (<usize>r << 2));
+  }
+  for (; r < rows; r++) store<f32>(dst + (<usize>r << 2), q8_0Row(w + <usize>r * rowBytes, y16, blocks));
   release(m);
 }
 

@@ -143,10 +143,12 @@ const F16_CONSTS: usize = memory.data<u32>([
 
 /** The four fp16 scales of blocks b..b+3 of a row (at `at`, `stride` bytes apart), as float32. */
 @inline export function scales4(at: usize, stride: usize): v128 {
-  let h = i32x4.splat(<i32>load<u16>(at));
-  h = i32x4.replace_lane(h, 1, <i32>load<u16>(at + stride));
-  h = i32x4.replace_lane(h, 2, <i32>load<u16>(at + 2 * stride));
-  h = i32x4.replace_lane(h, 3, <i32>load<u16>(at + 3 * stride));
+  // each fp16 straight from memory into the low half of its i32 lane (one pinsrw with a memory operand
+  // each; the high halves stay zero), where scalar loads and i32 lane inserts took nine instructions
+  let h = v128.load16_lane(at, i32x4.splat(0), 0);
+  h = v128.load16_lane(at + stride, h, 2);
+  h = v128.load16_lane(at + 2 * stride, h, 4);
+  h = v128.load16_lane(at + 3 * stride, h, 6);
   return f16x4ToF32(h);
 }
 
