@@ -1,8 +1,9 @@
 /**
  * The wasm-relaxed-simd backend: support is detected (a module using i16x8.relaxed_dot_i8x16_i7x16_s
  * validates, after V8's flag on Node 20); where it is supported and built, its q4_0 and q8_0 dots pass the
- * conformance harness and give the simd128 kernels' results bit for bit, including q8_0 blocks with a −128
- * code (which take the exact simd128 path), and its q4_k dot (other int32 partial sums than simd128's, so
+ * conformance harness and give the simd128 kernels' results bit for bit (the relaxed module's q8_0 is the
+ * simd128 kernel itself), including q8_0 blocks with a −128 code, where both also equal the reference dot
+ * row by row (the int16-widened path is exact for every code), and its q4_k dot (other int32 partial sums than simd128's, so
  * held to the spec's tolerance like the simd128 q4_k) passes the harness; where not, the backend lists
  * nothing and says why.
  */
@@ -44,12 +45,18 @@ describe('wasm-relaxed-simd backend', () => {
         const n = 2048;
         const rows = 5;
         const q = f.reference.encode(generate({ kind: 'student_t', nu: 3 }, n * rows, 11), { nPerRow: n });
-        // q8_0 codes of −128 (valid bytes, never written by the quantizer) must take the exact path
+        // q8_0 codes of −128 (valid bytes, never written by the quantizer): |−128| is not a 7-bit operand
         if (format === 'q8_0') for (let b = 0; b < 20; b++) q[b * 34 * 3 + 2 + (b % 32)] = 0x80;
         const y = generate({ kind: 'gaussian' }, n, 12);
         const a = await ((await relaxed.load()) as DotKernel).dot(q, y, rows);
         const p = await ((await plain.load()) as DotKernel).dot(q, y, rows);
         expect(Array.from(a), format).toEqual(Array.from(p));
+        // the reference's own dot of each row, bit for bit (−128 codes included)
+        const rowBytes = q.byteLength / rows;
+        const ref = Array.from({ length: rows }, (_, r) =>
+          Math.fround(f.reference.dot!(q.subarray(r * rowBytes, (r + 1) * rowBytes), y)),
+        );
+        expect(Array.from(a), format).toEqual(ref);
       }
     },
   );
