@@ -59,8 +59,8 @@ let ysums: usize = 0;
 /** 1 in every int16 lane, loaded where used (V8 rebuilds a splat constant in a loop with three instructions). */
 const ONES16: usize = memory.data<u16>([1, 1, 1, 1, 1, 1, 1, 1], 16);
 
-/** Four blocks' i32x4 sums, staged between the integer and the float part of q4_0Row. */
-const SUMS4: usize = memory.data(64, 16);
+/** Four blocks' i32x4 sums of one row (two rows: q4_0Rows2), staged between the integer and the float part. */
+const SUMS4: usize = memory.data(128, 16);
 
 /**
  * Four blocks at a time: their integer sums and fp16 scales in one vector each, the products
@@ -99,11 +99,85 @@ const SUMS4: usize = memory.data(64, 16);
   return sumf;
 }
 
+/** q4_0Block of the same block in two rows, the activation loaded once: stored at SUMS4 + off and + 64 + off. */
+@inline function q4_0Block2(x0: usize, x1: usize, y: usize, mask: v128, off: usize): void {
+  const y0 = v128.load(y + Q8_0_QS_OFFSET);
+  const y1 = v128.load(y + Q8_0_QS_OFFSET + 16);
+  const ones = v128.load(ONES16);
+  const v = v128.load(x0 + Q4_0_QS_OFFSET);
+  const p = i16x8.add(
+    i16x8.relaxed_dot_i8x16_i7x16_s(y0, v128.and(v, mask)),
+    i16x8.relaxed_dot_i8x16_i7x16_s(y1, v128.and(i16x8.shr_u(v, 4), mask)),
+  );
+  v128.store(SUMS4 + off, i32x4.dot_i16x8_s(p, ones));
+  const u = v128.load(x1 + Q4_0_QS_OFFSET);
+  const q = i16x8.add(
+    i16x8.relaxed_dot_i8x16_i7x16_s(y0, v128.and(u, mask)),
+    i16x8.relaxed_dot_i8x16_i7x16_s(y1, v128.and(i16x8.shr_u(u, 4), mask)),
+  );
+  v128.store(SUMS4 + 64 + off, i32x4.dot_i16x8_s(q, ones));
+}
+
+/** q4_0 products of four blocks of one row from their staged sums (at SUMS4 + off): (sumi·dx)·dy per lane. */
+@inline function q4_0Products(off: usize, x: usize, b: i32): v128 {
+  const at = SUMS4 + off;
+  const s = hsum4(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48));
+  const sumi = i32x4.sub(s, i32x4.shl(v128.load(ysums + (<usize>b << 2)), 3));
+  return f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q4_0_D_OFFSET, Q4_0_BLOCK_BYTES)), v128.load(dys + (<usize>b << 2)));
+}
+
+/**
+ * Two weight rows against the same activation (as the simd128 q8_0 kernel): each activation block loaded
+ * once for both, two independent float chains, each row's sum in the reference's order (q4_0Row's value
+ * bit for bit). Results at dst and dst + 4.
+ */
+@inline function q4_0Rows2(w0: usize, w1: usize, yq: usize, blocks: i32, dst: usize): void {
+  let s0: f32 = 0;
+  let s1: f32 = 0;
+  const mask = i8x16.splat(0x0f);
+  let b = 0;
+  for (; b + 4 <= blocks; b += 4) {
+    const o = <usize>b * Q4_0_BLOCK_BYTES;
+    const x0 = w0 + o;
+    const x1 = w1 + o;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    q4_0Block2(x0, x1, y, mask, 0);
+    q4_0Block2(x0 + Q4_0_BLOCK_BYTES, x1 + Q4_0_BLOCK_BYTES, y + Q8_0_BLOCK_BYTES, mask, 16);
+    q4_0Block2(x0 + 2 * Q4_0_BLOCK_BYTES, x1 + 2 * Q4_0_BLOCK_BYTES, y + 2 * Q8_0_BLOCK_BYTES, mask, 32);
+    q4_0Block2(x0 + 3 * Q4_0_BLOCK_BYTES, x1 + 3 * Q4_0_BLOCK_BYTES, y + 3 * Q8_0_BLOCK_BYTES, mask, 48);
+    const p0 = q4_0Products(0, x0, b);
+    const p1 = q4_0Products(64, x1, b);
+    s0 += f32x4.extract_lane(p0, 0);
+    s1 += f32x4.extract_lane(p1, 0);
+    s0 += f32x4.extract_lane(p0, 1);
+    s1 += f32x4.extract_lane(p1, 1);
+    s0 += f32x4.extract_lane(p0, 2);
+    s1 += f32x4.extract_lane(p1, 2);
+    s0 += f32x4.extract_lane(p0, 3);
+    s1 += f32x4.extract_lane(p1, 3);
+  }
+  for (; b < blocks; b++) {
+    const o = <usize>b * Q4_0_BLOCK_BYTES;
+    const y = yq + <usize>b * Q8_0_BLOCK_BYTES;
+    const off8 = 8 * load<i32>(ysums + (<usize>b << 2));
+    const dy = load<f32>(dys + (<usize>b << 2));
+    s0 += (<f32>(sumI32x4(q4_0Block(w0 + o, y, mask)) - off8) * f16ToF32(load<u16>(w0 + o + Q4_0_D_OFFSET))) * dy;
+    s1 += (<f32>(sumI32x4(q4_0Block(w1 + o, y, mask)) - off8) * f16ToF32(load<u16>(w1 + o + Q4_0_D_OFFSET))) * dy;
+  }
+  store<f32>(dst, s0);
+  store<f32>(dst + 4, s1);
+}
+
 export function q4_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   const m = mark();
   const yq = prepare(y, n);
   const blocks = n >>> 5;
   const rowBytes = <usize>blocks * Q4_0_BLOCK_BYTES;
-  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_0Row(w + <usize>r * rowBytes, yq, blocks));
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const w0 = w + <usize>r * rowBytes;
+    q4_0Rows2(w0, w0 + rowBytes, yq, blocks, dst + (<usize>r << 2));
+  }
+  for (; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_0Row(w + <usize>r * rowBytes, yq, blocks));
   release(m);
 }
