@@ -92,6 +92,77 @@ const LOW_NIBBLES: usize = STAGE + 80;
   return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
 }
 
+/** The second row's scales and chunk sums in q4_kRows2 (the first row's are SCALES and SUMS). */
+const STAGE1: usize = memory.data(80, 16);
+const SCALES1: usize = STAGE1;
+const SUMS1: usize = STAGE1 + 16;
+
+/** One row's chunk c from its qs bytes q0, q1 and the chunk's activation codes y0..y3, stored at sums + 16c. */
+@inline function rowChunk(q0: v128, q1: v128, y0: v128, y1: v128, y2: v128, y3: v128, mask: v128, sc: usize, sums: usize, c: i32): void {
+  const lo = i16x8.add(i16x8.relaxed_dot_i8x16_i7x16_s(y0, v128.and(q0, mask)), i16x8.relaxed_dot_i8x16_i7x16_s(y1, v128.and(q1, mask)));
+  const hi = i16x8.add(
+    i16x8.relaxed_dot_i8x16_i7x16_s(y2, v128.and(i16x8.shr_u(q0, 4), mask)),
+    i16x8.relaxed_dot_i8x16_i7x16_s(y3, v128.and(i16x8.shr_u(q1, 4), mask)),
+  );
+  v128.store(sums + 16 * c, i32x4.add(i32x4.dot_i16x8_s(lo, v128.load16_splat(sc + 4 * c)), i32x4.dot_i16x8_s(hi, v128.load16_splat(sc + 4 * c + 2))));
+}
+
+/** chunk() for the same block of two rows, the 64 activation codes loaded once. */
+@inline function chunk2(qs0: usize, qs1: usize, y: usize, c: i32): void {
+  const mask = v128.load(LOW_NIBBLES);
+  const y0 = v128.load(y);
+  const y1 = v128.load(y, 16);
+  const y2 = v128.load(y, 32);
+  const y3 = v128.load(y, 48);
+  rowChunk(v128.load(qs0), v128.load(qs0, 16), y0, y1, y2, y3, mask, SCALES, SUMS, c);
+  rowChunk(v128.load(qs1), v128.load(qs1, 16), y0, y1, y2, y3, mask, SCALES1, SUMS1, c);
+}
+
+/** One row's block finished from its staged chunk sums: acc + (d·dy)·Σ(scale·sums) − (dmin·dy)·Σ(min·bsums). */
+@inline function finishBlock(acc: v128, x: usize, yb: usize, pb: usize, sm: v128, sums: usize): v128 {
+  const isum = i32x4.add(i32x4.add(v128.load(sums), v128.load(sums, 16)), i32x4.add(v128.load(sums, 32), v128.load(sums, 48)));
+  const dd = f32x4.mul(f16x4ToF32(i32x4.extend_low_i16x8_u(v128.load32_zero(x + Q4_K_D_OFFSET))), v128.load32_splat(yb + Q8_K_D_OFFSET));
+  const msum = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(sm), v128.load(pb));
+  const a = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(isum), i32x4.shuffle(dd, dd, 0, 0, 0, 0)));
+  return f32x4.sub(a, f32x4.mul(f32x4.convert_i32x4_s(msum), i32x4.shuffle(dd, dd, 1, 1, 1, 1)));
+}
+
+/**
+ * Two weight rows against the same activation: each chunk's activation codes loaded once for both (chunk2),
+ * each row with its own accumulator and exactly q4_kRow's arithmetic (so each result equals q4_kRow's).
+ * Results at dst and dst + 4.
+ */
+@inline function q4_kRows2(w0: usize, w1: usize, yq: usize, pairs: usize, blocks: i32, dst: usize): void {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  v128.store(LOW_NIBBLES, i8x16.splat(0x0f));
+  let x0 = w0;
+  let x1 = w1;
+  let yb = yq;
+  let pb = pairs;
+  for (let b = 0; b < blocks; b++) {
+    const sm0 = k4ScalesMins(x0 + Q4_K_SCALES_OFFSET);
+    const sm1 = k4ScalesMins(x1 + Q4_K_SCALES_OFFSET);
+    v128.store(SCALES, i16x8.extend_low_i8x16_u(sm0));
+    v128.store(SCALES1, i16x8.extend_low_i8x16_u(sm1));
+    const qs0 = x0 + Q4_K_QS_OFFSET;
+    const qs1 = x1 + Q4_K_QS_OFFSET;
+    const y = yb + Q8_K_QS_OFFSET;
+    chunk2(qs0, qs1, y, 0);
+    chunk2(qs0 + 32, qs1 + 32, y + 64, 1);
+    chunk2(qs0 + 64, qs1 + 64, y + 128, 2);
+    chunk2(qs0 + 96, qs1 + 96, y + 192, 3);
+    acc0 = finishBlock(acc0, x0, yb, pb, sm0, SUMS);
+    acc1 = finishBlock(acc1, x1, yb, pb, sm1, SUMS1);
+    x0 += Q4_K_BLOCK_BYTES;
+    x1 += Q4_K_BLOCK_BYTES;
+    yb += Q8_K_BLOCK_BYTES;
+    pb += 16;
+  }
+  store<f32>(dst, f32x4.extract_lane(acc0, 0) + f32x4.extract_lane(acc0, 1) + (f32x4.extract_lane(acc0, 2) + f32x4.extract_lane(acc0, 3)));
+  store<f32>(dst + 4, f32x4.extract_lane(acc1, 0) + f32x4.extract_lane(acc1, 1) + (f32x4.extract_lane(acc1, 2) + f32x4.extract_lane(acc1, 3)));
+}
+
 export function q4_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): void {
   const m = mark();
   const blocks = n >>> 8;
@@ -100,6 +171,11 @@ export function q4_k_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const pairs = alloc(<usize>blocks << 4);
   bsumPairs(yq, blocks, pairs);
   const rowBytes = <usize>blocks * Q4_K_BLOCK_BYTES;
-  for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, pairs, blocks));
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const w0 = w + <usize>r * rowBytes;
+    q4_kRows2(w0, w0 + rowBytes, yq, pairs, blocks, dst + (<usize>r << 2));
+  }
+  for (; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_kRow(w + <usize>r * rowBytes, yq, pairs, blocks));
   release(m);
 }
