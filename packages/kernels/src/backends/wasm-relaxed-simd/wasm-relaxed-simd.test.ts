@@ -3,9 +3,10 @@
  * validates, after V8's flag on Node 20); where it is supported and built, its q4_0 and q8_0 dots pass the
  * conformance harness and give the simd128 kernels' results bit for bit (the relaxed module's q8_0 is the
  * simd128 kernel itself), including q8_0 blocks with a −128 code, where both also equal the reference dot
- * row by row (the int16-widened path is exact for every code), and its q4_k dot (other int32 partial sums than simd128's, so
- * held to the spec's tolerance like the simd128 q4_k) passes the harness; where not, the backend lists
- * nothing and says why.
+ * row by row (the int16-widened path is exact for every code); its q4_k dot (other int32 partial sums than
+ * simd128's, so held to the spec's tolerance like the simd128 q4_k) passes the harness and gives every row
+ * of a matrix the value that row has alone (rows are taken two at a time); where not supported, the
+ * backend lists nothing and says why.
  */
 import { type DotKernel, generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
@@ -68,4 +69,24 @@ describe('wasm-relaxed-simd backend', () => {
     expect(summarizeFailures(r)).toEqual([]);
     expect(r.ok).toBe(true);
   });
+
+  it.skipIf(why !== '')(
+    `q4_k dot: rows taken two at a time give each row's single-row result bit for bit${skip}`,
+    async () => {
+      const f = await loadFormat('q4_k');
+      const kernel = (await listing.kernels
+        .find((x) => x.id === 'q4_k/dot/wasm-relaxed-simd')!
+        .load()) as DotKernel;
+      const n = 1024;
+      const rows = 5; // two pairs and an odd last row
+      const q = f.reference.encode(generate({ kind: 'student_t', nu: 3 }, n * rows, 21), { nPerRow: n });
+      const y = generate({ kind: 'gaussian' }, n, 22);
+      const all = Array.from(await kernel.dot(q, y, rows));
+      const rowBytes = q.byteLength / rows;
+      const one: number[] = [];
+      for (let r = 0; r < rows; r++)
+        one.push(...(await kernel.dot(q.slice(r * rowBytes, (r + 1) * rowBytes), y, 1)));
+      expect(all).toEqual(one);
+    },
+  );
 });
