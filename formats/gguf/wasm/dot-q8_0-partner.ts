@@ -222,8 +222,8 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
   return f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(sumi), scales4(x + Q4_0_D_OFFSET, Q4_0_BLOCK_BYTES)), v128.load(dys + (<usize>b << 2)));
 }
 
-/** q4_0Row of two rows at once, as q8_0Rows2 (each result bit-identical to q4_0Row's). Results at dst, dst + 4. */
-@inline function q4_0Rows2(w0: usize, w1: usize, y16: usize, blocks: i32, dst: usize): void {
+/** q4_0Row of two rows at once, as q8_0Rows2 (each result bit-identical to q4_0Row's). Results at dst0, dst1. */
+@inline function q4_0Rows2(w0: usize, w1: usize, y16: usize, blocks: i32, dst0: usize, dst1: usize): void {
   let s0: f32 = 0;
   let s1: f32 = 0;
   let b = 0;
@@ -254,8 +254,8 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
     s0 += (<f32>(sumI32x4(q4_0Sums(w0 + o, yb)) - off8) * f16ToF32(load<u16>(w0 + o + Q4_0_D_OFFSET))) * yScaleOf(b);
     s1 += (<f32>(sumI32x4(q4_0Sums(w1 + o, yb)) - off8) * f16ToF32(load<u16>(w1 + o + Q4_0_D_OFFSET))) * yScaleOf(b);
   }
-  store<f32>(dst, s0);
-  store<f32>(dst + 4, s1);
+  store<f32>(dst0, s0);
+  store<f32>(dst1, s1);
 }
 
 /** q8_0Sums of the same block in two rows, the activation loaded once: stored at SUMS4 + off and + 64 + off. */
@@ -286,9 +286,9 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
 /**
  * Two weight rows against the same activation, each with its own sum in the reference's order (so each is
  * q8_0Row's value bit for bit): the widened activation is loaded once for both, and the two sums are
- * independent chains of float adds. Results at dst and dst + 4.
+ * independent chains of float adds. Results at dst0 and dst1.
  */
-@inline function q8_0Rows2(w0: usize, w1: usize, y16: usize, blocks: i32, dst: usize): void {
+@inline function q8_0Rows2(w0: usize, w1: usize, y16: usize, blocks: i32, dst0: usize, dst1: usize): void {
   let s0: f32 = 0;
   let s1: f32 = 0;
   let b = 0;
@@ -322,8 +322,8 @@ const LOW_NIBBLES16: usize = memory.data<u16>([0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0
     s0 += <f32>sumI32x4(q8_0Sums(w0 + o, yb)) * (f16ToF32(load<u16>(w0 + o + Q8_0_D_OFFSET)) * yScaleOf(b));
     s1 += <f32>sumI32x4(q8_0Sums(w1 + o, yb)) * (f16ToF32(load<u16>(w1 + o + Q8_0_D_OFFSET)) * yScaleOf(b));
   }
-  store<f32>(dst, s0);
-  store<f32>(dst + 4, s1);
+  store<f32>(dst0, s0);
+  store<f32>(dst1, s1);
 }
 
 @inline function q5_0Row(w: usize, yq: usize, blocks: i32): f32 {
@@ -401,12 +401,15 @@ export function q4_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   ysums = alloc(<usize>blocks << 2);
   blockSums(yq, blocks, ysums);
   const rowBytes = <usize>blocks * Q4_0_BLOCK_BYTES;
-  let r = 0;
-  for (; r + 2 <= rows; r += 2) {
-    const w0 = w + <usize>r * rowBytes;
-    q4_0Rows2(w0, w0 + rowBytes, y16, blocks, dst + (<usize>r << 2));
+  // row r is paired with row r + half, not r + 1: two streams each ascending through its own pages, which
+  // the hardware prefetchers follow; rows r and r + 1 interleaved jump back and forth inside each 4 KiB
+  // page, and once the matrix no longer fit in cache that ran 2-4 times slower than one row at a time
+  const half = rows >> 1;
+  for (let r = 0; r < half; r++) {
+    const r1 = r + half;
+    q4_0Rows2(w + <usize>r * rowBytes, w + <usize>r1 * rowBytes, y16, blocks, dst + (<usize>r << 2), dst + (<usize>r1 << 2));
   }
-  for (; r < rows; r++) store<f32>(dst + (<usize>r << 2), q4_0Row(w + <usize>r * rowBytes, y16, blocks));
+  if (rows & 1) store<f32>(dst + (<usize>(rows - 1) << 2), q4_0Row(w + <usize>(rows - 1) * rowBytes, y16, blocks));
   release(m);
 }
 
@@ -417,12 +420,15 @@ export function q8_0_dot(w: usize, y: usize, rows: i32, n: i32, dst: usize): voi
   const y16 = alloc(<usize>blocks << 6);
   widenQ8_0(yq, blocks, y16, false);
   const rowBytes = <usize>blocks * Q8_0_BLOCK_BYTES;
-  let r = 0;
-  for (; r + 2 <= rows; r += 2) {
-    const w0 = w + <usize>r * rowBytes;
-    q8_0Rows2(w0, w0 + rowBytes, y16, blocks, dst + (<usize>r << 2));
+  // row r is paired with row r + half, not r + 1: two streams each ascending through its own pages, which
+  // the hardware prefetchers follow; rows r and r + 1 interleaved jump back and forth inside each 4 KiB
+  // page, and once the matrix no longer fit in cache that ran 2-4 times slower than one row at a time
+  const half = rows >> 1;
+  for (let r = 0; r < half; r++) {
+    const r1 = r + half;
+    q8_0Rows2(w + <usize>r * rowBytes, w + <usize>r1 * rowBytes, y16, blocks, dst + (<usize>r << 2), dst + (<usize>r1 << 2));
   }
-  for (; r < rows; r++) store<f32>(dst + (<usize>r << 2), q8_0Row(w + <usize>r * rowBytes, y16, blocks));
+  if (rows & 1) store<f32>(dst + (<usize>(rows - 1) << 2), q8_0Row(w + <usize>(rows - 1) * rowBytes, y16, blocks));
   release(m);
 }
 

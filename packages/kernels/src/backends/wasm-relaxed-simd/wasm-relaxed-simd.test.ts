@@ -5,7 +5,7 @@
  * simd128 kernel itself), including q8_0 blocks with a −128 code, where both also equal the reference dot
  * row by row (the int16-widened path is exact for every code); its q4_k dot (other int32 partial sums than
  * simd128's, so held to the spec's tolerance like the simd128 q4_k) passes the harness and gives every row
- * of a matrix the value that row has alone (rows are taken two at a time); where not supported, the
+ * of a matrix the value that row has alone (rows are taken in pairs); where not supported, the
  * backend lists nothing and says why.
  */
 import { type DotKernel, generate, loadFormat } from '@qbench/core';
@@ -71,14 +71,14 @@ describe('wasm-relaxed-simd backend', () => {
   });
 
   it.skipIf(why !== '')(
-    `q4_k dot: rows taken two at a time give each row's single-row result bit for bit${skip}`,
+    `q4_k dot: rows taken in pairs (r, r + rows/2) give each row's single-row result bit for bit${skip}`,
     async () => {
       const f = await loadFormat('q4_k');
       const kernel = (await listing.kernels
         .find((x) => x.id === 'q4_k/dot/wasm-relaxed-simd')!
         .load()) as DotKernel;
       const n = 1024;
-      const rows = 5; // two pairs and an odd last row
+      const rows = 5; // pairs (0, 2) and (1, 3), then the odd last row
       const q = f.reference.encode(generate({ kind: 'student_t', nu: 3 }, n * rows, 21), { nPerRow: n });
       const y = generate({ kind: 'gaussian' }, n, 22);
       const all = Array.from(await kernel.dot(q, y, rows));
