@@ -8,12 +8,16 @@
  *   q5_0, iq4_nl:   sumf += (dx·dy)·sumi
  *   mxfp4:          sumf += (dy·2^(e−128))·sumi
  * The result is therefore bit-identical to the reference dot, not merely within the spec's tolerance.
+ * q4_0 and q8_0 take their integer sums from the activation widened to int16 once per call (widenQ8_0) and
+ * run the weight rows in pairs (row r with row r + rows/2, see q8_0_dot), each row's sum its own chain.
  *
  * Memory map of `<id>_dot(w, y, rows, n, dst)`:
  *   w:   rows × n/32 weight blocks, rows back to back
  *   y:   n float32 activations
  *   dst: rows float32 results
- *   scratch: n/32 q8_0 blocks, taken from the module's allocator and released before returning
+ *   scratch: n/32 q8_0 blocks and their n/32 float32 scales (q4_0, q8_0: plus the int16 activation, 2n
+ *            bytes; q4_0: plus n/32 int32 code sums), taken from the module's allocator and released
+ *            before returning
  */
 import { f16ToF32 } from '../../../packages/runtime-wasm/assembly/float';
 import { alloc, mark, release } from '../../../packages/runtime-wasm/assembly/memory';
