@@ -32,6 +32,7 @@ export const METRIC = {
   // adversarial
   tpr: 'tpr',
   fpr: 'fpr',
+  fprUpper95: 'fpr_upper95',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
