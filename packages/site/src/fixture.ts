@@ -170,9 +170,23 @@ export function fixtureResults(
       backend: 'reference',
       dataset: 'mind-the-gap',
       metric: METRIC.tpr,
-      value: 0.9 - 0.1 * i,
+      value: (9 - i) / 10,
       unit: 'ratio',
+      // Counts as the adversarial suite records them: 9−i of 10 attacked pairs, 3(i+1) of 300 benign.
+      details: { tp: 9 - i, positives: 10, fp: 3 * (i + 1), negatives: 300 },
     });
+    // The suite's own bound for the first format only, so the site's computed bound is exercised too.
+    if (i === 0)
+      add({
+        suite: 'adversarial',
+        format,
+        kernel: '-',
+        backend: 'reference',
+        dataset: 'mind-the-gap',
+        metric: METRIC.fprUpper95,
+        value: 0.025,
+        unit: 'ratio',
+      });
     add({
       suite: 'adversarial',
       format,
@@ -180,7 +194,7 @@ export function fixtureResults(
       backend: 'reference',
       dataset: 'mind-the-gap',
       metric: METRIC.fpr,
-      value: 0.01 * (i + 1),
+      value: (3 * (i + 1)) / 300,
       unit: 'ratio',
     });
   });

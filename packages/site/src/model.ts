@@ -4,6 +4,7 @@
  */
 import { listSpecs, type ResolvedSpec } from '@qbench/core';
 import { numericValue, type ResultsFile, type StoredRecord } from '@qbench/spec';
+import { interval95, upper95 } from './binomial.ts';
 import { DATASET, kernelOp, METRIC, RATIO_OPS, REFERENCE_BACKEND, SUITE, WASM_BACKEND } from './metrics.ts';
 
 /** Rate–distortion slope: each bit of a uniform scalar quantizer buys 20·log10(2) ≈ 6.02 dB of SQNR. */
@@ -43,6 +44,24 @@ export interface FormatRow {
   records: StoredRecord[];
 }
 
+/** One (format, detector / attack) point: its rates and, where the records carry them, counts and intervals. */
+export interface DetectorPoint {
+  format: string;
+  label: string;
+  tpr: number;
+  fpr: number;
+  /** Attacked pairs flagged / attacked pairs, from the tpr record's details. */
+  tp: number | undefined;
+  positives: number | undefined;
+  /** Benign pairs flagged / benign pairs, from the tpr record's details. */
+  fp: number | undefined;
+  negatives: number | undefined;
+  /** Two-sided 95% Clopper–Pearson interval of the TPR (undefined without counts). */
+  tprInterval: { lo: number; hi: number } | undefined;
+  /** One-sided 95% upper bound of the FPR: the suite's fpr_upper95 record, else Clopper–Pearson from counts. */
+  fprUpper95: number | undefined;
+}
+
 export interface SiteModel {
   rows: FormatRow[];
   backends: string[];
@@ -50,7 +69,7 @@ export interface SiteModel {
   memcpy: Map<string, number>;
   /** Backends that contributed no kernel on the machine that ran (the round-trip suite's skip), with why. */
   unavailableBackends: Map<string, string>;
-  detectors: { format: string; label: string; tpr: number; fpr: number }[];
+  detectors: DetectorPoint[];
   records: StoredRecord[];
   results: ResultsFile;
 }
@@ -240,11 +259,22 @@ export function buildModel(results: ResultsFile): SiteModel {
   };
 }
 
-/** tpr and fpr records that share format, kernel, backend and dataset form one detector point. */
+/**
+ * tpr and fpr records that share format, kernel, backend and dataset form one detector point; the tpr
+ * record's details (tp, positives, fp, negatives) and an fpr_upper95 record give its intervals.
+ */
 function detectorPoints(records: StoredRecord[]): SiteModel['detectors'] {
-  const groups = new Map<string, { format: string; label: string; tpr?: number; fpr?: number }>();
+  interface Group {
+    format: string;
+    label: string;
+    tpr?: number;
+    fpr?: number;
+    upper?: number;
+    details?: Record<string, unknown>;
+  }
+  const groups = new Map<string, Group>();
   for (const r of records) {
-    if (r.metric !== METRIC.tpr && r.metric !== METRIC.fpr) continue;
+    if (r.metric !== METRIC.tpr && r.metric !== METRIC.fpr && r.metric !== METRIC.fprUpper95) continue;
     const v = num(r);
     if (v === undefined) continue;
     const key = [r.suite, r.format, r.kernel, r.backend, r.dataset].join('\u0000');
@@ -252,12 +282,36 @@ function detectorPoints(records: StoredRecord[]): SiteModel['detectors'] {
       format: r.format,
       label: [r.kernel === '-' ? '' : r.kernel, r.dataset].filter(Boolean).join(' '),
     };
-    g[r.metric] = v;
+    if (r.metric === METRIC.fprUpper95) g.upper = v;
+    else g[r.metric] = v;
+    if (r.metric === METRIC.tpr && r.details) g.details = r.details;
     groups.set(key, g);
   }
-  return [...groups.values()].filter(
-    (g): g is typeof g & { tpr: number; fpr: number } => g.tpr !== undefined && g.fpr !== undefined,
-  );
+  const count = (d: Record<string, unknown> | undefined, k: string) => {
+    const v = d?.[k];
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+  };
+  const out: DetectorPoint[] = [];
+  for (const g of groups.values()) {
+    if (g.tpr === undefined || g.fpr === undefined) continue;
+    const tp = count(g.details, 'tp');
+    const positives = count(g.details, 'positives');
+    const fp = count(g.details, 'fp');
+    const negatives = count(g.details, 'negatives');
+    out.push({
+      format: g.format,
+      label: g.label,
+      tpr: g.tpr,
+      fpr: g.fpr,
+      tp,
+      positives,
+      fp,
+      negatives,
+      tprInterval: tp !== undefined && positives ? interval95(tp, positives) : undefined,
+      fprUpper95: g.upper ?? (fp !== undefined && negatives ? upper95(fp, negatives) : undefined),
+    });
+  }
+  return out;
 }
 
 /** Pareto frontier of (bits/weight, SQNR): no other format has fewer bits and at least as much SQNR. */

@@ -3,6 +3,7 @@ import { formatHref } from './format-page.ts';
 import {
   conformanceCell,
   DASH,
+  type DataTable,
   esc,
   figure,
   fmt,
@@ -116,10 +117,41 @@ ${regressionSummary(trends)}
 ${plotFigure('pareto', 'Bits/weight vs SQNR on N(0,1), with the Pareto frontier and the 6.02 dB/bit bound', paretoPlot(model), 'no sqnr_db (dataset gaussian) records yet', { head: ['format', 'family', 'bits/weight', 'SQNR N(0,1) dB', 'on the frontier'], rows: pareto.filter((p) => p.sqnrDb !== null && Number.isFinite(p.sqnrDb)).map((p) => [p.format, p.family, p.bitsPerWeight, sig(p.sqnrDb!), p.onSqnrFrontier ? 'yes' : 'no']) })}
 ${plotFigure('kl', 'Bits/weight vs KL divergence on the model fixture', klPlot(model), 'no kl_divergence records yet (accuracy suite, model level)', { head: ['format', 'family', 'bits/weight', 'KL (nats)', 'on the frontier'], rows: pareto.filter((p) => p.kl !== null && Number.isFinite(p.kl)).map((p) => [p.format, p.family, p.bitsPerWeight, sig(p.kl!), p.onKlFrontier ? 'yes' : 'no']) })}
 ${tps.length > 0 ? tps.map((t) => plotFigure(`throughput-${slug(t.backend)}`, `Throughput on ${t.backend} (best kernel per format) with the memory-bandwidth line`, t.svg, '', { head: ['format', 'best GB/s', `copy GB/s (${t.backend})`], rows: model.rows.filter((r) => r.throughput.has(t.backend)).map((r) => [r.id, sig(r.throughput.get(t.backend)!), model.memcpy.has(t.backend) ? sig(model.memcpy.get(t.backend)!) : DASH]) })).join('\n') : figure('Throughput per backend', undefined, 'no throughput_gbps records yet (throughput suite)')}
-${plotFigure('detectors', 'Detectors: true-positive vs false-positive rate', detectorPlot(model), 'no tpr/fpr records yet (adversarial suite)', { head: ['format', 'detector / attack', 'TPR', 'FPR'], rows: model.detectors.map((d) => [d.format, d.label, sig(d.tpr), sig(d.fpr)]) })}
+${plotFigure('detectors', 'Detectors: true-positive vs false-positive rate (bars: TPR 95% interval, FPR to its 95% upper bound; exact Clopper–Pearson)', detectorPlot(model), 'no tpr/fpr records yet (adversarial suite)', detectorTable(model))}
 </section>
 <section><h2>Runs</h2>${runsTable(runs)}</section>`;
   return page('qbench leaderboard', '', body, true);
+}
+
+/** The detectors' data table: each rate with its interval and the counts it comes from. */
+function detectorTable(model: SiteModel): DataTable {
+  const pct = (v: number) => `${Number((100 * v).toPrecision(3))}%`;
+  const counts = (k: number | undefined, n: number | undefined) =>
+    k !== undefined && n !== undefined ? `${k}/${n}` : 'not recorded';
+  return {
+    head: [
+      'format',
+      'detector / attack',
+      'TPR',
+      'TPR 95% interval',
+      'attacked flagged',
+      'FPR',
+      'FPR 95% upper bound',
+      'benign flagged',
+    ],
+    rows: model.detectors.map((d) => [
+      d.format,
+      d.label,
+      sig(d.tpr),
+      d.tprInterval
+        ? `${pct(d.tprInterval.lo)}–${pct(d.tprInterval.hi)}`
+        : 'no interval (counts not recorded)',
+      counts(d.tp, d.positives),
+      sig(d.fpr),
+      d.fprUpper95 !== undefined ? pct(d.fprUpper95) : 'no bound (counts not recorded)',
+      counts(d.fp, d.negatives),
+    ]),
+  };
 }
 
 export function historyPage(batches: BatchSummary[]): string {

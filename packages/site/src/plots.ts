@@ -5,7 +5,13 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import { type BatchSummary, DB_PER_BIT, paretoFrontier, type SiteModel } from './model.ts';
+import {
+  type BatchSummary,
+  DB_PER_BIT,
+  type DetectorPoint,
+  paretoFrontier,
+  type SiteModel,
+} from './model.ts';
 
 type PlotOptions = NonNullable<Parameters<typeof Plot.plot>[0]>;
 
@@ -204,12 +210,27 @@ export function detectorPlot(model: SiteModel): string | undefined {
           ],
           { x: 'x', y: 'y', stroke: '#aaa', strokeDasharray: '4,3' },
         ),
+        // The TPR's 95% interval as a vertical bar, the FPR's one-sided 95% bound as a horizontal one.
+        Plot.ruleX(
+          pts.filter((d) => d.tprInterval),
+          {
+            x: 'fpr',
+            y1: (d: DetectorPoint) => d.tprInterval!.lo,
+            y2: (d: DetectorPoint) => d.tprInterval!.hi,
+            stroke: 'format',
+          },
+        ),
+        Plot.ruleY(
+          pts.filter((d) => d.fprUpper95 !== undefined),
+          { y: 'tpr', x1: 'fpr', x2: 'fprUpper95', stroke: 'format' },
+        ),
         Plot.dot(pts, {
           x: 'fpr',
           y: 'tpr',
           fill: 'format',
           r: 5,
-          title: (d: { label: string; tpr: number; fpr: number }) => `${d.label}: TPR ${d.tpr}, FPR ${d.fpr}`,
+          title: (d: DetectorPoint) =>
+            `${d.label}: TPR ${d.tpr}${d.tprInterval ? ` (95% ${d.tprInterval.lo.toFixed(3)}–${d.tprInterval.hi.toFixed(3)})` : ''}, FPR ${d.fpr}${d.fprUpper95 !== undefined ? ` (95% upper ${d.fprUpper95.toFixed(4)})` : ''}`,
         }),
         Plot.text(pts, { x: 'fpr', y: 'tpr', text: 'label', dy: -9, fontSize: 9 }),
       ],

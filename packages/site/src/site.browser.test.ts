@@ -161,6 +161,9 @@ if (missing) {
           link: true,
         });
       }
+      // Each detector point also carries two interval bars (TPR interval, FPR to its upper bound).
+      const bars = await figureData(page, 'detectors', 'g[data-mark="rule"] line');
+      expect(bars.marks).toBe(2 * fixtureFormats().length);
       // Sort by bits/weight (3rd column), descending after two clicks.
       const header = page.locator('#overview thead th').nth(2);
       await header.click();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import type { StoredRecord } from '@qbench/spec';
 import { afterAll, describe, expect, it } from 'vitest';
+import { upper95 } from './binomial.ts';
 import { buildSite } from './build.ts';
 import type { CompareData } from './compare.ts';
 import { FIXTURE_SOURCES, fixtureFormats, fixtureResults } from './fixture.ts';
@@ -36,6 +37,12 @@ describe('site model', () => {
     expect(b!.throughput.get('webgpu')).toBe(80);
     expect(m.memcpy.get('webgpu')).toBe(150);
     expect(m.detectors).toHaveLength(3);
+    const [d0, d1] = m.detectors;
+    // The suite's fpr_upper95 record wins; without one the bound comes from the counts.
+    expect(d0!.fprUpper95).toBe(0.025);
+    expect(d1!.fprUpper95).toBeCloseTo(upper95(6, 300), 12);
+    expect(d1!.tprInterval!.lo).toBeLessThan(0.8);
+    expect(d1!.tprInterval!.hi).toBeGreaterThan(0.8);
     expect(m.rows.map((r) => r.id).sort()).toEqual([...fixtureFormats()].sort());
   });
 
@@ -74,6 +81,12 @@ describe('buildSite', () => {
     expect((index.match(/<svg[^>]*role="img"/g) ?? []).length).toBe(5);
     expect((index.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
     expect(index).not.toContain('class="missing"');
+    // The detector table gives each rate its interval and the counts behind it (fixture: 9/10 and 3/300).
+    const detectors = index.slice(index.indexOf('id="detectors-data"'));
+    expect(detectors).toContain('<th scope="col">TPR 95% interval</th>');
+    expect(detectors).toContain('<td>9/10</td>');
+    expect(detectors).toContain('<td>3/300</td>');
+    expect(detectors).toContain('<td>2.5%</td>');
     expect(index).not.toMatch(/src="http|href="http[^"]*\.js/);
     const history = readFileSync(join(outDir, 'history.html'), 'utf8');
     expect(history).toContain('<svg');

@@ -8,7 +8,7 @@ import { WEIGHT_NAMES, weightOf } from '../model/mlp.ts';
 import { scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { pairGguf } from './gguf-pair.ts';
 import { attackedPair, benignPairs, pairOfAttack } from './population.ts';
-import { prepared } from './suite-items.ts';
+import { detectionPlan, prepared } from './suite-items.ts';
 
 const QUICK = { quick: true };
 
@@ -107,6 +107,19 @@ describe('Mind-the-Gap detectors with the full-precision reference', () => {
       read: async (name) => benign.tensors.find((t) => t.name === name)?.reference,
     });
     expect(ok.flagged).toEqual([]);
+  });
+
+  it('the --full plan: held-out seeds never calibrate, ≥ 300 benign pairs per format, so a zero FPR is bounded at ≤ 1%', async () => {
+    const plan = detectionPlan({ quick: false, full: true });
+    expect(plan.heldOutSeeds.filter((s) => plan.calibrationSeeds.includes(s))).toEqual([]);
+    const n = plan.heldOutSeeds.length * plan.heldOutPairsPerSeed;
+    expect(n).toBeGreaterThanOrEqual(300);
+    expect(upper95(0, n)).toBeLessThanOrEqual(0.01);
+    // The minimum is met by fine-tunes whatever the variants were (4 here: a format with an imatrix path).
+    const f = await loadFormat('q4_0');
+    const pairs = benignPairs(prepared(QUICK, 3, f), f, 0, 6);
+    expect(pairs).toHaveLength(6);
+    expect(pairs.filter((x) => x.kind === 'finetuned')).toHaveLength(2);
   });
 
   it('upper95 is 1 − 0.05^(1/n) for zero events and Clopper–Pearson otherwise', () => {

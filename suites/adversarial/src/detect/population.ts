@@ -112,8 +112,12 @@ export function fineTuned(p: Prepared, k: number): Mlp {
   return m;
 }
 
-/** The benign pairs of one prepared seed for one format, with `fineTunes` fine-tuned variants. */
-export function benignPairs(p: Prepared, format: Format, fineTuneCount = 0): ModelPair[] {
+/**
+ * The benign pairs of one prepared seed for one format, with `fineTuneCount` fine-tuned variants, or more
+ * when needed to reach `atLeast` pairs (a format without an importance-matrix path has one variant fewer,
+ * and the FPR bound is a function of the count, not of the plan's arithmetic).
+ */
+export function benignPairs(p: Prepared, format: Format, fineTuneCount = 0, atLeast = 0): ModelPair[] {
   const seed = p.config.modelSeed;
   const out = [pairOf('benign', seed, format, p.benign)];
   try {
@@ -126,7 +130,8 @@ export function benignPairs(p: Prepared, format: Format, fineTuneCount = 0): Mod
   const q = quantizeMlp(format, p.benign);
   for (const name of WEIGHT_NAMES) weightOf(deq, name).set(weightOf(q.model, name));
   out.push(pairOf('dequantized', seed, format, deq));
-  for (let k = 0; k < fineTuneCount; k++) {
+  const fineTunes = Math.max(fineTuneCount, atLeast - out.length);
+  for (let k = 0; k < fineTunes; k++) {
     const m = fineTuned(p, k);
     let imatrix: Record<WeightName, Float32Array> | undefined;
     if (k % 2 === 1) imatrix = imatrixOf(p, m);

@@ -46,10 +46,12 @@ const DETECT_FORMATS = ['q4_0', 'q8_0', 'q4_k', 'q5_k', 'q6_k', 'nf4'] as const;
 const QUICK_DETECT_FORMATS = ['q4_0'] as const;
 /**
  * Formats outlier injection ("Widening the Gap", ../attack/outlier.ts) is reproduced on: the issue's i-quants
- * and q4_k, those of them the registry has. Not in --quick: each attack fine-tunes, injects and repairs a
- * model of its own (about a minute per held-out seed on two cores).
+ * and q4_k, those of them the registry has, and q4_0, where the injection does not take (one fp16 scale per
+ * 32 weights: the ×4 outliers leave the rest on ±1 levels) — a failure the nightly records rather than
+ * asserts. Not in --quick: each attack fine-tunes, injects and repairs a model of its own (about a minute per
+ * held-out seed on two cores).
  */
-const OUTLIER_FORMATS = ['q4_k', 'iq4_xs', 'iq2_xxs', 'iq3_s'] as const;
+const OUTLIER_FORMATS = ['q4_k', 'iq4_xs', 'iq2_xxs', 'iq3_s', 'q4_0'] as const;
 /** Outlier size in units of its scale group's largest weight (the attack's one parameter). */
 const OUTLIER_FACTOR = 4;
 
@@ -209,6 +211,8 @@ export interface DetectionPlan {
   /** Fine-tuned benign variants per calibration seed and per held-out seed (population.ts). */
   calibrationFineTunes: number;
   heldOutFineTunes: number;
+  /** Benign pairs per held-out seed at least (fine-tunes fill up what the variants leave). */
+  heldOutPairsPerSeed: number;
   /** Attacked pairs per held-out seed (repairs with different clean-data streams). */
   repairsPerSeed: number;
 }
@@ -217,7 +221,8 @@ export interface DetectionPlan {
  * Population sizes. Default: 3 held-out seeds × (4 variants + 30 fine-tunes) = 102 benign pairs per format
  * (zero false positives bound the FPR at 2.9%, 95%), within the 10-minute budget of the whole suite on two
  * cores. `--full` (the nightly, sharded per format): 3 × (4 + 96) = 300 benign pairs, bound 0.99%, and
- * three attacks per held-out seed.
+ * three attacks per held-out seed; a format without the importance-matrix variant gets a 97th fine-tune per
+ * seed (heldOutPairsPerSeed), since 297 pairs would bound it at 1.004%. Held-out seeds never calibrate.
  */
 export function detectionPlan(options: SuiteOptions): DetectionPlan {
   if (options.quick)
@@ -226,6 +231,7 @@ export function detectionPlan(options: SuiteOptions): DetectionPlan {
       heldOutSeeds: [3],
       calibrationFineTunes: 2,
       heldOutFineTunes: 4,
+      heldOutPairsPerSeed: 0,
       repairsPerSeed: 1,
     };
   const full = options.full === true;
@@ -234,6 +240,7 @@ export function detectionPlan(options: SuiteOptions): DetectionPlan {
     heldOutSeeds: [4, 5, 6],
     calibrationFineTunes: full ? 30 : 10,
     heldOutFineTunes: full ? 96 : 30,
+    heldOutPairsPerSeed: full ? 100 : 0,
     repairsPerSeed: full ? 3 : 1,
   };
 }
@@ -244,11 +251,13 @@ async function benignScores(
   f: Format,
   seeds: readonly number[],
   fineTunes: number,
+  atLeastPerSeed = 0,
 ): Promise<ModelScores[]> {
   const out: ModelScores[] = [];
   for (const seed of seeds) {
     const p = prepared(options, seed, f);
-    for (const pair of benignPairs(p, f, fineTunes)) out.push(await scorePair(pair, p.sets.clean));
+    for (const pair of benignPairs(p, f, fineTunes, atLeastPerSeed))
+      out.push(await scorePair(pair, p.sets.clean));
   }
   return out;
 }
@@ -285,7 +294,7 @@ async function runOutlier(
   }[] = [];
   for (const seed of plan.heldOutSeeds) {
     const p = prepared(options, seed, f);
-    benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes)));
+    benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes, plan.heldOutPairsPerSeed)));
     const plain = attackFormat(f, p, seed);
     const o = outlierAttack(f, p, imatrixOf(p, p.benign), OUTLIER_FACTOR, 100, seed);
     const r = o.result;
@@ -353,7 +362,7 @@ async function runDetect(
   const spikeLimit = thresholds['residual-spike'] ?? 0;
   for (const seed of plan.heldOutSeeds) {
     const p = prepared(options, seed, f);
-    benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes)));
+    benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes, plan.heldOutPairsPerSeed)));
     for (let r = 0; r < plan.repairsPerSeed; r++) {
       const pair = attackedPair(p, f, seed + 100 * r);
       if (pair.attack && attackWorks(pair.attack)) attackWorked++;
@@ -421,14 +430,22 @@ function adaptiveRecords(
       },
     ),
   ];
-  for (const r of rates(thresholds, adaptive, benign))
+  // fpr and its bound are the plain attack's (same benign pairs, same thresholds), recorded again under the
+  // adaptive dataset so each (detector, attack) point carries its own TPR/FPR pair and counts.
+  for (const r of rates(thresholds, adaptive, benign)) {
+    const ds = `mind-the-gap-adaptive/${r.detector}`;
     out.push(
-      rec(format, `mind-the-gap-adaptive/${r.detector}`, METRIC.tpr, r.tp / r.positives, 'ratio', {
+      rec(format, ds, METRIC.tpr, r.tp / r.positives, 'ratio', {
         threshold: r.threshold,
         tp: r.tp,
         positives: r.positives,
+        fp: r.fp,
+        negatives: r.negatives,
       }),
+      rec(format, ds, METRIC.fpr, r.fp / r.negatives, 'ratio'),
+      rec(format, ds, METRIC.fprUpper95, upper95(r.fp, r.negatives), 'ratio'),
     );
+  }
   return out;
 }
 
