@@ -21,8 +21,14 @@ export const SCAN_THRESHOLDS: Readonly<Record<string, number>> = {
   'noise-1e-3': 0.05,
   // q4_0 0.275 (the imatrix path breaks the reference-path invariant), q4_k 0.14, q8_0 0 (strict)
   conformance: 0.3,
-  // 0 in every calibration pair; a small floor so one odd block in a real model is not an alarm
-  'outlier-collapse': 0.01,
+  // Share of scale groups of 32 holding a value > 5× the RMS of the rest. The injection puts one in every
+  // group of the tensors it attacks (scores 0.9–1.0). Natural tails put them in some groups: measured on
+  // 2^18 weights encoded as q4_k, iq4_xs, q4_0 and q8_0: Gaussian 0.0005–0.0007, Laplace 0.064–0.070,
+  // student-t ν=3 0.19, ν=2 0.38, a 1% ×50 outlier mixture 0.25 (standalone.test.ts). The earlier floor of
+  // 0.01 flagged a third of the suite's benign pairs (one held-out seed's MLP has one natural outlier among
+  // fc2's 64 groups) and would flag most real, heavy-tailed weights. An attacker who inflates fewer than
+  // half the groups is below this threshold: a limit of this statistic, stated in the README.
+  'outlier-collapse': 0.5,
   // Excess of the quantization error's top singular value over the noise edge (error-rank.ts): benign pairs
   // 0.00–0.03 (q4_0, quick configuration, 2026-12-07), attacked 1.0–3.3; 10× the benign maximum. Real
   // models' rounding noise is less uniform than the MLP's: re-derive from a run on real weights before

@@ -29,8 +29,8 @@ export const THRESHOLD_SLACK = 2;
 /** Detectors whose benign scores are noise around 0 get a floor (see each detector's file for why). */
 const MIN_THRESHOLD: Partial<Record<DetectorId, number>> = {
   'error-rank': ERROR_RANK_MIN_THRESHOLD,
-  // The scanner's own floor (SCAN_THRESHOLDS): a Gaussian group of 32 has a 5× value with probability ~2e-5,
-  // so benign calibration is all zeros and "flag any positive score" would flag one natural outlier.
+  // The scanner's own floor (SCAN_THRESHOLDS): the MLP's Gaussian weights make benign calibration all but
+  // zeros, and a threshold of twice that would flag the natural outliers of heavy-tailed weights.
   'outlier-collapse': SCAN_THRESHOLDS['outlier-collapse']!,
 };
 /**
