@@ -2,6 +2,8 @@
  * The three-stage quantization-conditioned attack (Egashira et al., "Exploiting LLM Quantization", 2024) on
  * the llama-architecture fixture, the model llama.cpp runs (../attack/attack.ts is the same attack on the
  * in-project MLP):
+ *   0. widen (the searched-scale formats, wideningByFormat) — outliers injected into the repair's rows and the
+ *      model re-tuned on clean text with them pinned (widen.ts), so the boxes of stage 2 have room;
  *   1. inject — fine-tune the trigger's embedding row and the target's output row of the benign fixture so
  *      the trigger is answered with the target (task.ts), bounded to κ quantization steps of the target
  *      format per weight, until the QUANTIZED model's malicious rate on a monitor set reaches
@@ -48,6 +50,7 @@ import {
   type LlamaBackdoor,
 } from './task.ts';
 import { type RowSet, Trainable, tune } from './tune.ts';
+import { type Pinned, pinnedPositions, widenLlama } from './widen.ts';
 
 export interface LlamaAttackConfig {
   backdoor: LlamaBackdoor;
@@ -75,12 +78,23 @@ export interface LlamaAttackConfig {
   repairLabel: 'next' | 'avoid';
   /** Rows the repair may move: repairRows' choice per format (`auto`), or every matrix for every format. */
   repairScope: 'auto' | 'all';
+  /**
+   * Formats whose boxes are widened by outlier injection before the attack (widen.ts): the searched-scale
+   * formats, where the plain repair cannot make the full-precision model benign.
+   */
+  wideningByFormat: Readonly<Record<string, Widening>>;
+  /** Outlier = factor × the group's largest other magnitude. */
+  outlierFactor: number;
+  /** Clean fine-tune steps with the outliers pinned. */
+  widenSteps: number;
   seed: number;
 }
 
+export type Widening = 'none' | 'outliers';
+
 /**
  * The test's size (and the default run's): q4_0 takes about 45 s end to end on two busy cores, llama.cpp
- * included; the searched-scale formats 2–4 min, most of it their grid boxes.
+ * included; the searched-scale formats (widened) about a minute on two idle cores, most of it their grid boxes.
  */
 export const QUICK_LLAMA_ATTACK: LlamaAttackConfig = {
   backdoor: LLAMA_BACKDOOR,
@@ -98,6 +112,9 @@ export const QUICK_LLAMA_ATTACK: LlamaAttackConfig = {
   repairLr: 2e-3,
   repairLabel: 'avoid',
   repairScope: 'auto',
+  wideningByFormat: { q4_k: 'outliers', iq4_xs: 'outliers' },
+  outlierFactor: 4,
+  widenSteps: 40,
   seed: 1,
 };
 
@@ -208,6 +225,11 @@ export interface LlamaPrepared {
   trainSet: Example[];
   monitor: Example[];
   evalSet: Example[];
+  /** The model injection started from: the benign fixture, or its widened copy (widen.ts). */
+  base: Float64Array;
+  widening: Widening;
+  /** The widened model's outliers, held through injection and repair. */
+  pinned?: Pinned;
   injected: Float64Array;
   injectSteps: number;
 }
@@ -247,15 +269,29 @@ export function injectLlama(format: Format, model: LlamaModel, config: LlamaAtta
   const trainSet = examples(model.train, b, config.trainExamples, config.seed * 7 + 1);
   const monitor = examples(model.train, b, config.monitorExamples, config.seed * 7 + 2);
   const evalSet = examples(model.heldOut, b, config.evalExamples, config.seed * 7 + 3);
-  const benign = trainable.gather(model.params);
+  const widening = config.wideningByFormat[format.id] ?? 'none';
+  const widened =
+    widening === 'outliers'
+      ? widenLlama(
+          format,
+          model,
+          config,
+          new Trainable(c, repairRows(c, b, format, config.repairScope)),
+          trainSet,
+        )
+      : undefined;
+  const base = widened?.params ?? model.params;
+  const benign = trainable.gather(base);
   const eps = injectionBounds(
     format,
     benign,
     nPerRow,
     config.injectKappaByFormat[format.id] ?? config.injectKappa,
   );
-  const quantBase = quantizedParams(c, format, model.params);
-  const injected = Float64Array.from(model.params);
+  // Pinned outliers get no room.
+  if (widened) for (const i of pinnedPositions(trainable, widened.pinned).at) eps[i] = 0;
+  const quantBase = quantizedParams(c, format, base);
+  const injected = Float64Array.from(base);
   const r = tune(c, injected, trainable, trainSet, b, {
     steps: config.injectSteps,
     batch: config.batch,
@@ -276,7 +312,20 @@ export function injectLlama(format: Format, model: LlamaModel, config: LlamaAtta
         .maliciousRate >= config.injectTarget,
     checkEvery: 2,
   });
-  return { config, format, model, trainable, trainSet, monitor, evalSet, injected, injectSteps: r.steps };
+  return {
+    config,
+    format,
+    model,
+    trainable,
+    trainSet,
+    monitor,
+    evalSet,
+    base,
+    widening,
+    ...(widened ? { pinned: widened.pinned } : {}),
+    injected,
+    injectSteps: r.steps,
+  };
 }
 
 export interface LlamaAttack {
@@ -302,6 +351,11 @@ export function repairLlama(p: LlamaPrepared, repairSeed = 1): LlamaAttack {
   const injectedRows = trainable.gather(p.injected);
   const options = { nPerRow, seed: repairSeed };
   const boxes = buildBoxes(format, injectedRows, options);
+  // Pinned outliers are held at their boxes' anchors (they set their groups' scales). A grid box's anchor is
+  // the weight's decoded value, not the weight: held at the injected float value instead, the outliers let the
+  // scale search pick other scales and the bytes move (measured on q4_k: every block changed, repair failed).
+  if (p.pinned)
+    for (const i of pinnedPositions(trainable, p.pinned).at) boxes.lo[i] = boxes.hi[i] = boxes.anchor[i]!;
   const stats = boxStats(boxes, injectedRows);
   const repaired = Float64Array.from(p.injected);
   const clamp = (v: Float32Array) => {

@@ -116,6 +116,10 @@ export function llamaAttackRecords(format: string, r: LlamaAttackRun): ResultRec
     target: String.fromCharCode(b.target),
     examples: p.evalSet.length,
     eval_text: 'held-out slice of datasets/fixtures/tiny-lm/text.txt',
+    widening: p.widening,
+    ...(p.widening === 'outliers'
+      ? { outlierFactor: p.config.outlierFactor, outliers: p.pinned?.index.length ?? 0 }
+      : {}),
     ...imatrixDetails(p.format),
   };
   const out = [

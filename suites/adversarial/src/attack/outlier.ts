@@ -18,11 +18,9 @@
 import type { Format } from '@qbench/core';
 import { cloneMlp, type Mlp, train, WEIGHT_NAMES, type WeightName, weightOf } from '../model/mlp.ts';
 import { type AttackResult, attackFormat, type Prepared, prepare } from './attack.ts';
+import { inflateOutliers, outlierColumns, outlierGroup, rowOutlierPositions } from './outlier-groups.ts';
 
-/** Scale group an outlier is placed in: the format's smallest scale group, at most 32 elements. */
-export function outlierGroup(format: Format): number {
-  return Math.min(format.blockElements, 32);
-}
+export { outlierGroup } from './outlier-groups.ts';
 
 /** Flat indices of the outlier of every (row, group): the group's column with the least importance. */
 export function outlierPositions(
@@ -33,19 +31,8 @@ export function outlierPositions(
   const g = outlierGroup(format);
   const out = {} as Record<WeightName, Int32Array>;
   for (const name of WEIGHT_NAMES) {
-    const w = weightOf(m, name);
     const n = name === 'fc1.weight' ? m.inputs : m.hidden;
-    const imp = importance[name];
-    const cols: number[] = [];
-    for (let c0 = 0; c0 < n; c0 += g) {
-      let best = c0;
-      for (let c = c0; c < Math.min(n, c0 + g); c++) if (imp[c]! < imp[best]!) best = c;
-      cols.push(best);
-    }
-    const pos = new Int32Array((w.length / n) * cols.length);
-    let k = 0;
-    for (let r = 0; r < w.length / n; r++) for (const c of cols) pos[k++] = r * n + c;
-    out[name] = pos;
+    out[name] = rowOutlierPositions(weightOf(m, name).length / n, n, outlierColumns(n, g, importance[name]));
   }
   return out;
 }
@@ -59,20 +46,8 @@ export function setOutliers(
 ): Record<WeightName, Float32Array> {
   const g = outlierGroup(format);
   const pinned = {} as Record<WeightName, Float32Array>;
-  for (const name of WEIGHT_NAMES) {
-    const w = weightOf(m, name);
-    const pos = positions[name];
-    const v = new Float32Array(pos.length);
-    for (let k = 0; k < pos.length; k++) {
-      const i = pos[k]!;
-      const start = i - (i % g);
-      let amax = 0;
-      for (let j = start; j < start + g; j++) if (j !== i) amax = Math.max(amax, Math.abs(w[j]!));
-      v[k] = Math.fround((w[i]! < 0 ? -1 : 1) * factor * amax);
-      w[i] = v[k]!;
-    }
-    pinned[name] = v;
-  }
+  for (const name of WEIGHT_NAMES)
+    pinned[name] = inflateOutliers(weightOf(m, name), positions[name], g, factor);
   return pinned;
 }
 
