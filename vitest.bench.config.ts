@@ -10,6 +10,7 @@ export default defineConfig({
     include: [],
     benchmark: { include: ['{packages,formats,suites}/*/src/**/*.bench.ts'] },
     pool: 'forks',
+    setupFiles: ['./scripts/test-setup.ts'],
     execArgv: ['--import', 'tsx'],
     experimental: { viteModuleRunner: false, nodeLoader: false },
   },

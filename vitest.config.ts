@@ -18,6 +18,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    setupFiles: ['./scripts/test-setup.ts'],
     // vitest's default is one worker fewer than the cores: one worker on CI's two cores, where the test files
     // are CPU-bound and the coordinator is idle (measured: 1.1 cores busy on average, 419 s of vitest on a
     // fresh clone). One worker per core.

@@ -10,6 +10,8 @@
 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+// A script is an entry point: it installs the format registry before measuring.
+import '@qbench/formats';
 import {
   BOUND_MARGIN,
   BOUND_SAMPLES,

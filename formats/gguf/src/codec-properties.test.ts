@@ -10,14 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { TABLES } from './generated/specs.ts';
 import { GGML_TYPES } from './reference/index.ts';
 import { bestIndexInt8 } from './reference/iq4-search.ts';
-import { itHandlesImatrix, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
+import { PROPERTY_N, propertyRow, thrown } from './test-support.ts';
 
 const TYPES = ['q6_k', 'q3_k', 'iq4_nl', 'iq4_xs', 'tq1_0', 'tq2_0', 'mxfp4'] as const;
-const READS_IMATRIX = new Set(['q6_k', 'q3_k', 'iq4_nl', 'iq4_xs']);
 
 describe.each(TYPES)('%s reference codec', (id) => {
-  itHandlesImatrix(id, READS_IMATRIX.has(id));
-
   it('dot equals the dot of the decoded row with the decoded partner activation', async () => {
     const f = await loadFormat(id);
     const impl = GGML_TYPES[id]!;

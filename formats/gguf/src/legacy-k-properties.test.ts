@@ -12,16 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { f32ToBits, fp16BitsToFp32, fp32ToFp16Bits, generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { GGML_TYPES } from './reference/index.ts';
-import { bytesEqual, itHandlesImatrix, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
+import { bytesEqual, PROPERTY_N, propertyRow, thrown } from './test-support.ts';
 
 const TYPES = ['q8_1', 'q4_1', 'q5_0', 'q5_1', 'q8_k', 'q2_k', 'q4_k', 'q5_k'] as const;
-const READS_IMATRIX = new Set(['q4_1', 'q5_0', 'q5_1', 'q2_k', 'q4_k', 'q5_k']);
 const WEIGHT_TYPES = ['q4_1', 'q5_0', 'q5_1', 'q2_k', 'q4_k', 'q5_k'] as const;
 
 const dotDir = fileURLToPath(new URL('../../../datasets/golden/ggml/dot', import.meta.url));
 
 describe.each(TYPES)('%s reference codec', (id) => {
-  itHandlesImatrix(id, READS_IMATRIX.has(id));
   const n = PROPERTY_N;
   const x = propertyRow();
 

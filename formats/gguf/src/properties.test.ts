@@ -3,7 +3,7 @@
  * new spec is covered without editing this file): decode(encode(x)) within the spec's bound on each of the
  * round-trip sources (roundTrip.maxNmse on N(0,1), maxNmseBySource on the others, measured on these very
  * tensors; error 0 and identical bytes where the spec is lossless; a type that requires an importance matrix
- * encoded with the suites' uniform one), deterministic block-by-block encoding, idempotence exactly where the spec promises it, whole-block
+ * encoded with the suites' uniform one), deterministic block-by-block encoding, the imatrix read exactly where the spec's readsImatrix says, idempotence exactly where the spec promises it, whole-block
  * lengths and non-finite input rejected with errors that name the problem (test-support.ts).
  */
 import {
@@ -17,7 +17,7 @@ import {
   tensorSize,
 } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
-import { expectRoundTrip, itHasCodecProperties } from './test-support.ts';
+import { expectRoundTrip, itHandlesImatrix, itHasCodecProperties } from './test-support.ts';
 
 const GGUF_IDS = FORMAT_IDS.filter((id) => FORMAT_SPECS[id].family === 'gguf');
 
@@ -28,6 +28,7 @@ it('covers every gguf spec in the registry, q4_0 and q8_0 included', () => {
 
 describe.each(GGUF_IDS)('%s reference codec', (id) => {
   itHasCodecProperties(id);
+  itHandlesImatrix(id);
 
   it.each(ROUND_TRIP_TENSORS.map((s) => [s.name, s] as const))(
     'round-trips the %s tensor within the spec bound for that source',

@@ -9,7 +9,7 @@ import { f32ToBits, generate, loadFormat } from '@qbench/core';
 import { describe, expect, it } from 'vitest';
 import { GGML_TYPES } from './reference/index.ts';
 import { fp32ToUe4m3, ue4m3ToFp32Half } from './reference/nvfp4.ts';
-import { itHasCodecProperties, PROPERTY_N, propertyRow } from './test-support.ts';
+import { PROPERTY_N, propertyRow } from './test-support.ts';
 
 describe.each(['nvfp4', 'q1_0', 'q2_0'])('%s reference codec', (id) => {
   it('dot equals the dot of the decoded row with the decoded q8_0 activation', async () => {

@@ -17,6 +17,7 @@ import {
   nmse,
   qbenchErrorOf,
   type ResolvedSpec,
+  readsImatrix,
   requiresImatrix,
 } from '@qbench/core';
 import { expect, it } from 'vitest';
@@ -163,20 +164,32 @@ export function itHasCodecProperties(id: string): void {
   }
 }
 
-/** The imatrix path taken exactly where ggml has one for type `id` (`readsImatrix`), and ignored elsewhere. */
-export function itHandlesImatrix(id: string, readsImatrix: boolean): void {
+/**
+ * The imatrix path taken exactly where the spec says ggml's quantizer reads one (`readsImatrix`, which the
+ * oracle's chunk_imatrix path checks against ggml) and ignored elsewhere; a type that requires one encodes
+ * differently under a non-uniform matrix than under the uniform one.
+ */
+export function itHandlesImatrix(id: string): void {
   const n = PROPERTY_N;
   const x = propertyRow();
-  const load = (): Promise<Format> => loadFormat(id);
-
-  it(
-    readsImatrix ? 'takes the imatrix path (all-ones differs from none)' : 'ignores the imatrix',
-    async () => {
-      const f = await load();
-      const ones = new Float32Array(n).fill(1);
-      const plain = f.reference.encode(x);
-      const weighted = f.reference.encode(x, { imatrix: ones, nPerRow: n });
-      expect(bytesEqual(plain, weighted)).toBe(!readsImatrix);
-    },
-  );
+  const spec = (FORMAT_SPECS as Readonly<Record<string, ResolvedSpec | undefined>>)[id];
+  if (!spec) throw new Error(`itHandlesImatrix: '${id}' is not in the registry`);
+  const ones = new Float32Array(n).fill(1);
+  if (requiresImatrix({ spec })) {
+    it('takes the imatrix it requires (a non-uniform matrix differs from the uniform one)', async () => {
+      const f = await loadFormat(id);
+      const ramp = Float32Array.from({ length: n }, (_, j) => 1 + (j % 7));
+      const uniform = f.reference.encode(x, { imatrix: ones, nPerRow: n });
+      const weighted = f.reference.encode(x, { imatrix: ramp, nPerRow: n });
+      expect(bytesEqual(uniform, weighted)).toBe(false);
+    });
+    return;
+  }
+  const reads = readsImatrix({ spec });
+  it(reads ? 'takes the imatrix path (all-ones differs from none)' : 'ignores the imatrix', async () => {
+    const f = await loadFormat(id);
+    const plain = f.reference.encode(x);
+    const weighted = f.reference.encode(x, { imatrix: ones, nPerRow: n });
+    expect(bytesEqual(plain, weighted)).toBe(!reads);
+  });
 }

@@ -3,6 +3,8 @@
  * Errors print as one line (`qbench: code: message`) with a non-zero exit, never a stack trace
  * (set QBENCH_DEBUG=1 to see one).
  */
+// The entry point installs the format registry (every family's loader) before any command runs.
+import '@qbench/formats';
 import { isQbenchError } from '@qbench/core';
 import { COMMANDS } from './commands/index.ts';
 import { type Io, processIo } from './io.ts';

@@ -1,16 +1,14 @@
 /**
  * Runtime access to the generated registry: look up specs by id, load a format's reference codec lazily.
  * Unknown ids get an error that lists the near misses.
+ *
+ * Core sits below the format families (they import its types and helpers), so it cannot import them: the
+ * loaders are installed by @qbench/formats, the one package that depends on core and every family. An
+ * entry point (the CLI, a worker, the test setup) imports '@qbench/formats' once; a library that loads a
+ * format without it gets a 'format.registry' error that says so, never an empty registry.
  */
 import { QbenchError } from './errors.ts';
-import {
-  FAMILIES,
-  FAMILY_LOADERS,
-  type FamilyName,
-  FORMAT_IDS,
-  FORMAT_SPECS,
-  type FormatId,
-} from './generated/registry.ts';
+import { FAMILIES, type FamilyName, FORMAT_IDS, FORMAT_SPECS, type FormatId } from './generated/registry.ts';
 import type { ResolvedSpec } from './spec.ts';
 import type { Format, FormatFamily } from './traits.ts';
 
@@ -24,7 +22,26 @@ export function listSpecs(): ResolvedSpec[] {
   return FORMAT_IDS.map((id) => FORMAT_SPECS[id]);
 }
 
+/** How each family's module is imported; generated in @qbench/formats from formats/<family>/. */
+export type FamilyLoaders = Readonly<Record<FamilyName, () => Promise<{ default: FormatFamily }>>>;
+
+let installed: FamilyLoaders | undefined;
 const familyCache = new Map<string, Promise<FormatFamily>>();
+
+/** Install the family loaders (@qbench/formats does, on import). Installing the same table again is a no-op. */
+export function installFamilyLoaders(loaders: FamilyLoaders): void {
+  if (installed === loaders) return;
+  const missing = FAMILIES.filter((f) => typeof loaders[f] !== 'function');
+  if (missing.length > 0)
+    throw new QbenchError('format.registry', `family loaders lack ${missing.join(', ')}`);
+  installed = loaders;
+  familyCache.clear();
+}
+
+/** Whether a registry is installed: lets a test or tool say why it skips instead of failing deep inside. */
+export function familyLoadersInstalled(): boolean {
+  return installed !== undefined;
+}
 
 export function loadFamily(name: string): Promise<FormatFamily> {
   if (!(FAMILIES as readonly string[]).includes(name)) {
@@ -32,9 +49,17 @@ export function loadFamily(name: string): Promise<FormatFamily> {
       new QbenchError('format.family', `unknown format family '${name}' (known: ${FAMILIES.join(', ')})`),
     );
   }
+  if (!installed) {
+    return Promise.reject(
+      new QbenchError(
+        'format.registry',
+        `no format families installed, so family '${name}' cannot load: import '@qbench/formats' once in the entry point (the CLI and the test setup do)`,
+      ),
+    );
+  }
   let p = familyCache.get(name);
   if (!p) {
-    p = FAMILY_LOADERS[name as FamilyName]().then(
+    p = installed[name as FamilyName]().then(
       (m) => m.default,
       (e: unknown) => {
         familyCache.delete(name);

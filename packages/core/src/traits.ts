@@ -186,6 +186,15 @@ export function requiresImatrix(format: Pick<FormatTraits, 'spec'>): boolean {
   return format.spec.params?.['requiresImatrix'] === true;
 }
 
+/**
+ * Whether the format's encoder reads an importance matrix (the spec's `readsImatrix`, or `requiresImatrix`):
+ * for ggml types, whether ggml_quantize_chunk passes quant_weights to a weighted search. The live oracle's
+ * chunk_imatrix path checks the fact against ggml; the gguf property tests check the codec follows it.
+ */
+export function readsImatrix(format: Pick<FormatTraits, 'spec'>): boolean {
+  return requiresImatrix(format) || format.spec.params?.['readsImatrix'] === true;
+}
+
 /** What the suites state in a record's details when they supplied the all-ones importance matrix. */
 export const UNIFORM_IMATRIX_NOTE = 'uniform (format requires one)';
 

@@ -2,13 +2,14 @@
  * ggml's own type table (ggml_type_name, ggml_blck_size, ggml_type_size, ggml_is_quantized) for the type
  * ids callers name. ggml exports no type count, and reading an id past the end of its table is undefined
  * behaviour, so ids come from qbench's specs (params.ggmlTypeId) and the range is checked against
- * GGML_TYPE_COUNT of the supported ggml (43 at 0.21–0.23), never probed.
+ * GGML_TYPE_COUNT of the supported ggml, never probed. The count is gguf-file's (its type table is the one
+ * source of ggml's type facts); ids at or above it are rejected before any call.
  */
 import { QbenchError } from '@qbench/core';
+import { GGML_TYPE_COUNT } from '@qbench/gguf-file';
 import type { SymbolTable } from './symbols.ts';
 
-/** GGML_TYPE_COUNT of the pinned ggml (include/ggml.h); ids at or above it are rejected before any call. */
-export const GGML_TYPE_COUNT = 43;
+export { GGML_TYPE_COUNT };
 
 export interface GgmlTypeInfo {
   readonly id: number;

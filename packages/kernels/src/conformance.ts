@@ -32,7 +32,6 @@ import {
   type GoldenCase,
   generate,
   goldenClaimant,
-  isQbenchError,
   type Kernel,
   type KernelTraits,
   type Mismatch,

@@ -255,8 +255,10 @@ export const throughputSuite: Suite<ThroughputPlan> = {
   async runItem({ plan }, options, ctx: RunContext) {
     if (plan.kind === 'memcpy') return memcpyRecords(options);
     if (plan.kind === 'load') return loadFailure(plan.format);
-    // the kernel's traits (its loader) are not data: this process's listing of the format has them
-    const { kernels, unavailable } = await listKernels({ formats: [plan.format] });
+    // the kernel's traits (its loader) are not data: this process's listing of the format on the kernel's own
+    // backend and the baseline's (for native_ratio) has them; no other backend starts for this item
+    const backends = [plan.backend, ...BACKENDS.filter((b) => b.baseline).map((b) => b.id)];
+    const { kernels, unavailable } = await listKernels({ formats: [plan.format], backends });
     const traits = kernels.find((k) => k.id === plan.kernel);
     const elements = elementsFor(options);
     const base = {

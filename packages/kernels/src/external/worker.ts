@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
+// A worker is an entry point of its own: it installs the format registry its harness uses.
+import '@qbench/formats';
 import {
   type DecodeKernel,
   type DotKernel,

@@ -1,4 +1,7 @@
-/** Emitters for the TypeScript side: the global registry (in @qbench/core) and each family's spec constants. */
+/**
+ * Emitters for the TypeScript side: the spec registry (in @qbench/core), the family loaders (in
+ * @qbench/formats, the one package above core and the families) and each family's spec constants.
+ */
 import type { ResolvedSpec, TableSpec } from '@qbench/core/spec';
 import type { DiscoveredSpec } from '../discover.ts';
 
@@ -20,7 +23,6 @@ export function emitRegistry(specs: DiscoveredSpec[], families: string[]): strin
   const lines = [
     BANNER,
     "import type { ResolvedSpec } from '../spec.ts';",
-    "import type { FormatFamily } from '../traits.ts';",
     '',
     `export const FORMAT_IDS = ${JSON.stringify(ids)} as const;`,
     '',
@@ -34,13 +36,27 @@ export function emitRegistry(specs: DiscoveredSpec[], families: string[]): strin
     ...specs.map((s) => `  ${JSON.stringify(s.spec.id)}: ${JSON.stringify(s.spec)},`),
     '};',
     '',
-    '/** Lazy loaders: a family module is imported only when one of its formats is used. */',
-    'export const FAMILY_LOADERS: Readonly<Record<FamilyName, () => Promise<{ default: FormatFamily }>>> = {',
-    ...families.map((f) => `  ${f}: () => import('../../../../formats/${f}/src/index.ts'),`),
-    '};',
-    '',
   ];
   return lines.join('\n');
+}
+
+/** The workspace package of a family folder: formats/<family> is @qbench/format-<family>. */
+export const familyPackage = (family: string): string => `@qbench/format-${family}`;
+
+/**
+ * The family loaders of @qbench/formats, by package name so the edge is declared: a family module is
+ * imported only when one of its formats is used.
+ */
+export function emitFamilyLoaders(families: string[]): string {
+  return [
+    BANNER,
+    "import type { FamilyLoaders } from '@qbench/core';",
+    '',
+    'export const FAMILY_LOADERS: FamilyLoaders = {',
+    ...families.map((f) => `  ${f}: () => import('${familyPackage(f)}'),`),
+    '};',
+    '',
+  ].join('\n');
 }
 
 function emitTable(t: TableSpec): string {

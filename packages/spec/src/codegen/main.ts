@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { discoverSpecs } from '../discover.ts';
 import { formatProblem } from '../validate-spec.ts';
 import { emitMetrics, METRICS_FILE, schemaMetricNames } from './emit-metrics.ts';
-import { emitFamilySpecs, emitRegistry } from './emit-ts.ts';
+import { emitFamilyLoaders, emitFamilySpecs, emitRegistry, familyPackage } from './emit-ts.ts';
 import { familyEmitters } from './family-emitters.ts';
 import { emitReadmeFormats } from './readme.ts';
 
@@ -22,6 +22,12 @@ export function generatedFiles(repoRoot: string): Map<string, string> {
   }
   const out = new Map<string, string>();
   out.set('packages/core/src/generated/registry.ts', emitRegistry(specs, families));
+  out.set(FAMILY_LOADERS_FILE, emitFamilyLoaders(families));
+  const undeclared = undeclaredFamilies(repoRoot, families);
+  if (undeclared.length > 0)
+    throw new Error(
+      `packages/formats/package.json does not depend on ${undeclared.join(', ')}: add each as "workspace:*" (then pnpm install)`,
+    );
   out.set(METRICS_FILE, emitMetrics(schemaMetricNames(repoRoot)));
   for (const family of families) {
     const own = specs.filter((s) => s.family === family).map((s) => s.spec);
@@ -36,6 +42,16 @@ export function generatedFiles(repoRoot: string): Map<string, string> {
   );
   if (readme !== undefined) out.set('README.md', readme);
   return out;
+}
+
+export const FAMILY_LOADERS_FILE = 'packages/formats/src/generated/family-loaders.ts';
+
+/** Families whose package @qbench/formats does not declare, so its generated loaders would not resolve. */
+export function undeclaredFamilies(repoRoot: string, families: string[]): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'packages/formats/package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return families.map(familyPackage).filter((name) => !Object.hasOwn(pkg.dependencies ?? {}, name));
 }
 
 /**
