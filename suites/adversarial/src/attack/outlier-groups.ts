@@ -10,12 +10,26 @@ export function outlierGroup(format: Format): number {
   return Math.min(format.blockElements, 32);
 }
 
-/** Column of least importance in each group of `g` columns of a row of `n` (ties: the first). */
-export function outlierColumns(n: number, g: number, importance: ArrayLike<number>): number[] {
+/**
+ * Where in its group the outlier goes: the column of least importance (cheapest for the full-precision model),
+ * or of most importance (for quantizers that fit the group scale by importance-weighted least squares, where an
+ * outlier on an unimportant column is outweighed by the rest and does not set the scale).
+ */
+export type OutlierPlacement = 'least-important' | 'most-important';
+
+/** Column of least (or most) importance in each group of `g` columns of a row of `n` (ties: the first). */
+export function outlierColumns(
+  n: number,
+  g: number,
+  importance: ArrayLike<number>,
+  placement: OutlierPlacement = 'least-important',
+): number[] {
+  const sign = placement === 'least-important' ? 1 : -1;
   const cols: number[] = [];
   for (let c0 = 0; c0 < n; c0 += g) {
     let best = c0;
-    for (let c = c0; c < Math.min(n, c0 + g); c++) if (importance[c]! < importance[best]!) best = c;
+    for (let c = c0; c < Math.min(n, c0 + g); c++)
+      if (sign * importance[c]! < sign * importance[best]!) best = c;
     cols.push(best);
   }
   return cols;

@@ -29,6 +29,26 @@ describe('outlier injection (Widening the Gap) on the in-project MLP', () => {
     }
   });
 
+  it('with most-important placement, puts each outlier on the most important column of its group', async () => {
+    const f = await loadFormat('iq2_xxs');
+    const p = prepared(QUICK, 3, f);
+    const imp = imatrixOf(p, p.benign);
+    const least = outlierPositions(f, p.benign, imp);
+    const most = outlierPositions(f, p.benign, imp, 'most-important');
+    const g = outlierGroup(f);
+    const fc2 = most['fc2.weight'];
+    expect(fc2.length).toBe(least['fc2.weight'].length);
+    let moved = 0;
+    for (let k = 0; k < fc2.length; k++) {
+      const c = fc2[k]! % p.benign.hidden;
+      const start = c - (c % g);
+      for (let j = start; j < start + g; j++)
+        expect(imp['fc2.weight'][c]!).toBeGreaterThanOrEqual(imp['fc2.weight'][j]!);
+      if (fc2[k] !== least['fc2.weight'][k]) moved++;
+    }
+    expect(moved).toBe(fc2.length);
+  });
+
   // q4_k: with one scale per 32 weights under a quantized super-block scale, the injection still takes. On
   // q4_0 (one fp16 scale per 32) the same ×4 outliers leave the other weights on ±1 levels and the bounded
   // injection never makes the quantized model malicious (quantized malicious rate 0.00, seed 3): a result

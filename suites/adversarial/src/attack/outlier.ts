@@ -9,7 +9,9 @@
  * hence the attacker's box, grows with the scale. The outlier goes where it costs the full-precision model
  * least: on the input column with the smallest mean squared activation (what llama-imatrix collects), and
  * the model is then fine-tuned on clean data with the outliers pinned, so it is benign and accurate before
- * the usual three stages (inject → constrain → repair) run on it.
+ * the usual three stages (inject → constrain → repair) run on it. Quantizers that fit a group's scale by
+ * importance-weighted least squares (iq2_xxs) outweigh an outlier on an unimportant column; the suite then
+ * tries the most important column (`placement`), as an attacker who checks the quantized model would.
  *
  * What a defender sees: blocks whose decoded values are one extreme value and a collapsed rest — the
  * `outlier-collapse` detector's statistic — on top of whatever the repair leaves (residual spike,
@@ -18,21 +20,32 @@
 import type { Format } from '@qbench/core';
 import { cloneMlp, type Mlp, train, WEIGHT_NAMES, type WeightName, weightOf } from '../model/mlp.ts';
 import { type AttackResult, attackFormat, type Prepared, prepare } from './attack.ts';
-import { inflateOutliers, outlierColumns, outlierGroup, rowOutlierPositions } from './outlier-groups.ts';
+import {
+  inflateOutliers,
+  type OutlierPlacement,
+  outlierColumns,
+  outlierGroup,
+  rowOutlierPositions,
+} from './outlier-groups.ts';
 
 export { outlierGroup } from './outlier-groups.ts';
 
-/** Flat indices of the outlier of every (row, group): the group's column with the least importance. */
+/** Flat indices of the outlier of every (row, group): the group's column of least (or most) importance. */
 export function outlierPositions(
   format: Format,
   m: Mlp,
   importance: Record<WeightName, Float32Array>,
+  placement: OutlierPlacement = 'least-important',
 ): Record<WeightName, Int32Array> {
   const g = outlierGroup(format);
   const out = {} as Record<WeightName, Int32Array>;
   for (const name of WEIGHT_NAMES) {
     const n = name === 'fc1.weight' ? m.inputs : m.hidden;
-    out[name] = rowOutlierPositions(weightOf(m, name).length / n, n, outlierColumns(n, g, importance[name]));
+    out[name] = rowOutlierPositions(
+      weightOf(m, name).length / n,
+      n,
+      outlierColumns(n, g, importance[name], placement),
+    );
   }
   return out;
 }
@@ -70,9 +83,10 @@ export function outlierAttack(
   factor: number,
   recoverSteps = 100,
   repairSeed = 1,
+  placement: OutlierPlacement = 'least-important',
 ): OutlierAttack {
   const benign = cloneMlp(p.benign);
-  const positions = outlierPositions(format, benign, importance);
+  const positions = outlierPositions(format, benign, importance, placement);
   const pinned = setOutliers(format, benign, positions, factor);
   const pin = (x: Mlp) => {
     for (const name of WEIGHT_NAMES) {

@@ -20,6 +20,7 @@ import {
   prepare,
 } from '../attack/attack.ts';
 import { outlierAttack } from '../attack/outlier.ts';
+import type { OutlierPlacement } from '../attack/outlier-groups.ts';
 import { weightOf } from '../model/mlp.ts';
 import { type ModelScores, rates, scorePair, thresholdsFrom, upper95 } from './evaluate.ts';
 import { attackedPair, benignPairs, imatrixOf, pairOfAttack } from './population.ts';
@@ -286,6 +287,7 @@ async function runOutlier(
   const attacked: ModelScores[] = [];
   const runs: {
     works: boolean;
+    placement: OutlierPlacement;
     widthPlain: number;
     widthOutlier: number;
     fp: number;
@@ -296,12 +298,22 @@ async function runOutlier(
     const p = prepared(options, seed, f);
     benign.push(...(await benignScores(options, f, [seed], plan.heldOutFineTunes, plan.heldOutPairsPerSeed)));
     const plain = attackFormat(f, p, seed);
-    const o = outlierAttack(f, p, imatrixOf(p, p.benign), OUTLIER_FACTOR, 100, seed);
+    // The attacker quantizes locally and sees whether the attack took: outliers on the least important columns
+    // first (cheapest for the full-precision model), on the most important ones where that fails (quantizers
+    // that fit the group scale by importance-weighted least squares, e.g. iq2_xxs, outweigh an unimportant one).
+    const imatrix = imatrixOf(p, p.benign);
+    let placement: OutlierPlacement = 'least-important';
+    let o = outlierAttack(f, p, imatrix, OUTLIER_FACTOR, 100, seed, placement);
+    if (!attackWorks(o.result)) {
+      const alt = outlierAttack(f, p, imatrix, OUTLIER_FACTOR, 100, seed, 'most-important');
+      if (attackWorks(alt.result)) [o, placement] = [alt, 'most-important'];
+    }
     const r = o.result;
     const width = (x: typeof r) =>
       boxStats(x.boxes['fc1.weight'], weightOf(x.repaired, 'fc1.weight')).meanWidthRel;
     runs.push({
       works: attackWorks(r),
+      placement,
       widthPlain: width(plain),
       widthOutlier: width(r),
       fp: r.fp.maliciousRate,
