@@ -1,6 +1,13 @@
-import { FAMILIES, FORMAT_IDS, FORMAT_SPECS, familyLoadersInstalled } from '@qbench/core';
+import {
+  FAMILIES,
+  FORMAT_IDS,
+  FORMAT_SPECS,
+  familyLoadersInstalled,
+  loadFamily,
+  loadFormat,
+} from '@qbench/core';
 import { describe, expect, it } from 'vitest';
-import { FAMILY_LOADERS, loadFamily, loadFormat } from './index.ts';
+import { FAMILY_LOADERS } from './index.ts';
 
 describe('@qbench/formats', () => {
   it('installs a loader for every family, each of which loads that family', async () => {

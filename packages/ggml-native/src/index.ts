@@ -145,4 +145,4 @@ export {
 } from './loader-judge/judge.ts';
 export { locateGgml, platformKey } from './locate.ts';
 export type { StagedMatVec } from './matmul.ts';
-export { GGML_TYPE_COUNT, type GgmlTypeInfo } from './type-table.ts';
+export type { GgmlTypeInfo } from './type-table.ts';

@@ -9,8 +9,6 @@ import { QbenchError } from '@qbench/core';
 import { GGML_TYPE_COUNT } from '@qbench/gguf-file';
 import type { SymbolTable } from './symbols.ts';
 
-export { GGML_TYPE_COUNT };
-
 export interface GgmlTypeInfo {
   readonly id: number;
   /** ggml's spelling, e.g. q4_K (qbench spec ids are its lower case). */
